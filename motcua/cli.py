@@ -1,0 +1,47 @@
+"""The ``motcua`` console script: a thin wrapper around Django's management commands.
+
+``motcua import-units`` runs the ``import_units`` command, ``motcua calendar due …`` the
+``calendar`` command with its sub-command, and so on. Settings come from the environment;
+``var/motcua.env`` (written by ``motcua demo`` for the demo only) fills in what is unset.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def load_env_file(path: Path) -> None:
+    """Read KEY=VALUE lines into the environment without overriding what is already set."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        os.environ.setdefault(key.strip(), value.strip())
+
+
+def _var_dir() -> Path:
+    home = Path(os.environ.get("MOTCUA_HOME", Path(__file__).resolve().parent.parent))
+    return Path(os.environ.get("MOTCUA_VAR_DIR", home / "var"))
+
+
+def main(argv: list[str] | None = None, *, django_style: bool = False) -> int:
+    args = list(sys.argv if argv is None else argv)
+    load_env_file(_var_dir() / "motcua.env")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
+    if not django_style and len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
+    if len(args) == 1:
+        args.append("help")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["motcua", *args[1:]])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

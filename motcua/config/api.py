@@ -1,0 +1,48 @@
+"""The one JSON API, under /api/v1/, documented at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from motcua.catalog.api import router as catalog_router
+from motcua.core.api import router as core_router
+from motcua.core.exceptions import DomainError
+
+api = NinjaAPI(
+    title="MotCua API",
+    version="1",
+    description="MotCua: một cửa, một cửa liên thông. Errors are JSON bodies with a stable `code` and a translated `message`.",
+    urls_namespace="api",
+)
+api.add_router("/units", core_router)
+api.add_router("/procedures", catalog_router)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload"))
+        fields[loc or "_"] = _("This value is not valid: %(detail)s") % {"detail": err.get("msg", "")}
+    body = {"code": "invalid_input", "message": _("Some values are not valid. Check the fields listed."), "fields": fields}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "not_authenticated", "message": _("Please log in.")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {404: ("not_found", _("Not found.")), 403: ("forbidden", _("You do not have permission to do this."))}
+    code, message = codes.get(exc.status_code, ("error", str(exc)))
+    return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)

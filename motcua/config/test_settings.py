@@ -1,0 +1,14 @@
+"""Settings for the test suite: a fixed, test-only secret and fast password hashing."""
+
+import os
+
+os.environ.setdefault("MOTCUA_SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from motcua.config.settings import *  # noqa: E402,F403  (test settings extend the real ones)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests only
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("thu-tuc/", include("motcua.catalog.urls")),
+    path("", include("motcua.core.urls")),
+]

@@ -1,0 +1,97 @@
+"""Roles and what they may do.
+
+Permissions are named ``app.codename`` like Django's model permissions, so the admin and
+``user.has_perm`` work unchanged; :class:`RoleBackend` grants them from the staff member's
+roles. *Where* a permission applies is a separate question, answered by
+:mod:`motcua.core.scoping`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from motcua.core.choices import Role
+
+# Named permissions used by views and services (compare these constants, not literals).
+CATALOG_VIEW = "catalog.view_procedure"
+CATALOG_EDIT = "catalog.change_procedure"
+CATALOG_ADD = "catalog.add_procedure"
+CALENDAR_VIEW = "core.view_calendaroverride"
+CALENDAR_EDIT = "core.change_calendaroverride"
+CALENDAR_ADD = "core.add_calendaroverride"
+CALENDAR_DELETE = "core.delete_calendaroverride"
+AUDIT_VIEW = "core.view_auditevent"
+UNITS_VIEW = "core.view_administrativeunit"
+AGENCY_VIEW = "core.view_agency"
+AGENCY_EDIT = "core.change_agency"
+STAFF_VIEW = "core.view_staffprofile"
+STAFF_EDIT = "core.change_staffprofile"
+
+_CATALOG_EDITING = {CATALOG_VIEW, CATALOG_EDIT, CATALOG_ADD, "catalog.view_sector", "catalog.change_sector", "catalog.add_sector"}
+_CALENDAR_EDITING = {CALENDAR_VIEW, CALENDAR_EDIT, CALENDAR_ADD, CALENDAR_DELETE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.RECEPTION_OFFICER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW}),
+    Role.SPECIALIST: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW}),
+    Role.LEADER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}),
+    Role.DATA_OFFICER: frozenset({UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW} | _CATALOG_EDITING),
+    Role.UNIT_ADMINISTRATOR: frozenset(
+        {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, AGENCY_EDIT, STAFF_VIEW, STAFF_EDIT, AUDIT_VIEW} | _CALENDAR_EDITING
+    ),
+    Role.PROVINCE_REVIEWER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}),
+    Role.SYSTEM_ADMINISTRATOR: frozenset(),  # every permission; see RoleBackend
+}
+
+# Roles whose holders may open the Django admin (reference data editing).
+ADMIN_ROLES = frozenset({Role.DATA_OFFICER, Role.UNIT_ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[Role]:
+    """The roles of an active staff member (cached on the user object for the request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_motcua_roles", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    from motcua.core.models import StaffRole
+
+    roles = frozenset(Role(r) for r in StaffRole.objects.filter(profile__user=user).values_list("role", flat=True))
+    user._motcua_roles = roles  # type: ignore[union-attr]  # per-request cache on the user object
+    return roles
+
+
+def role_permissions(roles: frozenset[Role]) -> frozenset[str]:
+    perms: set[str] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS[role]
+    return frozenset(perms)
+
+
+class RoleBackend(BaseBackend):
+    """Grants permissions from staff roles; authentication stays with ModelBackend."""
+
+    def authenticate(self, request: Any, **kwargs: Any) -> None:
+        return None
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        roles = user_roles(user_obj)
+        if Role.SYSTEM_ADMINISTRATOR in roles:
+            from django.contrib.auth.models import Permission
+
+            return {f"{ct}.{code}" for ct, code in Permission.objects.values_list("content_type__app_label", "codename")}
+        return set(role_permissions(roles))
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        roles = user_roles(user_obj)
+        if Role.SYSTEM_ADMINISTRATOR in roles:
+            return True
+        return perm in role_permissions(roles)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        roles = user_roles(user_obj)
+        if Role.SYSTEM_ADMINISTRATOR in roles:
+            return True
+        return any(p.startswith(app_label + ".") for p in role_permissions(roles))

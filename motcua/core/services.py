@@ -1,0 +1,187 @@
+"""Writes of the core app. Each service is keyword-only, runs in one transaction and
+writes its audit event inside it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user, match_token
+
+from motcua.core.audit import audit_record
+from motcua.core.choices import AgencyKind, OverrideKind, Role
+from motcua.core.exceptions import DomainError, PermissionDenied
+from motcua.core.models import AdministrativeUnit, Agency, CalendarOverride, LoginThrottle, StaffProfile, StaffRole
+from motcua.core.permissions import ADMIN_ROLES, CALENDAR_EDIT
+from motcua.core.scoping import can_see_unit
+
+User = get_user_model()
+
+
+# --- Login with lock-out and optional TOTP --------------------------------------------------
+
+def _client_label(request: HttpRequest | None) -> dict[str, Any]:
+    if request is None:
+        return {}
+    return {"ip": request.META.get("REMOTE_ADDR", ""), "agent": request.META.get("HTTP_USER_AGENT", "")[:200]}
+
+
+def user_has_totp(user: AbstractBaseUser) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def login_check(*, request: HttpRequest | None, username: str, password: str, otp_token: str = "") -> AbstractBaseUser:
+    """Authenticate a staff login, enforcing the lock-out and, where enrolled, a TOTP code.
+
+    Raises ``DomainError`` with code ``login_locked``, ``invalid_credentials``,
+    ``otp_required`` or ``otp_invalid``. Every outcome is written to the audit log.
+    """
+    username = username.strip()
+    now = timezone.now()
+    window = timedelta(minutes=settings.MOTCUA_LOGIN_LOCK_MINUTES)
+    with transaction.atomic():
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username)
+        if throttle.locked_until and throttle.locked_until > now:
+            audit_record(action="auth.login_refused_locked", actor_label=username, data=_client_label(request))
+            raise DomainError(
+                "login_locked",
+                _("Too many failed logins. This account is locked until %(time)s.")
+                % {"time": timezone.localtime(throttle.locked_until).strftime("%H:%M %d/%m/%Y")},
+                status_code=429,
+            )
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        _login_failed(username=username, request=request, now=now, window=window, reason="password")
+        raise DomainError("invalid_credentials", _("The user name or password is wrong."), status_code=401)
+    if user_has_totp(user):
+        token = otp_token.strip().replace(" ", "")
+        if not token:
+            raise DomainError("otp_required", _("Enter the 6-digit code from your authenticator app."), status_code=401)
+        if match_token(user, token) is None:
+            _login_failed(username=username, request=request, now=now, window=window, reason="otp")
+            raise DomainError("otp_invalid", _("The authenticator code is wrong or expired."), status_code=401)
+    with transaction.atomic():
+        LoginThrottle.objects.filter(username=username).update(failures=0, first_failure_at=None, locked_until=None)
+        audit_record(action="auth.login", actor=user, data=_client_label(request))
+    return user
+
+
+def _login_failed(*, username: str, request: HttpRequest | None, now: datetime, window: timedelta, reason: str) -> None:
+    with transaction.atomic():
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username)
+        if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
+            throttle.failures = 0
+            throttle.first_failure_at = now
+        throttle.failures += 1
+        locked = throttle.failures >= settings.MOTCUA_LOGIN_MAX_FAILURES
+        if locked:
+            throttle.locked_until = now + window
+        throttle.save()
+        audit_record(
+            action="auth.locked" if locked else "auth.login_failed",
+            actor_label=username,
+            data={**_client_label(request), "reason": reason, "failures": throttle.failures},
+        )
+
+
+def logout_record(*, user: AbstractBaseUser) -> None:
+    with transaction.atomic():
+        audit_record(action="auth.logout", actor=user)
+
+
+# --- Agencies and staff ------------------------------------------------------------------------
+
+def agency_ensure(*, unit: AdministrativeUnit, kind: AgencyKind, name: str, identifier: str = "", is_one_stop_desk: bool = False, actor: AbstractBaseUser | None = None) -> Agency:
+    """Create the agency if it does not exist (idempotent by unit and name)."""
+    with transaction.atomic():
+        agency, created = Agency.objects.get_or_create(
+            unit=unit, name=name, defaults={"kind": kind, "identifier": identifier, "is_one_stop_desk": is_one_stop_desk}
+        )
+        if created:
+            agency.full_clean()
+            audit_record(action="agency.create", actor=actor, unit_code=unit.code, object_type="agency", object_id=agency.pk, data={"name": name, "kind": str(kind)})
+    return agency
+
+
+def staff_ensure(
+    *,
+    username: str,
+    agency: Agency,
+    roles: list[Role],
+    password: str | None = None,
+    full_name: str = "",
+    position: str = "",
+    email: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> StaffProfile:
+    """Create or update a staff member with exactly these roles (idempotent)."""
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+        first, _sep, last = full_name.rpartition(" ")
+        user.first_name, user.last_name = (first, last) if first else ("", full_name)
+        if email:
+            user.email = email
+        if password is not None:
+            user.set_password(password)
+        user.is_staff = any(role in ADMIN_ROLES for role in roles)
+        user.save()
+        profile, _p = StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency, "position": position})
+        profile.full_clean()
+        wanted = {r.value for r in roles}
+        StaffRole.objects.filter(profile=profile).exclude(role__in=wanted).delete()
+        for role in wanted:
+            StaffRole.objects.get_or_create(profile=profile, role=role)
+        audit_record(
+            action="staff.create" if created else "staff.update",
+            actor=actor,
+            unit_code=agency.unit.code,
+            object_type="user",
+            object_id=user.pk,
+            data={"username": username, "agency": agency.pk, "roles": sorted(wanted)},
+        )
+    return profile
+
+
+# --- Calendar overrides -------------------------------------------------------------------------
+
+def calendar_override_set(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    day: date,
+    kind: OverrideKind,
+    source: str,
+    unit: AdministrativeUnit | None = None,
+    note: str = "",
+    check_permission: bool = True,
+) -> CalendarOverride:
+    """Create or change the override for one day (nationwide when ``unit`` is None)."""
+    if check_permission:
+        if actor is None or not actor.has_perm(CALENDAR_EDIT):
+            raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+        if unit is None and not actor.has_perm("core.change_administrativeunit"):
+            raise PermissionDenied("forbidden", _("Only a system administrator may change the nationwide calendar."))
+        if unit is not None and not can_see_unit(actor, unit):
+            raise PermissionDenied("forbidden", _("This unit is outside your area."))
+    if not source.strip():
+        raise DomainError("source_required", _("Give the notice or decision number this change comes from."), fields={"source": _("Required.")})
+    with transaction.atomic():
+        override, created = CalendarOverride.objects.update_or_create(
+            date=day, unit=unit, defaults={"kind": kind, "source": source.strip(), "note": note}
+        )
+        override.full_clean()
+        audit_record(
+            action="calendar.override_set",
+            actor=actor,
+            unit_code=unit.code if unit else "",
+            object_type="calendar_override",
+            object_id=override.pk,
+            data={"date": day.isoformat(), "kind": str(kind), "source": source, "created": created},
+        )
+    return override

@@ -1,0 +1,104 @@
+"""Core pages: home, staff login/logout with lock-out and TOTP, language switch, workspace."""
+
+from __future__ import annotations
+
+import base64
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+import segno
+
+from motcua.core.audit import audit_record
+from motcua.core.exceptions import DomainError
+from motcua.core.forms import LoginForm, TotpConfirmForm
+from motcua.core.permissions import user_roles
+from motcua.core.services import login_check, logout_record, user_has_totp
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = login_check(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                otp_token=form.cleaned_data["otp_token"],
+            )
+        except DomainError as exc:
+            form.add_error(None, f"{exc.message} ({exc.code})")
+            status = exc.status_code
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_safe_next(request, "/lam-viec/"))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        logout_record(user=request.user)
+    logout(request)
+    return redirect("core:home")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request, "/"))
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    roles = sorted(user_roles(request.user), key=lambda r: r.value)
+    return render(request, "core/staff_home.html", {"roles": roles, "has_totp": user_has_totp(request.user)})
+
+
+@login_required
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Turn on two-step login: show the key as a QR code, confirm with one code."""
+    user = request.user
+    if user_has_totp(user):
+        messages.info(request, _("Two-step login is already on for your account."))
+        return redirect("core:staff_home")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="MotCua", confirmed=False)
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save()
+                audit_record(action="auth.totp_enabled", actor=user, object_type="user", object_id=user.pk)
+            messages.success(request, _("Two-step login is on. You will be asked for a code at every login."))
+            return redirect("core:staff_home")
+        form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(request, "core/totp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": base64.b32encode(device.bin_key).decode().rstrip("=")})
