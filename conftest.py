@@ -16,3 +16,26 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Load the real administrative units once into the test database.
+
+    Tests run in transactions that roll back, so they all see the units. A test marked
+    ``transaction=True`` empties the tables when it ends and must use the ``units`` fixture.
+    """
+    from motcua.core.units_import import units_import
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        units_import()
+
+
+@pytest.fixture
+def units(db: None) -> None:
+    """The administrative units (imported again only if a transactional test emptied them)."""
+    from motcua.core.models import AdministrativeUnit
+    from motcua.core.units_import import units_import
+
+    if not AdministrativeUnit.objects.exists():
+        units_import()

@@ -24,6 +24,22 @@ def load_env_file(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip())
 
 
+def ensure_demo_env(path: Path) -> None:
+    """For the demo only: create var/motcua.env with a fresh secret key and demo password."""
+    if path.is_file():
+        return
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# Written by `motcua demo` for the demo only. Production installs set their own environment.\n"
+        f"MOTCUA_SECRET_KEY={secrets.token_urlsafe(50)}\n"
+        f"MOTCUA_DEMO_PASSWORD=demo-{secrets.token_hex(4)}\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+
+
 def _var_dir() -> Path:
     home = Path(os.environ.get("MOTCUA_HOME", Path(__file__).resolve().parent.parent))
     return Path(os.environ.get("MOTCUA_VAR_DIR", home / "var"))
@@ -31,7 +47,10 @@ def _var_dir() -> Path:
 
 def main(argv: list[str] | None = None, *, django_style: bool = False) -> int:
     args = list(sys.argv if argv is None else argv)
-    load_env_file(_var_dir() / "motcua.env")
+    env_file = _var_dir() / "motcua.env"
+    if len(args) > 1 and args[1] == "demo":
+        ensure_demo_env(env_file)
+    load_env_file(env_file)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
     if not django_style and len(args) > 1 and not args[1].startswith("-"):
         args[1] = args[1].replace("-", "_")

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("MOTCUA_SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from motcua.config.settings import *  # noqa: E402,F403  (test settings extend the real ones)
+from motcua.config.settings import STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests only
 STORAGES = {
@@ -12,3 +13,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # silences WhiteNoise; var/ is git-ignored

@@ -1,0 +1,82 @@
+"""The demo set-up: agencies of three Cà Mau communes and one demo user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.core.choices import AgencyKind, Role
+from motcua.core.exceptions import DomainError
+from motcua.core.models import AdministrativeUnit, Agency
+from motcua.core.services import agency_ensure, staff_ensure
+
+DEMO_PROVINCE = "96"  # Tỉnh Cà Mau
+DEMO_COMMUNES = ("32218", "32212", "32214")  # Xã Phú Tân, Xã Cái Đôi Vàm, Xã Phú Mỹ
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: Role
+    unit_name: str
+    agency_name: str
+
+
+def _current(code: str) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.filter(code=code, valid_to__isnull=True).first()
+    if unit is None:
+        raise DomainError("demo_units_missing", _("Import the administrative units first (motcua import-units)."))
+    return unit
+
+
+def _commune_agencies(unit: AdministrativeUnit, identifier_serial: int) -> dict[AgencyKind, Agency]:
+    short = unit.short_name
+    return {
+        AgencyKind.SERVICE_CENTRE: agency_ensure(
+            unit=unit,
+            kind=AgencyKind.SERVICE_CENTRE,
+            name=f"Trung tâm Phục vụ hành chính công xã {short}",
+            identifier=f"000.{identifier_serial:02d}.21.H12",
+            is_one_stop_desk=True,
+        ),
+        AgencyKind.PEOPLES_COMMITTEE: agency_ensure(
+            unit=unit, kind=AgencyKind.PEOPLES_COMMITTEE, name=f"Ủy ban nhân dân xã {short}", identifier=f"000.{identifier_serial:02d}.20.H12"
+        ),
+        AgencyKind.COMMUNE_POLICE: agency_ensure(unit=unit, kind=AgencyKind.COMMUNE_POLICE, name=f"Công an xã {short}"),
+    }
+
+
+def demo_setup(*, password: str) -> list[DemoLogin]:
+    """Create (or refresh) the demo agencies and users. Safe to run again."""
+    logins: list[DemoLogin] = []
+    with transaction.atomic():
+        province = _current(DEMO_PROVINCE)
+        province_office = agency_ensure(
+            unit=province, kind=AgencyKind.PEOPLES_COMMITTEE, name="Văn phòng Ủy ban nhân dân tỉnh Cà Mau", identifier="000.00.00.H12"
+        )
+        for index, code in enumerate(DEMO_COMMUNES, start=1):
+            unit = _current(code)
+            agencies = _commune_agencies(unit, index)
+            slug = {"32218": "phutan", "32212": "caidoivam", "32214": "phumy"}[code]
+            per_role = [
+                (Role.RECEPTION_OFFICER, agencies[AgencyKind.SERVICE_CENTRE], "Công chức Bộ phận tiếp nhận và trả kết quả"),
+                (Role.SPECIALIST, agencies[AgencyKind.PEOPLES_COMMITTEE], "Công chức Tư pháp - Hộ tịch"),
+                (Role.LEADER, agencies[AgencyKind.PEOPLES_COMMITTEE], "Phó Chủ tịch UBND xã"),
+                (Role.DATA_OFFICER, agencies[AgencyKind.SERVICE_CENTRE], "Công chức phụ trách dữ liệu"),
+                (Role.UNIT_ADMINISTRATOR, agencies[AgencyKind.SERVICE_CENTRE], "Giám đốc Trung tâm Phục vụ hành chính công"),
+            ]
+            if code != DEMO_COMMUNES[0]:
+                per_role = per_role[:3]  # the other two communes get the counter roles only
+            for role, agency, position in per_role:
+                username = f"{slug}.{role.value.split('_')[0]}"
+                staff_ensure(username=username, agency=agency, roles=[role], password=password, position=position)
+                logins.append(DemoLogin(username, role, unit.name, agency.name))
+        for role, username, position in (
+            (Role.PROVINCE_REVIEWER, "camau.reviewer", "Chuyên viên Sở Nội vụ"),
+            (Role.SYSTEM_ADMINISTRATOR, "camau.sysadmin", "Quản trị hệ thống"),
+        ):
+            staff_ensure(username=username, agency=province_office, roles=[role], password=password, position=position)
+            logins.append(DemoLogin(username, role, province.name, province_office.name))
+    return logins

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from motcua.core.choices import Role
+from motcua.core.models import AuditEvent, LoginThrottle
+from motcua.core.tests.factories import PASSWORD, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client: Client, username: str, password: str, otp: str = "") -> object:
+    return client.post("/dang-nhap/", {"username": username, "password": password, "otp_token": otp})
+
+
+def test_right_password_logs_in_and_is_audited(client: Client) -> None:
+    user = staff_user("officer", Role.RECEPTION_OFFICER)
+
+    response = _login(client, "officer", PASSWORD)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert AuditEvent.objects.filter(action="auth.login", actor=user).count() == 1
+
+
+def test_passwords_are_hashed_with_argon2(settings: object) -> None:
+    from django.contrib.auth.hashers import get_hashers
+    from django.conf import settings as real
+
+    assert real.PASSWORD_HASHERS  # the test settings swap in a fast hasher; production uses argon2 first
+    from motcua.config import settings as prod
+
+    assert prod.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert get_hashers()
+
+
+def test_wrong_password_is_refused_with_a_vietnamese_message(client: Client) -> None:
+    staff_user("officer", Role.RECEPTION_OFFICER)
+
+    response = _login(client, "officer", "wrong password")
+
+    assert response.status_code == 401
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="auth.login_failed", actor_label="officer").count() == 1
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client: Client) -> None:
+    staff_user("officer", Role.RECEPTION_OFFICER)
+    for _ in range(5):
+        _login(client, "officer", "wrong password")
+
+    response = _login(client, "officer", PASSWORD)
+
+    assert response.status_code == 429
+    assert "bị khóa" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert LoginThrottle.objects.get(username="officer").locked_until is not None
+    assert AuditEvent.objects.filter(action="auth.locked").count() == 1
+
+
+def test_lock_expires_after_the_window(client: Client, time_machine: object) -> None:
+    import datetime as dt
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC))  # type: ignore[attr-defined]
+    staff_user("officer", Role.RECEPTION_OFFICER)
+    for _ in range(5):
+        _login(client, "officer", "wrong password")
+    time_machine.move_to(dt.datetime(2026, 3, 2, 8, 16, tzinfo=dt.UTC))  # type: ignore[attr-defined]
+
+    response = _login(client, "officer", PASSWORD)
+
+    assert response.status_code == 302
+
+
+def test_enrolled_totp_is_required(client: Client) -> None:
+    user = staff_user("leader", Role.LEADER)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+    response = _login(client, "leader", PASSWORD)
+
+    assert response.status_code == 401
+    assert "_auth_user_id" not in client.session
+
+
+def test_enrolled_totp_with_the_right_code_logs_in(client: Client) -> None:
+    user = staff_user("leader", Role.LEADER)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    response = _login(client, "leader", PASSWORD, otp=code)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_wrong_totp_code_counts_as_a_failure(client: Client) -> None:
+    user = staff_user("leader", Role.LEADER)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+    response = _login(client, "leader", PASSWORD, otp="000000")
+
+    assert response.status_code == 401
+    assert LoginThrottle.objects.get(username="leader").failures == 1
+
+
+def test_totp_setup_confirms_with_a_code(client: Client) -> None:
+    user = staff_user("leader", Role.LEADER)
+    client.force_login(user)
+    assert client.get("/lam-viec/xac-thuc-hai-buoc/").status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    response = client.post("/lam-viec/xac-thuc-hai-buoc/", {"token": code})
+
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert AuditEvent.objects.filter(action="auth.totp_enabled", actor=user).exists()
+
+
+def test_logout_is_post_only_and_audited(client: Client) -> None:
+    user = staff_user("officer", Role.RECEPTION_OFFICER)
+    client.force_login(user)
+
+    assert client.get("/dang-xuat/").status_code == 405
+    response = client.post("/dang-xuat/")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="auth.logout", actor=user).exists()
+
+
+def test_open_redirect_after_login_is_refused(client: Client) -> None:
+    staff_user("officer", Role.RECEPTION_OFFICER)
+
+    response = client.post("/dang-nhap/", {"username": "officer", "password": PASSWORD, "next": "https://evil.example/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/lam-viec/"

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from motcua.core.choices import Role
+from motcua.core.models import AdministrativeUnit, Agency
+from motcua.core.scoping import can_see_unit, restrict
+from motcua.core.tests.factories import agency_for, current_unit, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _visible_agency_units(user: object) -> set[str]:
+    return set(restrict(Agency.objects.all(), user).values_list("unit__code", flat=True))  # type: ignore[arg-type]
+
+
+def test_commune_staff_see_only_their_commune() -> None:
+    agency_for("32212")
+    agency_for("00004")
+    officer = staff_user("officer", Role.RECEPTION_OFFICER, unit_code="32218")
+
+    assert _visible_agency_units(officer) == {"32218"}
+    assert can_see_unit(officer, current_unit("32218"))
+    assert not can_see_unit(officer, current_unit("32212"))
+
+
+def test_province_reviewer_sees_the_whole_province() -> None:
+    agency_for("32212")
+    agency_for("00004")
+    reviewer = staff_user("reviewer", Role.PROVINCE_REVIEWER, unit_code="32218")
+
+    assert _visible_agency_units(reviewer) == {"32212", "32218"}
+
+
+def test_staff_of_a_province_agency_see_the_communes_below() -> None:
+    agency_for("32212")
+    leader = staff_user("province-leader", Role.LEADER, unit_code="96")
+
+    assert _visible_agency_units(leader) == {"32212", "96"}
+
+
+def test_system_administrator_sees_everything() -> None:
+    agency_for("00004")
+    admin = staff_user("admin", Role.SYSTEM_ADMINISTRATOR, unit_code="96")
+
+    assert _visible_agency_units(admin) >= {"00004", "96"}
+
+
+def test_anonymous_and_roleless_users_see_nothing() -> None:
+    agency_for("32218")
+    roleless = staff_user("nobody", unit_code="32218")
+
+    assert _visible_agency_units(AnonymousUser()) == set()
+    assert _visible_agency_units(roleless) == set()
+
+
+def test_unit_path_prefix_does_not_leak_to_similar_codes() -> None:
+    # "96/" must not match a province code starting with 96 in another tree; paths end with "/".
+    assert all(p.endswith("/") for p in AdministrativeUnit.objects.values_list("path", flat=True)[:50])
