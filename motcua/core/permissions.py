@@ -29,6 +29,10 @@ AGENCY_VIEW = "core.view_agency"
 AGENCY_EDIT = "core.change_agency"
 STAFF_VIEW = "core.view_staffprofile"
 STAFF_EDIT = "core.change_staffprofile"
+_STAFF_EDITING = {
+    "core.view_staffprofile", "core.change_staffprofile", "core.add_staffprofile",
+    "core.view_staffrole", "core.change_staffrole", "core.add_staffrole", "core.delete_staffrole",
+}
 
 _CATALOG_EDITING = {CATALOG_VIEW, CATALOG_EDIT, CATALOG_ADD, "catalog.view_sector", "catalog.change_sector", "catalog.add_sector"}
 _CALENDAR_EDITING = {CALENDAR_VIEW, CALENDAR_EDIT, CALENDAR_ADD, CALENDAR_DELETE}
@@ -39,7 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.LEADER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}),
     Role.DATA_OFFICER: frozenset({UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW} | _CATALOG_EDITING),
     Role.UNIT_ADMINISTRATOR: frozenset(
-        {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, AGENCY_EDIT, STAFF_VIEW, STAFF_EDIT, AUDIT_VIEW} | _CALENDAR_EDITING
+        {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, AGENCY_EDIT, AUDIT_VIEW} | _CALENDAR_EDITING | _STAFF_EDITING
     ),
     Role.PROVINCE_REVIEWER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}),
     Role.SYSTEM_ADMINISTRATOR: frozenset(),  # every permission; see RoleBackend

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from motcua.cli import ensure_demo_env, load_env_file
+from motcua.core.choices import Role
+from motcua.core.demo import demo_setup
+from motcua.core.models import Agency, StaffProfile
+from motcua.core.permissions import user_roles
+
+
+@pytest.mark.django_db
+def test_demo_creates_one_user_per_role_and_is_safe_to_rerun() -> None:
+    first = demo_setup(password="demo-password-1")
+    second = demo_setup(password="demo-password-1")
+
+    assert [login.username for login in first] == [login.username for login in second]
+    assert {login.role for login in first} == set(Role)
+    assert StaffProfile.objects.count() == len(first)
+    assert set(Agency.objects.filter(is_one_stop_desk=True).values_list("unit__code", flat=True)) == {"32218", "32212", "32214"}
+    reviewer = get_user_model().objects.get(username="camau.reviewer")
+    assert user_roles(reviewer) == frozenset({Role.PROVINCE_REVIEWER})
+    assert reviewer.check_password("demo-password-1")
+
+
+def test_demo_env_file_is_written_once(tmp_path: Path) -> None:
+    env_file = tmp_path / "var" / "motcua.env"
+
+    ensure_demo_env(env_file)
+    first = env_file.read_text()
+    ensure_demo_env(env_file)
+
+    assert env_file.read_text() == first
+    assert "MOTCUA_SECRET_KEY=" in first and "MOTCUA_DEMO_PASSWORD=demo-" in first
+    assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_env_file_never_overrides_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / "motcua.env"
+    env_file.write_text("# comment\nMOTCUA_TEST_A=from-file\nMOTCUA_TEST_B=from-file\n")
+    monkeypatch.setenv("MOTCUA_TEST_A", "from-env")
+    monkeypatch.delenv("MOTCUA_TEST_B", raising=False)
+
+    load_env_file(env_file)
+
+    assert os.environ["MOTCUA_TEST_A"] == "from-env"
+    assert os.environ["MOTCUA_TEST_B"] == "from-file"
+    monkeypatch.delenv("MOTCUA_TEST_B")
+
+
+@pytest.mark.django_db
+def test_console_script_maps_hyphenated_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    from motcua.cli import main
+
+    main(["motcua", "import-units"])
+
+    assert "0 created, 0 updated" in capsys.readouterr().out
