@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("MOTCUA_SECRET_KEY", "test-only-secret-key-not-for-production")
 
-from motcua.config.settings import *  # noqa: E402,F403  (test settings extend the real ones)
-from motcua.config.settings import STATIC_ROOT  # noqa: E402
+from motcua.config.settings import *  # noqa: F403  (test settings extend the real ones)
+from motcua.config.settings import STATIC_ROOT
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests only
 STORAGES = {

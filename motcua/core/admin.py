@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.audit import audit_record
 from motcua.core.choices import Role
-from motcua.core.permissions import ADMIN_ROLES
 from motcua.core.models import AdministrativeUnit, Agency, AuditEvent, CalendarOverride, StaffProfile, StaffRole
+from motcua.core.permissions import ADMIN_ROLES
 from motcua.core.scoping import ALL, restrict, scope_root_path
 
 # Roles whose reach is wider than the unit that grants them.
@@ -25,7 +25,7 @@ admin.site.site_title = _("MotCua")
 admin.site.index_title = _("Reference data")
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over many models
     """Writes an audit event for every save and delete made in the admin."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -54,14 +54,16 @@ class ScopedAdmin(AuditedAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is AdministrativeUnit:
-            kwargs["queryset"] = restrict(AdministrativeUnit.objects.filter(valid_to__isnull=True), request.user, unit_path="path")
+            kwargs["queryset"] = restrict(
+                AdministrativeUnit.objects.filter(valid_to__isnull=True), request.user, unit_path="path"
+            )
         if db_field.related_model is Agency:
             kwargs["queryset"] = restrict(Agency.objects.select_related("unit"), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(admin.ModelAdmin[AdministrativeUnit]):
     list_display = ("code", "name", "level", "kind", "valid_from", "valid_to")
     list_filter = ("level", "kind")
     search_fields = ("code", "name", "name_folded")
@@ -115,7 +117,7 @@ class AgencyAdmin(ScopedAdmin):
     search_fields = ("name", "identifier", "unit__name")
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(admin.TabularInline[StaffRole, StaffProfile]):
     model = StaffRole
     extra = 1
 
@@ -148,7 +150,7 @@ class StaffProfileAdmin(ScopedAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ("id", "occurred_at", "action", "actor_label", "unit_code", "object_type", "object_id")
     list_filter = ("action",)
     search_fields = ("action", "actor_label", "object_id")

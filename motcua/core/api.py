@@ -29,7 +29,13 @@ def _unit_out(unit: AdministrativeUnit) -> dict[str, Any]:
         "valid_to": unit.valid_to,
         "is_current": unit.is_current,
         "successors": [
-            {"code": s.successor.code, "name": s.successor.name, "kind": s.kind, "official": s.official, "valid_from": s.successor.valid_from}
+            {
+                "code": s.successor.code,
+                "name": s.successor.name,
+                "kind": s.kind,
+                "official": s.official,
+                "valid_from": s.successor.valid_from,
+            }
             for s in unit_successions(unit=unit)
         ],
     }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -61,7 +61,7 @@ def compute_hash(
 def audit_record(
     *,
     action: str,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: User | AnonymousUser | None = None,
     unit_code: str = "",
     object_type: str = "",
     object_id: str | int = "",
@@ -69,7 +69,7 @@ def audit_record(
     actor_label: str = "",
 ) -> AuditEvent:
     """Append one event. Call it inside the service's transaction."""
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = actor if isinstance(actor, User) else None
     label = actor_label or (user.get_username() if user is not None else "")
     payload = json.loads(_canonical(data or {}))
     with transaction.atomic():
@@ -120,12 +120,24 @@ def audit_verify() -> AuditVerification:
     checked = 0
     last_id = 0
     rows = AuditEvent.objects.order_by("id").values_list(
-        "id", "occurred_at", "actor_id", "actor_label", "unit_code", "action", "object_type", "object_id", "data", "prev_hash", "hash"
+        "id",
+        "occurred_at",
+        "actor_id",
+        "actor_label",
+        "unit_code",
+        "action",
+        "object_type",
+        "object_id",
+        "data",
+        "prev_hash",
+        "hash",
     )
     for row in rows.iterator(chunk_size=2000):
         event_id, occurred_at, actor_id, actor_label, unit_code, action, object_type, object_id, data, stored_prev, stored = row
         if stored_prev != prev_hash:
-            return AuditVerification(False, checked, event_id, "link to the previous event is broken (a row before it was removed or changed)")
+            return AuditVerification(
+                False, checked, event_id, "link to the previous event is broken (a row before it was removed or changed)"
+            )
         expected = compute_hash(
             prev_hash=stored_prev,
             occurred_at=occurred_at,

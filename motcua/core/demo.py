@@ -42,7 +42,10 @@ def _commune_agencies(unit: AdministrativeUnit, identifier_serial: int) -> dict[
             is_one_stop_desk=True,
         ),
         AgencyKind.PEOPLES_COMMITTEE: agency_ensure(
-            unit=unit, kind=AgencyKind.PEOPLES_COMMITTEE, name=f"Ủy ban nhân dân xã {short}", identifier=f"000.{identifier_serial:02d}.20.H12"
+            unit=unit,
+            kind=AgencyKind.PEOPLES_COMMITTEE,
+            name=f"Ủy ban nhân dân xã {short}",
+            identifier=f"000.{identifier_serial:02d}.20.H12",
         ),
         AgencyKind.COMMUNE_POLICE: agency_ensure(unit=unit, kind=AgencyKind.COMMUNE_POLICE, name=f"Công an xã {short}"),
     }
@@ -54,7 +57,10 @@ def demo_setup(*, password: str) -> list[DemoLogin]:
     with transaction.atomic():
         province = _current(DEMO_PROVINCE)
         province_office = agency_ensure(
-            unit=province, kind=AgencyKind.PEOPLES_COMMITTEE, name="Văn phòng Ủy ban nhân dân tỉnh Cà Mau", identifier="000.00.00.H12"
+            unit=province,
+            kind=AgencyKind.PEOPLES_COMMITTEE,
+            name="Văn phòng Ủy ban nhân dân tỉnh Cà Mau",
+            identifier="000.00.00.H12",
         )
         for index, code in enumerate(DEMO_COMMUNES, start=1):
             unit = _current(code)

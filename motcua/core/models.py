@@ -32,7 +32,7 @@ class AdministrativeUnit(models.Model):
     path = models.CharField(max_length=120, editable=False, db_index=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
-    successors = models.ManyToManyField(
+    successors: models.ManyToManyField[AdministrativeUnit, UnitSuccession] = models.ManyToManyField(
         "self",
         through="UnitSuccession",
         through_fields=("predecessor", "successor"),
@@ -47,9 +47,7 @@ class AdministrativeUnit(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="core_unit_code_valid_from_uniq"),
-            models.UniqueConstraint(
-                fields=["code"], condition=Q(valid_to__isnull=True), name="core_unit_one_current_per_code"
-            ),
+            models.UniqueConstraint(fields=["code"], condition=Q(valid_to__isnull=True), name="core_unit_one_current_per_code"),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
                 name="core_unit_validity_order",
@@ -83,11 +81,16 @@ class UnitSuccession(models.Model):
             models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="core_succession_not_self"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} ({self.kind})"
+
 
 class Agency(models.Model):
     """An agency (cơ quan) of a unit: the commune People's Committee, its service centre, …"""
 
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT, related_name="agencies")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT, related_name="agencies"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
     name = models.CharField(_("name"), max_length=255)
     # Electronic identifier of the agency (Decision 20/2020/QĐ-TTg), used in dossier codes.
@@ -147,12 +150,12 @@ class StaffRole(models.Model):
             models.CheckConstraint(condition=Q(role__in=Role.values), name="core_staffrole_role_valid"),
         ]
 
+    def __str__(self) -> str:
+        return str(self.role_enum.label)
+
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
-
-    def __str__(self) -> str:
-        return str(self.role_enum.label)
 
 
 class CalendarOverride(models.Model):
@@ -227,6 +230,9 @@ class AuditChainHead(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(singleton=1), name="core_auditchainhead_singleton")]
 
+    def __str__(self) -> str:
+        return f"head #{self.last_event_id}"
+
 
 class LoginThrottle(models.Model):
     """Failed-login counter per user name, for the lock-out."""
@@ -239,3 +245,6 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = _("login throttle")
         verbose_name_plural = _("login throttles")
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"

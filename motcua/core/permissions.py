@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from motcua.core.choices import Role
 
@@ -30,8 +30,13 @@ AGENCY_EDIT = "core.change_agency"
 STAFF_VIEW = "core.view_staffprofile"
 STAFF_EDIT = "core.change_staffprofile"
 _STAFF_EDITING = {
-    "core.view_staffprofile", "core.change_staffprofile", "core.add_staffprofile",
-    "core.view_staffrole", "core.change_staffrole", "core.add_staffrole", "core.delete_staffrole",
+    "core.view_staffprofile",
+    "core.change_staffprofile",
+    "core.add_staffprofile",
+    "core.view_staffrole",
+    "core.change_staffrole",
+    "core.add_staffrole",
+    "core.delete_staffrole",
 }
 
 _CATALOG_EDITING = {CATALOG_VIEW, CATALOG_EDIT, CATALOG_ADD, "catalog.view_sector", "catalog.change_sector", "catalog.add_sector"}
@@ -53,17 +58,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 ADMIN_ROLES = frozenset({Role.DATA_OFFICER, Role.UNIT_ADMINISTRATOR, Role.SYSTEM_ADMINISTRATOR})
 
 
-def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[Role]:
+def user_roles(user: User | AnonymousUser | None) -> frozenset[Role]:
     """The roles of an active staff member (cached on the user object for the request)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_motcua_roles", None)
+    cached: frozenset[Role] | None = getattr(user, "_motcua_roles", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from motcua.core.models import StaffRole
 
     roles = frozenset(Role(r) for r in StaffRole.objects.filter(profile__user=user).values_list("role", flat=True))
-    user._motcua_roles = roles  # type: ignore[union-attr]  # per-request cache on the user object
+    setattr(user, "_motcua_roles", roles)  # noqa: B010  per-request cache on the user object
     return roles
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, Q, QuerySet
 
 from motcua.core.choices import Role, UnitLevel
@@ -22,21 +22,19 @@ M = TypeVar("M", bound=Model)
 ALL = "*"
 
 
-def user_unit(user: AbstractBaseUser | AnonymousUser | None) -> AdministrativeUnit | None:
+def user_unit(user: User | AnonymousUser | None) -> AdministrativeUnit | None:
     """The unit of the user's agency, or None for someone who is not staff."""
     if user is None or not user.is_authenticated:
         return None
-    cached = getattr(user, "_motcua_unit", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    unit = (
-        AdministrativeUnit.objects.filter(agencies__staff__user=user).select_related("parent").first()
-    )
-    user._motcua_unit = unit  # type: ignore[union-attr]  # per-request cache
+    if hasattr(user, "_motcua_unit"):
+        cached: AdministrativeUnit | None = user._motcua_unit
+        return cached
+    unit = AdministrativeUnit.objects.filter(agencies__staff__user=user).select_related("parent").first()
+    setattr(user, "_motcua_unit", unit)  # noqa: B010  per-request cache on the user object
     return unit
 
 
-def scope_root_path(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
+def scope_root_path(user: User | AnonymousUser | None) -> str | None:
     """The path prefix the user may see: ``ALL``, a unit path, or None for nothing."""
     roles = user_roles(user)
     if Role.SYSTEM_ADMINISTRATOR in roles:
@@ -52,7 +50,7 @@ def scope_root_path(user: AbstractBaseUser | AnonymousUser | None) -> str | None
     return unit.path
 
 
-def restrict(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser | None, *, unit_path: str = "unit__path") -> QuerySet[M]:
+def restrict(queryset: QuerySet[M], user: User | AnonymousUser | None, *, unit_path: str = "unit__path") -> QuerySet[M]:
     """Narrow ``queryset`` to the rows of units the user may see.
 
     ``unit_path`` names the lookup from the model to its unit's path, e.g.
@@ -66,6 +64,6 @@ def restrict(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser | Non
     return queryset.filter(Q(**{f"{unit_path}__startswith": root}))
 
 
-def can_see_unit(user: AbstractBaseUser | AnonymousUser | None, unit: AdministrativeUnit) -> bool:
+def can_see_unit(user: User | AnonymousUser | None, unit: AdministrativeUnit) -> bool:
     root = scope_root_path(user)
     return root is not None and (root == ALL or unit.path.startswith(root))

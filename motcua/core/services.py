@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,10 +22,8 @@ from motcua.core.models import AdministrativeUnit, Agency, CalendarOverride, Log
 from motcua.core.permissions import ADMIN_ROLES, CALENDAR_EDIT
 from motcua.core.scoping import can_see_unit
 
-User = get_user_model()
-
-
 # --- Login with lock-out and optional TOTP --------------------------------------------------
+
 
 def _client_label(request: HttpRequest | None) -> dict[str, Any]:
     if request is None:
@@ -33,11 +31,11 @@ def _client_label(request: HttpRequest | None) -> dict[str, Any]:
     return {"ip": request.META.get("REMOTE_ADDR", ""), "agent": request.META.get("HTTP_USER_AGENT", "")[:200]}
 
 
-def user_has_totp(user: AbstractBaseUser) -> bool:
+def user_has_totp(user: User) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def login_check(*, request: HttpRequest | None, username: str, password: str, otp_token: str = "") -> AbstractBaseUser:
+def login_check(*, request: HttpRequest | None, username: str, password: str, otp_token: str = "") -> User:
     """Authenticate a staff login, enforcing the lock-out and, where enrolled, a TOTP code.
 
     Raises ``DomainError`` with code ``login_locked``, ``invalid_credentials``,
@@ -91,14 +89,23 @@ def _login_failed(*, username: str, request: HttpRequest | None, now: datetime, 
         )
 
 
-def logout_record(*, user: AbstractBaseUser) -> None:
+def logout_record(*, user: User) -> None:
     with transaction.atomic():
         audit_record(action="auth.logout", actor=user)
 
 
 # --- Agencies and staff ------------------------------------------------------------------------
 
-def agency_ensure(*, unit: AdministrativeUnit, kind: AgencyKind, name: str, identifier: str = "", is_one_stop_desk: bool = False, actor: AbstractBaseUser | None = None) -> Agency:
+
+def agency_ensure(
+    *,
+    unit: AdministrativeUnit,
+    kind: AgencyKind,
+    name: str,
+    identifier: str = "",
+    is_one_stop_desk: bool = False,
+    actor: User | None = None,
+) -> Agency:
     """Create the agency if it does not exist (idempotent by unit and name)."""
     with transaction.atomic():
         agency, created = Agency.objects.get_or_create(
@@ -106,7 +113,14 @@ def agency_ensure(*, unit: AdministrativeUnit, kind: AgencyKind, name: str, iden
         )
         if created:
             agency.full_clean()
-            audit_record(action="agency.create", actor=actor, unit_code=unit.code, object_type="agency", object_id=agency.pk, data={"name": name, "kind": str(kind)})
+            audit_record(
+                action="agency.create",
+                actor=actor,
+                unit_code=unit.code,
+                object_type="agency",
+                object_id=agency.pk,
+                data={"name": name, "kind": str(kind)},
+            )
     return agency
 
 
@@ -119,7 +133,7 @@ def staff_ensure(
     full_name: str = "",
     position: str = "",
     email: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> StaffProfile:
     """Create or update a staff member with exactly these roles (idempotent)."""
     with transaction.atomic():
@@ -151,9 +165,10 @@ def staff_ensure(
 
 # --- Calendar overrides -------------------------------------------------------------------------
 
+
 def calendar_override_set(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     day: date,
     kind: OverrideKind,
     source: str,
@@ -163,14 +178,16 @@ def calendar_override_set(
 ) -> CalendarOverride:
     """Create or change the override for one day (nationwide when ``unit`` is None)."""
     if check_permission:
-        if actor is None or not actor.has_perm(CALENDAR_EDIT):
+        if actor is None or not actor.is_authenticated or not actor.has_perm(CALENDAR_EDIT):
             raise PermissionDenied("forbidden", _("You do not have permission to do this."))
         if unit is None and not actor.has_perm("core.change_administrativeunit"):
             raise PermissionDenied("forbidden", _("Only a system administrator may change the nationwide calendar."))
         if unit is not None and not can_see_unit(actor, unit):
             raise PermissionDenied("forbidden", _("This unit is outside your area."))
     if not source.strip():
-        raise DomainError("source_required", _("Give the notice or decision number this change comes from."), fields={"source": _("Required.")})
+        raise DomainError(
+            "source_required", _("Give the notice or decision number this change comes from."), fields={"source": _("Required.")}
+        )
     with transaction.atomic():
         override, created = CalendarOverride.objects.update_or_create(
             date=day, unit=unit, defaults={"kind": kind, "source": source.strip(), "note": note}

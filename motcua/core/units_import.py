@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -86,7 +86,8 @@ def _load_rows(data_dir: Path | None) -> tuple[list[_Row], list[_Row]]:
             if row.parent_code and parent is None:
                 raise DomainError(
                     "unit_parent_missing",
-                    _("Unit %(code)s names a parent %(parent)s that is not in the list.") % {"code": row.code, "parent": row.parent_code},
+                    _("Unit %(code)s names a parent %(parent)s that is not in the list.")
+                    % {"code": row.code, "parent": row.parent_code},
                 )
             while parent is not None:
                 chain.append(parent.code)
@@ -95,7 +96,7 @@ def _load_rows(data_dir: Path | None) -> tuple[list[_Row], list[_Row]]:
     return current, old
 
 
-def units_import(*, actor: AbstractBaseUser | None = None, data_dir: Path | None = None) -> UnitImportReport:
+def units_import(*, actor: User | None = None, data_dir: Path | None = None) -> UnitImportReport:
     """Load or refresh all units and their successions. Idempotent and atomic."""
     current, old = _load_rows(data_dir)
     report = UnitImportReport()
@@ -156,7 +157,7 @@ def _by_depth(rows: list[_Row]) -> list[list[_Row]]:
 
 
 def _import_successions(ids: dict[tuple[str, date | None], int], old: list[_Row], data_dir: Path | None) -> int:
-    wanted: dict[tuple[int, int], tuple[str, bool]] = {}
+    wanted: dict[tuple[int, int], tuple[SuccessionKind, bool]] = {}
 
     def want(old_code: str, new_code: str, kind: SuccessionKind, official: bool) -> None:
         pred = ids.get((old_code, None))
@@ -166,12 +167,12 @@ def _import_successions(ids: dict[tuple[str, date | None], int], old: list[_Row]
         key = (pred, succ)
         if key in wanted and wanted[key][1] and not official:
             return  # an official row wins over an unofficial duplicate
-        wanted[key] = (kind.value, official)
+        wanted[key] = (kind, official)
 
     for row in read_csv("vn_units_mapping_pre2025_to_2025.csv.gz", data_dir):
         agrees = row["nso_table_agrees"].strip()
-        kind = SuccessionKind.FULL if row["merge_type"].strip() == "full" else SuccessionKind.PARTIAL
-        want(row["old_code"].strip(), row["new_code"].strip(), kind, agrees != "no")
+        merge_kind = SuccessionKind.FULL if row["merge_type"].strip() == "full" else SuccessionKind.PARTIAL
+        want(row["old_code"].strip(), row["new_code"].strip(), merge_kind, agrees != "no")
         if agrees == "no":
             nso_codes = [c.strip() for c in row["nso_table_new_codes"].split(";") if c.strip()]
             for code in nso_codes:
@@ -188,7 +189,8 @@ def _import_successions(ids: dict[tuple[str, date | None], int], old: list[_Row]
     existing = {(s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()}
     create: list[UnitSuccession] = []
     update: list[UnitSuccession] = []
-    for (pred, succ), (kind, official) in wanted.items():
+    for (pred, succ), (succession_kind, official) in wanted.items():
+        kind: str = succession_kind.value
         current = existing.get((pred, succ))
         if current is None:
             create.append(UnitSuccession(predecessor_id=pred, successor_id=succ, kind=kind, official=official))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -15,7 +17,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
-import segno
 
 from motcua.core.audit import audit_record
 from motcua.core.exceptions import DomainError
@@ -76,6 +77,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # login_required
     roles = sorted(user_roles(request.user), key=lambda r: r.value)
     return render(request, "core/staff_home.html", {"roles": roles, "has_totp": user_has_totp(request.user)})
 
@@ -84,6 +86,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Turn on two-step login: show the key as a QR code, confirm with one code."""
     user = request.user
+    assert isinstance(user, User)  # login_required
     if user_has_totp(user):
         messages.info(request, _("Two-step login is already on for your account."))
         return redirect("core:staff_home")
@@ -96,9 +99,13 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 device.confirmed = True
                 device.save()
-                audit_record(action="auth.totp_enabled", actor=user, object_type="user", object_id=user.pk)
+                audit_record(action="auth.totp_enabled", actor=user, object_type="user", object_id=str(user.pk))
             messages.success(request, _("Two-step login is on. You will be asked for a code at every login."))
             return redirect("core:staff_home")
         form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
-    return render(request, "core/totp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": base64.b32encode(device.bin_key).decode().rstrip("=")})
+    return render(
+        request,
+        "core/totp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": base64.b32encode(device.bin_key).decode().rstrip("=")},
+    )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,210 +14,386 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LoginThrottle',
+            name="LoginThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150, unique=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('first_failure_at', models.DateTimeField(blank=True, null=True)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("username", models.CharField(max_length=150, unique=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("first_failure_at", models.DateTimeField(blank=True, null=True)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'login throttle',
-                'verbose_name_plural': 'login throttles',
+                "verbose_name": "login throttle",
+                "verbose_name_plural": "login throttles",
             },
         ),
         migrations.CreateModel(
-            name='AdministrativeUnit',
+            name="AdministrativeUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=10, verbose_name='official code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('short_name', models.CharField(max_length=200, verbose_name='short name')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('kind', models.CharField(choices=[('tinh', 'Province (tỉnh)'), ('thanh_pho_tw', 'Centrally-run city'), ('quan', 'Urban district (quận)'), ('huyen', 'Rural district (huyện)'), ('thi_xa', 'Town (thị xã)'), ('thanh_pho_tinh', 'Provincial city'), ('xa', 'Commune (xã)'), ('phuong', 'Ward (phường)'), ('thi_tran', 'Township (thị trấn)'), ('dac_khu', 'Special zone (đặc khu)')], max_length=20, verbose_name='kind')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('district', 'District'), ('commune', 'Commune')], max_length=10, verbose_name='level')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=120)),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid until (exclusive)')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.administrativeunit', verbose_name='parent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(db_index=True, max_length=10, verbose_name="official code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("short_name", models.CharField(max_length=200, verbose_name="short name")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("tinh", "Province (tỉnh)"),
+                            ("thanh_pho_tw", "Centrally-run city"),
+                            ("quan", "Urban district (quận)"),
+                            ("huyen", "Rural district (huyện)"),
+                            ("thi_xa", "Town (thị xã)"),
+                            ("thanh_pho_tinh", "Provincial city"),
+                            ("xa", "Commune (xã)"),
+                            ("phuong", "Ward (phường)"),
+                            ("thi_tran", "Township (thị trấn)"),
+                            ("dac_khu", "Special zone (đặc khu)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "Province"), ("district", "District"), ("commune", "Commune")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=120)),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid until (exclusive)")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.administrativeunit",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative unit',
-                'verbose_name_plural': 'administrative units',
-                'ordering': ['code'],
+                "verbose_name": "administrative unit",
+                "verbose_name_plural": "administrative units",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('peoples_committee', "People's Committee"), ('commune_police', 'Commune police'), ('specialist_office', 'Specialist office'), ('provincial_department', 'Provincial department'), ('service_centre', 'Public administrative service centre')], max_length=30, verbose_name='kind')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('identifier', models.CharField(blank=True, max_length=40, verbose_name='electronic identifier')),
-                ('is_one_stop_desk', models.BooleanField(default=False, verbose_name='runs a one-stop desk')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='core.administrativeunit', verbose_name='administrative unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("peoples_committee", "People's Committee"),
+                            ("commune_police", "Commune police"),
+                            ("specialist_office", "Specialist office"),
+                            ("provincial_department", "Provincial department"),
+                            ("service_centre", "Public administrative service centre"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("identifier", models.CharField(blank=True, max_length=40, verbose_name="electronic identifier")),
+                ("is_one_stop_desk", models.BooleanField(default=False, verbose_name="runs a one-stop desk")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="core.administrativeunit",
+                        verbose_name="administrative unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['unit__code', 'name'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["unit__code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('singleton', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_event_id', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='', max_length=64)),
+                ("singleton", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("last_event_id", models.BigIntegerField(default=0)),
+                ("last_hash", models.CharField(default="", max_length=64)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('singleton', 1)), name='core_auditchainhead_singleton')],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("singleton", 1)), name="core_auditchainhead_singleton")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('unit_code', models.CharField(blank=True, db_index=True, max_length=10)),
-                ('action', models.CharField(db_index=True, max_length=80)),
-                ('object_type', models.CharField(blank=True, max_length=80)),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=80)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                ("unit_code", models.CharField(blank=True, db_index=True, max_length=10)),
+                ("action", models.CharField(db_index=True, max_length=80)),
+                ("object_type", models.CharField(blank=True, max_length=80)),
+                ("object_id", models.CharField(blank=True, db_index=True, max_length=80)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['id'],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('day_off', 'Extra day off'), ('working_day', 'Make-up working day')], max_length=20, verbose_name='kind')),
-                ('source', models.CharField(max_length=200, verbose_name='source (notice or decision number)')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.administrativeunit', verbose_name='administrative unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("day_off", "Extra day off"), ("working_day", "Make-up working day")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("source", models.CharField(max_length=200, verbose_name="source (notice or decision number)")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.administrativeunit",
+                        verbose_name="administrative unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar override',
-                'verbose_name_plural': 'calendar overrides',
-                'ordering': ['date'],
+                "verbose_name": "calendar override",
+                "verbose_name_plural": "calendar overrides",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='StaffProfile',
+            name="StaffProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='job position')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='core.agency', verbose_name='agency')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="job position")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="staff", to="core.agency", verbose_name="agency"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="staff_profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff profile',
-                'verbose_name_plural': 'staff profiles',
+                "verbose_name": "staff profile",
+                "verbose_name_plural": "staff profiles",
             },
         ),
         migrations.CreateModel(
-            name='StaffRole',
+            name="StaffRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('reception_officer', 'Reception officer'), ('specialist', 'Specialist'), ('leader', 'Leader'), ('data_officer', 'Data officer'), ('unit_administrator', 'Unit administrator'), ('province_reviewer', 'Province reviewer'), ('system_administrator', 'System administrator')], max_length=30, verbose_name='role')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_rows', to='core.staffprofile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("reception_officer", "Reception officer"),
+                            ("specialist", "Specialist"),
+                            ("leader", "Leader"),
+                            ("data_officer", "Data officer"),
+                            ("unit_administrator", "Unit administrator"),
+                            ("province_reviewer", "Province reviewer"),
+                            ("system_administrator", "System administrator"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="role_rows", to="core.staffprofile"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff role',
-                'verbose_name_plural': 'staff roles',
+                "verbose_name": "staff role",
+                "verbose_name_plural": "staff roles",
             },
         ),
         migrations.CreateModel(
-            name='UnitSuccession',
+            name="UnitSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('full', 'Whole territory'), ('partial', 'Part of the territory')], max_length=10)),
-                ('official', models.BooleanField(default=True)),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='succession_out', to='core.administrativeunit')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='succession_in', to='core.administrativeunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("full", "Whole territory"), ("partial", "Part of the territory")], max_length=10),
+                ),
+                ("official", models.BooleanField(default=True)),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="succession_out", to="core.administrativeunit"
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="succession_in", to="core.administrativeunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit succession',
-                'verbose_name_plural': 'unit successions',
+                "verbose_name": "unit succession",
+                "verbose_name_plural": "unit successions",
             },
         ),
         migrations.AddField(
-            model_name='administrativeunit',
-            name='successors',
-            field=models.ManyToManyField(blank=True, related_name='predecessors', through='core.UnitSuccession', through_fields=('predecessor', 'successor'), to='core.administrativeunit'),
+            model_name="administrativeunit",
+            name="successors",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="predecessors",
+                through="core.UnitSuccession",
+                through_fields=("predecessor", "successor"),
+                to="core.administrativeunit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('unit', 'name'), name='core_agency_unit_name_uniq'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(fields=("unit", "name"), name="core_agency_unit_name_uniq"),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['peoples_committee', 'commune_police', 'specialist_office', 'provincial_department', 'service_centre'])), name='core_agency_kind_valid'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["peoples_committee", "commune_police", "specialist_office", "provincial_department", "service_centre"],
+                    )
+                ),
+                name="core_agency_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calendaroverride',
-            constraint=models.UniqueConstraint(fields=('date', 'unit'), name='core_override_date_unit_uniq'),
+            model_name="calendaroverride",
+            constraint=models.UniqueConstraint(fields=("date", "unit"), name="core_override_date_unit_uniq"),
         ),
         migrations.AddConstraint(
-            model_name='calendaroverride',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('date',), name='core_override_date_national_uniq'),
+            model_name="calendaroverride",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)), fields=("date",), name="core_override_date_national_uniq"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calendaroverride',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['day_off', 'working_day'])), name='core_override_kind_valid'),
+            model_name="calendaroverride",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["day_off", "working_day"])), name="core_override_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calendaroverride',
-            constraint=models.CheckConstraint(condition=models.Q(('source', ''), _negated=True), name='core_override_source_required'),
+            model_name="calendaroverride",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source", ""), _negated=True), name="core_override_source_required"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffrole',
-            constraint=models.UniqueConstraint(fields=('profile', 'role'), name='core_staffrole_uniq'),
+            model_name="staffrole",
+            constraint=models.UniqueConstraint(fields=("profile", "role"), name="core_staffrole_uniq"),
         ),
         migrations.AddConstraint(
-            model_name='staffrole',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['reception_officer', 'specialist', 'leader', 'data_officer', 'unit_administrator', 'province_reviewer', 'system_administrator'])), name='core_staffrole_role_valid'),
+            model_name="staffrole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "reception_officer",
+                            "specialist",
+                            "leader",
+                            "data_officer",
+                            "unit_administrator",
+                            "province_reviewer",
+                            "system_administrator",
+                        ],
+                    )
+                ),
+                name="core_staffrole_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitsuccession',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='core_succession_uniq'),
+            model_name="unitsuccession",
+            constraint=models.UniqueConstraint(fields=("predecessor", "successor"), name="core_succession_uniq"),
         ),
         migrations.AddConstraint(
-            model_name='unitsuccession',
-            constraint=models.CheckConstraint(condition=models.Q(('predecessor', models.F('successor')), _negated=True), name='core_succession_not_self'),
+            model_name="unitsuccession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("predecessor", models.F("successor")), _negated=True), name="core_succession_not_self"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.UniqueConstraint(fields=('code', 'valid_from'), name='core_unit_code_valid_from_uniq'),
+            model_name="administrativeunit",
+            constraint=models.UniqueConstraint(fields=("code", "valid_from"), name="core_unit_code_valid_from_uniq"),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('code',), name='core_unit_one_current_per_code'),
+            model_name="administrativeunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_to__isnull", True)), fields=("code",), name="core_unit_one_current_per_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='core_unit_validity_order'),
+            model_name="administrativeunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gt", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="core_unit_validity_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['province', 'district', 'commune'])), name='core_unit_level_valid'),
+            model_name="administrativeunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__in", ["province", "district", "commune"])), name="core_unit_level_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.CheckConstraint(condition=models.Q(('code', ''), _negated=True), name='core_unit_code_not_empty'),
+            model_name="administrativeunit",
+            constraint=models.CheckConstraint(condition=models.Q(("code", ""), _negated=True), name="core_unit_code_not_empty"),
         ),
     ]

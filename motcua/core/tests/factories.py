@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from motcua.core.choices import AgencyKind, Role
 from motcua.core.models import AdministrativeUnit, Agency
@@ -17,9 +17,11 @@ def current_unit(code: str) -> AdministrativeUnit:
 
 def agency_for(code: str, kind: AgencyKind = AgencyKind.SERVICE_CENTRE) -> Agency:
     unit = current_unit(code)
-    return agency_ensure(unit=unit, kind=kind, name=f"{kind.label} {unit.short_name}", is_one_stop_desk=kind == AgencyKind.SERVICE_CENTRE)
+    return agency_ensure(
+        unit=unit, kind=kind, name=f"{kind.label} {unit.short_name}", is_one_stop_desk=kind == AgencyKind.SERVICE_CENTRE
+    )
 
 
-def staff_user(username: str, *roles: Role, unit_code: str = "32218") -> AbstractBaseUser:
+def staff_user(username: str, *roles: Role, unit_code: str = "32218") -> User:
     profile = staff_ensure(username=username, agency=agency_for(unit_code), roles=list(roles), password=PASSWORD)
     return profile.user

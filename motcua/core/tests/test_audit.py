@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_events() -> list[AuditEvent]:
-    return [audit_record(action="test.event", object_type="thing", object_id=i, data={"n": i, "text": "Phú Tân"}) for i in range(3)]
+    return [
+        audit_record(action="test.event", object_type="thing", object_id=i, data={"n": i, "text": "Phú Tân"}) for i in range(3)
+    ]
 
 
 def test_events_form_a_chain() -> None:
@@ -85,8 +87,6 @@ def test_event_rolls_back_with_its_transaction() -> None:
     assert audit_verify().ok
 
 
-
-
 def test_verify_command_exits_zero_when_intact(capsys: pytest.CaptureFixture[str]) -> None:
     _three_events()
 
@@ -102,6 +102,8 @@ def test_verify_command_fails_naming_the_row() -> None:
 
     with pytest.raises(CommandError, match=f"#{second.pk}"):
         call_command("audit", "verify")
+
+
 def test_first_event_links_to_genesis() -> None:
     audit_record(action="test.event")
 

@@ -27,8 +27,8 @@ def test_right_password_logs_in_and_is_audited(client: Client) -> None:
 
 
 def test_passwords_are_hashed_with_argon2(settings: object) -> None:
-    from django.contrib.auth.hashers import get_hashers
     from django.conf import settings as real
+    from django.contrib.auth.hashers import get_hashers
 
     assert real.PASSWORD_HASHERS  # the test settings swap in a fast hasher; production uses argon2 first
     from motcua.config import settings as prod

@@ -48,7 +48,13 @@ def test_workspace_shows_unit_and_roles(client: Client) -> None:
 
 
 def _override_form(unit_id: int | str, day: str = "15/06/2026") -> dict[str, str]:
-    return {"date": day, "kind": OverrideKind.DAY_OFF.value, "unit": str(unit_id), "source": "QĐ 12/QĐ-UBND", "note": "Lễ hội địa phương"}
+    return {
+        "date": day,
+        "kind": OverrideKind.DAY_OFF.value,
+        "unit": str(unit_id),
+        "source": "QĐ 12/QĐ-UBND",
+        "note": "Lễ hội địa phương",
+    }
 
 
 ADD_URL = "/admin/core/calendaroverride/add/"
@@ -102,7 +108,9 @@ def test_unit_administrator_of_another_unit_cannot_add_for_this_one(client: Clie
 
 
 def test_unit_administrator_cannot_see_another_units_override(client: Client) -> None:
-    other = CalendarOverride.objects.create(date=dt.date(2026, 6, 16), kind=OverrideKind.DAY_OFF, unit=current_unit("32214"), source="QĐ 1")
+    other = CalendarOverride.objects.create(
+        date=dt.date(2026, 6, 16), kind=OverrideKind.DAY_OFF, unit=current_unit("32214"), source="QĐ 1"
+    )
     client.force_login(staff_user("admin-phutan", Role.UNIT_ADMINISTRATOR))
 
     response = client.post(f"/admin/core/calendaroverride/{other.pk}/delete/", {"post": "yes"})
@@ -115,7 +123,10 @@ def test_unit_administrator_cannot_change_the_nationwide_calendar(client: Client
     national = CalendarOverride.objects.create(date=dt.date(2026, 6, 17), kind=OverrideKind.DAY_OFF, unit=None, source="TB 1")
     client.force_login(staff_user("admin-phutan", Role.UNIT_ADMINISTRATOR))
 
-    response = client.post(f"/admin/core/calendaroverride/{national.pk}/change/", {**_override_form("", "17/06/2026"), "kind": OverrideKind.WORKING_DAY.value})
+    response = client.post(
+        f"/admin/core/calendaroverride/{national.pk}/change/",
+        {**_override_form("", "17/06/2026"), "kind": OverrideKind.WORKING_DAY.value},
+    )
 
     assert response.status_code == 403
     assert CalendarOverride.objects.get(pk=national.pk).kind == OverrideKind.DAY_OFF
@@ -153,7 +164,10 @@ def test_system_administrator_changes_the_nationwide_calendar(client: Client) ->
     national = CalendarOverride.objects.create(date=dt.date(2026, 6, 17), kind=OverrideKind.DAY_OFF, unit=None, source="TB 1")
     client.force_login(staff_user("root", Role.SYSTEM_ADMINISTRATOR, unit_code="96"))
 
-    response = client.post(f"/admin/core/calendaroverride/{national.pk}/change/", {**_override_form("", "17/06/2026"), "kind": OverrideKind.WORKING_DAY.value})
+    response = client.post(
+        f"/admin/core/calendaroverride/{national.pk}/change/",
+        {**_override_form("", "17/06/2026"), "kind": OverrideKind.WORKING_DAY.value},
+    )
 
     assert response.status_code == 302
     assert CalendarOverride.objects.get(pk=national.pk).kind == OverrideKind.WORKING_DAY

@@ -19,4 +19,6 @@ class Command(BaseCommand):
         if result.ok:
             self.stdout.write(f"audit log intact: {result.checked} events verified")
             return
-        raise CommandError(f"audit log broken at event #{result.bad_event_id}: {result.reason} ({result.checked} events before it are intact)")
+        raise CommandError(
+            f"audit log broken at event #{result.bad_event_id}: {result.reason} ({result.checked} events before it are intact)"
+        )

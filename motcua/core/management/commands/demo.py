@@ -28,7 +28,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(f"[{exc.code}] {exc.message}") from exc
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % password)
+        self.stdout.write(f"Demo logins (password for all: {password})")
         for login in logins:
             self.stdout.write(f"  {login.username:<24} {login.role.label!s:<28} {login.agency_name}")
         self.stdout.write("")

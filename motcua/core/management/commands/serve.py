@@ -22,12 +22,21 @@ class Command(BaseCommand):
         env = dict(os.environ)
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "motcua.cli", "worker"], env=env))  # noqa: S603
+            children.append(subprocess.Popen([sys.executable, "-m", "motcua.cli", "worker"], env=env))
         web = subprocess.Popen(  # noqa: S603  fixed argv, no shell
             [
-                sys.executable, "-m", "gunicorn", "motcua.config.wsgi:application",
-                "--bind", options["bind"], "--workers", str(options["workers"]),
-                "--access-logfile", "-", "--graceful-timeout", "10",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "motcua.config.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
             ],
             env=env,
         )
