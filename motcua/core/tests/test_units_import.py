@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db.models import F
 
 from motcua.core.choices import UnitLevel
 from motcua.core.exceptions import DomainError
@@ -61,7 +62,7 @@ def test_partly_split_commune_lists_the_other_successors() -> None:
 
 
 def test_same_code_before_and_after_the_reform_are_two_records() -> None:
-    rows = AdministrativeUnit.objects.filter(code="32218").order_by("valid_from")
+    rows = AdministrativeUnit.objects.filter(code="32218").order_by(F("valid_from").asc(nulls_first=True))
 
     assert [(r.valid_from is None, r.valid_to is None) for r in rows] == [(True, False), (False, True)]
     assert unit_get(code="32218").is_current
