@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as core_router
 from motcua.core.exceptions import DomainError
+from motcua.identity.api import router as identity_router
 
 api = NinjaAPI(
     title="MotCua API",
@@ -19,6 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("/units", core_router)
 api.add_router("/procedures", catalog_router)
+api.add_router("/identity", identity_router)
 
 
 @api.exception_handler(DomainError)

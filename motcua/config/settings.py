@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ninja",
     "motcua.core",
     "motcua.catalog",
+    "motcua.identity",
 ]
 
 MIDDLEWARE = [
@@ -181,3 +182,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "WARNING")},
 }
+
+# --- Notifications (core.notifications) ------------------------------------------------------
+MOTCUA_NOTIFICATION_BACKEND = os.environ.get("MOTCUA_NOTIFICATION_BACKEND", "motcua.core.notifications.FileBackend")
+MOTCUA_NOTIFICATION_FILE = Path(os.environ.get("MOTCUA_NOTIFICATION_FILE", VAR_DIR / "notifications.log"))
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "")

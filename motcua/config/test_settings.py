@@ -14,3 +14,4 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # silences WhiteNoise; var/ is git-ignored
+MOTCUA_NOTIFICATION_BACKEND = "motcua.core.notifications.MemoryBackend"

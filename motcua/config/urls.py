@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("thu-tuc/", include("motcua.catalog.urls")),
+    path("cong-dan/", include("motcua.identity.urls")),
     path("", include("motcua.core.urls")),
 ]
