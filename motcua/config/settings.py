@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.catalog",
     "motcua.identity",
+    "motcua.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -187,3 +188,29 @@ LOGGING = {
 MOTCUA_NOTIFICATION_BACKEND = os.environ.get("MOTCUA_NOTIFICATION_BACKEND", "motcua.core.notifications.FileBackend")
 MOTCUA_NOTIFICATION_FILE = Path(os.environ.get("MOTCUA_NOTIFICATION_FILE", VAR_DIR / "notifications.log"))
 MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "")
+
+# --- Citizen identification (motcua.identity) -------------------------------------------------
+# Face templates are encrypted at rest (AES-GCM) with this key: 32 random bytes, URL-safe base64
+# (`python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`).
+# Several keys separated by commas rotate: the first encrypts, all decrypt. Unset: no face features.
+MOTCUA_FACE_KEY = os.environ.get("MOTCUA_FACE_KEY", "")
+# Euclidean distance between two dlib embeddings below which they are the same person
+# (calibrated in docs/face-calibration.md).
+MOTCUA_FACE_THRESHOLD = float(os.environ.get("MOTCUA_FACE_THRESHOLD", "0.55"))
+# Templates not matched for this many days are deleted by the retention task.
+MOTCUA_FACE_RETENTION_DAYS = int(os.environ.get("MOTCUA_FACE_RETENTION_DAYS", "730"))
+MOTCUA_FACE_INDEX_DIR = Path(os.environ.get("MOTCUA_FACE_INDEX_DIR", VAR_DIR / "face_index"))
+# A partition of the face index with more templates than this uses HNSW instead of exact search.
+MOTCUA_FACE_EXACT_MAX = int(os.environ.get("MOTCUA_FACE_EXACT_MAX", "100000"))
+MOTCUA_FACE_HNSW_EF = int(os.environ.get("MOTCUA_FACE_HNSW_EF", "64"))
+# Dotted path of a liveness check (callable(image) -> bool); empty: not checked (out of scope).
+MOTCUA_FACE_LIVENESS_CHECK = os.environ.get("MOTCUA_FACE_LIVENESS_CHECK", "")
+# Uploaded images: largest file and largest decoded size accepted.
+MOTCUA_IMAGE_MAX_BYTES = int(os.environ.get("MOTCUA_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
+MOTCUA_IMAGE_MAX_PIXELS = int(os.environ.get("MOTCUA_IMAGE_MAX_PIXELS", str(24_000_000)))
+# Birth-place codes of personal IDs beyond the 63 province codes (country codes for births
+# abroad are not published: RULES.md §6.1 [NF]).
+MOTCUA_ID_EXTRA_PLACE_CODES = env_list("MOTCUA_ID_EXTRA_PLACE_CODES")
+# One-time codes that let a citizen read their access log.
+MOTCUA_ACCESS_CODE_MINUTES = int(os.environ.get("MOTCUA_ACCESS_CODE_MINUTES", "10"))
+MOTCUA_ACCESS_CODE_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_ACCESS_CODE_MAX_ATTEMPTS", "5"))

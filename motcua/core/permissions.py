@@ -29,6 +29,22 @@ AGENCY_VIEW = "core.view_agency"
 AGENCY_EDIT = "core.change_agency"
 STAFF_VIEW = "core.view_staffprofile"
 STAFF_EDIT = "core.change_staffprofile"
+# Citizen identification (motcua.identity); every use also needs a recorded purpose.
+IDENTITY_VIEW = "identity.view_citizen"
+IDENTITY_EDIT = "identity.change_citizen"
+IDENTITY_MERGE = "identity.merge_citizen"
+IDENTITY_EXPORT = "identity.export_citizen"
+IDENTITY_ERASE = "identity.delete_citizen"
+CONSENT_MANAGE = "identity.change_consent"
+FACE_ENROL = "identity.add_facetemplate"
+FACE_SEARCH = "identity.search_face"
+ACCESS_LOG_VIEW = "identity.view_dataaccess"
+_COUNTER_IDENTITY = {IDENTITY_VIEW, IDENTITY_EDIT, CONSENT_MANAGE, FACE_ENROL, FACE_SEARCH}
+# Dossiers (motcua.dossiers): see dossiers/workflow.py for which action needs which.
+DOSSIER_VIEW = "dossiers.view_dossier"
+DOSSIER_RECEIVE = "dossiers.receive_dossier"
+DOSSIER_PROCESS = "dossiers.process_dossier"
+DOSSIER_DECIDE = "dossiers.decide_dossier"
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -43,14 +59,20 @@ _CATALOG_EDITING = {CATALOG_VIEW, CATALOG_EDIT, CATALOG_ADD, "catalog.view_secto
 _CALENDAR_EDITING = {CALENDAR_VIEW, CALENDAR_EDIT, CALENDAR_ADD, CALENDAR_DELETE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.RECEPTION_OFFICER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW}),
-    Role.SPECIALIST: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW}),
-    Role.LEADER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}),
+    Role.RECEPTION_OFFICER: frozenset(
+        {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, DOSSIER_VIEW, DOSSIER_RECEIVE} | _COUNTER_IDENTITY
+    ),
+    Role.SPECIALIST: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}),
+    Role.LEADER: frozenset(
+        {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
+        | {DOSSIER_VIEW, DOSSIER_PROCESS, DOSSIER_DECIDE}
+        | {IDENTITY_VIEW, IDENTITY_MERGE, IDENTITY_EXPORT, IDENTITY_ERASE, CONSENT_MANAGE, ACCESS_LOG_VIEW}
+    ),
     Role.DATA_OFFICER: frozenset({UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW} | _CATALOG_EDITING),
     Role.UNIT_ADMINISTRATOR: frozenset(
-        {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, AGENCY_EDIT, AUDIT_VIEW} | _CALENDAR_EDITING | _STAFF_EDITING
+        {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, AGENCY_EDIT, AUDIT_VIEW, DOSSIER_VIEW} | _CALENDAR_EDITING | _STAFF_EDITING
     ),
-    Role.PROVINCE_REVIEWER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}),
+    Role.PROVINCE_REVIEWER: frozenset({CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW}),
     Role.SYSTEM_ADMINISTRATOR: frozenset(),  # every permission; see RoleBackend
 }
 

@@ -1,0 +1,92 @@
+"""Enumerations of the dossiers app, with translated labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted online, not yet checked")
+    RECEIVED = "received", _("Received")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Waiting for the applicant to supplement")
+    REFUSED = "refused", _("Refused")
+    IN_PROGRESS = "in_progress", _("Being processed")
+    AWAITING_FEES = "awaiting_fees", _("Waiting for fees")
+    APPROVED = "approved", _("Decided: approved")
+    REJECTED = "rejected", _("Decided: rejected")
+    READY_FOR_RETURN = "ready_for_return", _("Result ready for return")
+    RETURNED = "returned", _("Result returned")
+    STOPPED = "stopped", _("Stopped at the applicant's request")
+
+
+TERMINAL_STATUSES = frozenset({DossierStatus.REFUSED, DossierStatus.RETURNED, DossierStatus.STOPPED})
+# The clock does not run in these (the citizen's time, or the work is done).
+CLOCK_STOPPED_STATUSES = frozenset(
+    {
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.APPROVED,
+        DossierStatus.REJECTED,
+        DossierStatus.READY_FOR_RETURN,
+        *TERMINAL_STATUSES,
+    }
+)
+
+
+class DossierAction(models.TextChoices):
+    SUBMIT_ONLINE = "submit_online", _("Submit online")
+    RECEIVE = "receive", _("Receive")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Request a supplement")
+    SUPPLEMENT = "supplement", _("Record the supplement")
+    REFUSE = "refuse", _("Refuse")
+    TRANSFER = "transfer", _("Transfer to an agency")
+    COMPLETE_STEP = "complete_step", _("Finish this agency's step")
+    REQUEST_FEES = "request_fees", _("Ask for fees")
+    PAY_FEES = "pay_fees", _("Record the payment")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject with reasons")
+    APOLOGIZE = "apologize", _("Apologise and set a new date")
+    MARK_READY = "mark_ready", _("Result ready for return")
+    RETURN_RESULT = "return_result", _("Return the result")
+    STOP = "stop", _("Stop at the applicant's request")
+
+
+class Channel(models.TextChoices):
+    """KenhThucHien on the national portal: 1 in person, 2 online, 3 postal."""
+
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    POSTAL = "postal", _("Postal service")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+class ClockChangeKind(models.TextChoices):
+    START = "start", _("Clock started at receipt")
+    PAUSE = "pause", _("Paused: supplement requested")
+    RESUME = "resume", _("Resumed: supplement received")
+    EXTEND = "extend", _("Extended with an apology")
+
+
+class StepStatus(models.TextChoices):
+    OPEN = "open", _("In progress")
+    DONE = "done", _("Done")
+
+
+class SlipForm(models.TextChoices):
+    """The one-stop forms (Circular 03/2025 Annex I, as numbered in Decision 3621/QĐ-BYT)."""
+
+    RECEIPT = "BM01", _("Receipt and appointment")
+    SUPPLEMENT = "BM02", _("Request to supplement the dossier")
+    REFUSAL = "BM03", _("Refusal")
+    APOLOGY = "BM04", _("Apology and extension")
+    CONTROL_SHEET = "BM05", _("Processing-control sheet")
+    TRACKING_BOOK = "BM06", _("Tracking book")
+    STOP_NOTICE = "STOP", _("Stop notice")

@@ -1,0 +1,235 @@
+"""Dossier records (DESIGN.md "dossiers"): the dossier, its append-only event log, the
+agencies' steps, documents, clock changes, slips and the per-day serial counter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import AdministrativeUnit, Agency
+from motcua.dossiers.choices import (
+    ApplicantKind,
+    Channel,
+    ClockChangeKind,
+    DossierAction,
+    DossierStatus,
+    SlipForm,
+    StepStatus,
+    Timeliness,
+)
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=48, unique=True)
+    procedure = models.ForeignKey("catalog.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers")
+    # The procedure as it was at receipt (name, lead time, version): later edits do not change it.
+    procedure_snapshot = models.JSONField(default=dict)
+    receiving_agency = models.ForeignKey(Agency, verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="received_dossiers")
+    receiving_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="received_dossiers")
+    deciding_agency = models.ForeignKey(Agency, verbose_name=_("competent agency"), on_delete=models.PROTECT, related_name="decided_dossiers")
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    # Applicant (person with a 12-digit personal ID, or organisation with a tax code).
+    applicant_kind = models.CharField(_("applicant kind"), max_length=12, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant name"), max_length=200)
+    applicant_id_number = models.CharField(_("personal ID or tax code"), max_length=20, db_index=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    representative_name = models.CharField(_("authorised representative"), max_length=200, blank=True)
+    representative_id_number = models.CharField(_("representative's personal ID"), max_length=20, blank=True)
+    authorisation_note = models.CharField(_("authorisation paper"), max_length=300, blank=True)
+    request_summary = models.CharField(_("request"), max_length=500, blank=True)
+    sets_count = models.PositiveSmallIntegerField(_("number of sets"), default=1)
+    fee_amount = models.PositiveBigIntegerField(_("fees (VND)"), default=0)
+    fee_paid = models.BooleanField(_("fees paid"), default=False)
+    # The clock (instants). due_at moves only through ClockChange rows.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField(_("original due at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("processing finished at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, db_index=True)
+    timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    extension_used = models.BooleanField(default=False)
+    result_summary = models.TextField(_("result or reasons"), blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    # Last 4 digits of the applicant's ID and phone: the public look-up check values.
+    check_id4 = models.CharField(max_length=4, blank=True)
+    check_phone4 = models.CharField(max_length=4, blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-received_at", "-id"]
+        permissions = [
+            ("receive_dossier", "Receive and return dossiers at the counter"),
+            ("process_dossier", "Process dossiers at the competent agency"),
+            ("decide_dossier", "Approve or reject dossiers"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receiving_agency", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="dossiers_dossier_idempotency_uniq",
+            ),
+            models.CheckConstraint(condition=Q(status__in=DossierStatus.values), name="dossiers_dossier_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="dossiers_dossier_channel_valid"),
+            models.CheckConstraint(condition=Q(timeliness="") | Q(timeliness__in=Timeliness.values), name="dossiers_dossier_timeliness_valid"),
+            models.CheckConstraint(
+                condition=Q(received_at__isnull=True) | Q(due_at__isnull=True) | Q(due_at__gte=models.F("received_at")),
+                name="dossiers_dossier_due_after_receipt",
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="dossiers_dossier_code_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["receiving_unit", "status", "due_at"], name="dossiers_unit_status_due"),
+            models.Index(fields=["assigned_to", "status", "due_at"], name="dossiers_assignee_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DossierEvent(models.Model):
+    """One action on a dossier. Append-only; the status is the result of these events."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=24, choices=DossierAction.choices)
+    from_status = models.CharField(max_length=24, choices=DossierStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=DossierStatus.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=150, blank=True)
+    actor_unit_code = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossiers_event_seq_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Dossier events are append-only")
+        super().save(*args, **kwargs)
+
+
+class DossierStep(models.Model):
+    """One agency's part of the dossier (một cửa liên thông), recorded on BM.05."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="dossier_steps")
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=8, choices=StepStatus.choices, default=StepStatus.OPEN)
+    timeliness = models.CharField(max_length=10, choices=Timeliness.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "position"], name="dossiers_step_position_uniq"),
+            models.UniqueConstraint(fields=["dossier"], condition=Q(status="open"), name="dossiers_step_one_open"),
+            models.CheckConstraint(condition=Q(due_at__gte=models.F("started_at")), name="dossiers_step_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} step {self.position}"
+
+
+class Document(models.Model):
+    """A document of the dossier: checklist item, scanned file, digitized flag, reuse source."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("document"), max_length=500)
+    procedure_document_id = models.BigIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="dossiers/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=60, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    digitized = models.BooleanField(_("digitized"), default=False)
+    reusable = models.BooleanField(_("reusable"), default=False)
+    is_result = models.BooleanField(_("result document"), default=False)
+    source_document = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reuses")
+    submitted = models.BooleanField(_("submitted"), default=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def reused(self) -> bool:
+        return self.source_document_id is not None
+
+
+class ClockChange(models.Model):
+    """Why the due date is what it is: start, pause (supplement), resume, extension."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="clock_changes")
+    kind = models.CharField(max_length=8, choices=ClockChangeKind.choices)
+    at = models.DateTimeField()
+    old_due_at = models.DateTimeField(null=True, blank=True)
+    new_due_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    event = models.ForeignKey(DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["dossier", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=Q(kind="extend"), name="dossiers_clock_one_extension"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Slip(models.Model):
+    """An issued official slip (form), numbered per form, issuing agency and year."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
+    form = models.CharField(max_length=6, choices=SlipForm.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    number = models.CharField(max_length=60)
+    issued_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["dossier", "issued_at"]
+        constraints = [models.UniqueConstraint(fields=["form", "agency", "year", "serial"], name="dossiers_slip_number_uniq")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Counter(models.Model):
+    """A named serial (dossier codes per agency per day; slip numbers per form per year)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

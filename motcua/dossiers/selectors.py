@@ -1,0 +1,105 @@
+"""Reads of the dossiers app, all scoped through ``core.scoping``.
+
+A staff member sees a dossier when its receiving unit, its competent (deciding) agency's
+unit, or the unit of any agency that holds a step of it lies in their scope: inter-agency
+(liên thông) dossiers are visible to every agency that handles them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import hmac
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.exceptions import NotFound
+from motcua.core.scoping import ALL, scope_root_path
+from motcua.dossiers.choices import DossierStatus, SlipForm, StepStatus, TERMINAL_STATUSES
+from motcua.dossiers.models import Dossier, DossierStep, Slip
+from motcua.dossiers.workflow import PERM_VIEW
+
+OPEN_STATUSES = [s for s in DossierStatus if s not in TERMINAL_STATUSES]
+
+
+def dossier_queryset(user: User | AnonymousUser) -> QuerySet[Dossier]:
+    """Every dossier the user may see (none for anonymous users or users without the permission)."""
+    if not user.is_authenticated or not user.has_perm(PERM_VIEW):
+        return Dossier.objects.none()
+    root = scope_root_path(user)
+    if root is None:
+        return Dossier.objects.none()
+    qs = Dossier.objects.all()
+    if root == ALL:
+        return qs
+    step_in_scope = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__unit__path__startswith=root)
+    return qs.filter(Q(receiving_unit__path__startswith=root) | Q(deciding_agency__unit__path__startswith=root) | Exists(step_in_scope))
+
+
+def dossier_get(*, user: User | AnonymousUser, code: str) -> Dossier:
+    dossier = (
+        dossier_queryset(user)
+        .select_related("procedure", "receiving_agency", "receiving_unit", "deciding_agency__unit", "assigned_to", "created_by")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound("dossier_not_found", _("No dossier has the code %(code)s.") % {"code": code})
+    return dossier
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    mine: bool = False
+    due_within_days: int | None = None
+    overdue: bool = False
+    status: DossierStatus | None = None
+    awaiting_decision: bool = False
+    q: str = ""
+
+
+def dossier_queue(*, user: User | AnonymousUser, flt: QueueFilter, now: datetime | None = None) -> QuerySet[Dossier]:
+    """Open dossiers for the staff queues: mine, due soon, overdue, awaiting a decision."""
+    now = now or timezone.now()
+    qs = dossier_queryset(user).filter(status__in=OPEN_STATUSES).select_related("procedure", "receiving_unit", "assigned_to")
+    if flt.mine and isinstance(user, User):
+        qs = qs.filter(Q(assigned_to=user) | Q(steps__status=StepStatus.OPEN, steps__received_by=user)).distinct()
+    if flt.overdue:
+        qs = qs.filter(due_at__lt=now)
+    if flt.due_within_days is not None:
+        qs = qs.filter(due_at__gte=now, due_at__lte=now + timedelta(days=flt.due_within_days))
+    if flt.status is not None:
+        qs = qs.filter(status=flt.status)
+    if flt.awaiting_decision:
+        qs = qs.filter(status=DossierStatus.IN_PROGRESS)
+    if flt.q:
+        term = flt.q.strip()
+        qs = qs.filter(Q(code__icontains=term) | Q(applicant_id_number=term) | Q(applicant_name__icontains=term))
+    return qs.order_by("due_at", "id")
+
+
+def dossier_lookup(*, code: str, check: str) -> Dossier:
+    """Public look-up: the code plus the last 4 digits of the applicant's ID or phone.
+
+    A wrong code and a wrong check give the same answer, so codes cannot be enumerated.
+    """
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(code=code.strip()).first()
+    check = "".join(ch for ch in check if ch.isdigit())
+    valid = dossier is not None and len(check) == 4 and (
+        hmac.compare_digest(check, dossier.check_id4) or (bool(dossier.check_phone4) and hmac.compare_digest(check, dossier.check_phone4))
+    )
+    if not valid:
+        raise NotFound("lookup_not_found", _("No dossier matches this code and check digits."))
+    assert dossier is not None
+    return dossier
+
+
+def missing_items(dossier: Dossier) -> list[str]:
+    """What the applicant still has to bring (the open supplement request)."""
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return []
+    slip = Slip.objects.filter(dossier=dossier, form=SlipForm.SUPPLEMENT).order_by("-issued_at").first()
+    return list(slip.data.get("items", [])) if slip else []

@@ -1,0 +1,707 @@
+"""Writes of the dossiers app: intake and every workflow action.
+
+``dossier_receive`` (counter or online intake, idempotent) and ``dossier_act`` (every other
+action) are the only functions that change a dossier's status. Each runs in one transaction
+that also writes the ``DossierEvent``, any ``ClockChange``, slip numbers and the audit event;
+notifications and domain events go out on commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import Procedure
+from motcua.core.audit import audit_record
+from motcua.core.calendar import WorkingCalendar, calendar_for
+from motcua.core.choices import AgencyKind
+from motcua.core.events import publish
+from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
+from motcua.core.ids import parse_personal_id, parse_tax_code
+from motcua.core.models import AdministrativeUnit, Agency
+from motcua.core.notifications import notify
+from motcua.core.scoping import ALL, scope_root_path, user_unit
+from motcua.dossiers import clock
+from motcua.dossiers.choices import (
+    ApplicantKind,
+    Channel,
+    ClockChangeKind,
+    DossierAction,
+    DossierStatus,
+    SlipForm,
+    StepStatus,
+    Timeliness,
+)
+from motcua.dossiers.models import ClockChange, Counter, Document, Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.workflow import (
+    CREATING_ACTIONS,
+    PERM_DECIDE,
+    PERM_PROCESS,
+    PERM_RECEIVE,
+    IllegalTransition,
+    guard,
+    next_status,
+)
+
+MAX_UPLOAD_BYTES = getattr(settings, "MOTCUA_MAX_UPLOAD_MB", 10) * 1024 * 1024
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+# --- Inputs ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicantInput:
+    kind: ApplicantKind
+    name: str
+    id_number: str
+    birth_date: date | None = None
+    male: bool | None = None
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class DocumentInput:
+    name: str
+    content: bytes | None = None
+    filename: str = ""
+    procedure_document_id: int | None = None
+    reuse_document_id: int | None = None  # an earlier dossier's digitized document
+
+
+@dataclass
+class IntakeInput:
+    procedure_code: str
+    applicant: ApplicantInput
+    channel: Channel = Channel.IN_PERSON
+    documents: list[DocumentInput] = field(default_factory=list)
+    representative_name: str = ""
+    representative_id_number: str = ""
+    authorisation_note: str = ""
+    request_summary: str = ""
+    sets_count: int = 1
+    fee_amount: int = 0
+    fee_paid: bool = False
+    deciding_agency_id: int | None = None
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    dossier: Dossier
+    created: bool
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def sniff_content_type(content: bytes) -> str | None:
+    for magic, content_type in _MAGIC:
+        if content.startswith(magic):
+            return content_type
+    return None
+
+
+def next_serial(key: str) -> int:
+    """Increment and return a named counter; safe under concurrent transactions."""
+    Counter.objects.bulk_create([Counter(key=key, value=0)], ignore_conflicts=True)
+    Counter.objects.filter(key=key).update(value=F("value") + 1)
+    return Counter.objects.values_list("value", flat=True).get(key=key)
+
+
+def _province_path(unit: AdministrativeUnit) -> str:
+    return unit.path.split("/")[0] + "/"
+
+
+def dossier_code(*, deciding_agency: Agency, received_at: datetime) -> str:
+    """MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX (Circular 03/2025 Art. 13(3)); the serial runs per
+    deciding agency and day, so two desks receiving for one agency never collide."""
+    identifier = deciding_agency.identifier or f"X{deciding_agency.unit.code}.{deciding_agency.pk:03d}"
+    day = timezone.localtime(received_at).strftime("%y%m%d")
+    system = getattr(settings, "MOTCUA_DOSSIER_SYSTEM_DIGITS", "01")
+    serial = next_serial(f"dossier:{identifier}:{day}")
+    return f"{identifier}-{day}-{system}{serial:04d}"
+
+
+def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, data: dict[str, Any]) -> Slip:
+    year = timezone.localtime(at).year
+    serial = next_serial(f"slip:{form.value}:{agency.pk}:{year}")
+    prefixes: dict[str, str] = getattr(settings, "MOTCUA_SLIP_PREFIXES", {})
+    prefix = prefixes.get(form.value, {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD"}.get(form.value, ""))
+    number = f"{serial:04d}/{prefix}-TTPVHCC" if prefix else f"{serial:04d}/TTPVHCC"
+    return Slip.objects.create(dossier=dossier, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data)
+
+
+def _actor_unit_code(actor: User | None) -> str:
+    unit = user_unit(actor) if actor is not None else None
+    return unit.code if unit else ""
+
+
+def _event(*, dossier: Dossier, action: DossierAction, from_status: str, to_status: str, actor: User | None, at: datetime, reason: str = "", payload: dict[str, Any] | None = None) -> DossierEvent:
+    seq = (dossier.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        seq=seq,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+        actor=actor,
+        actor_label=actor.get_username() if actor else "",
+        actor_unit_code=_actor_unit_code(actor),
+        reason=reason,
+        payload=payload or {},
+    )
+
+
+def _contacts_notify(dossier: Dossier, *, kind: str, subject: str, body: str) -> None:
+    if dossier.applicant_phone:
+        notify(channel="sms", to=dossier.applicant_phone, subject=subject, body=body, kind=kind)
+    if dossier.applicant_email:
+        notify(channel="email", to=dossier.applicant_email, subject=subject, body=body, kind=kind)
+
+
+def _fmt(instant: datetime | None) -> str:
+    return timezone.localtime(instant).strftime("%H:%M %d/%m/%Y") if instant else ""
+
+
+def _in_scope(user: User, unit: AdministrativeUnit) -> bool:
+    root = scope_root_path(user)
+    return root is not None and (root == ALL or unit.path.startswith(root))
+
+
+# --- Intake ------------------------------------------------------------------------------------
+
+
+def _validate_applicant(applicant: ApplicantInput) -> tuple[str, dict[str, str]]:
+    errors: dict[str, str] = {}
+    number = applicant.id_number
+    name = " ".join(applicant.name.split())
+    if not name:
+        errors["applicant.name"] = _("Enter the applicant's full name.")
+    try:
+        if applicant.kind == ApplicantKind.PERSON:
+            number = parse_personal_id(applicant.id_number, birth_date=applicant.birth_date, male=applicant.male).number
+        else:
+            number = parse_tax_code(applicant.id_number)
+    except DomainError as exc:
+        errors["applicant.id_number"] = str(exc.message)
+    phone = "".join(ch for ch in applicant.phone if ch.isdigit() or ch == "+")
+    if applicant.phone and not (9 <= len(phone.lstrip("+")) <= 12):
+        errors["applicant.phone"] = _("A phone number has 10 digits (e.g. 0912345678).")
+    return number, errors
+
+
+def _read_documents(documents: list[DocumentInput]) -> tuple[list[tuple[DocumentInput, str | None]], dict[str, str]]:
+    checked: list[tuple[DocumentInput, str | None]] = []
+    errors: dict[str, str] = {}
+    for index, document in enumerate(documents):
+        if not document.name.strip():
+            errors[f"documents.{index}.name"] = _("Each document needs a name.")
+        content_type = None
+        if document.content is not None:
+            if len(document.content) > MAX_UPLOAD_BYTES:
+                errors[f"documents.{index}.file"] = _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            content_type = sniff_content_type(document.content)
+            if content_type is None:
+                errors[f"documents.{index}.file"] = _("Only PDF, JPEG or PNG scans are accepted (the file's content is none of these).")
+        checked.append((document, content_type))
+    return checked, errors
+
+
+def default_deciding_agency(receiving: Agency) -> Agency:
+    """The People's Committee of the receiving unit decides unless another agency is chosen."""
+    return (
+        Agency.objects.filter(unit=receiving.unit, kind=AgencyKind.PEOPLES_COMMITTEE).order_by("pk").first()
+        or receiving
+    )
+
+
+def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, now: datetime | None = None) -> IntakeResult:
+    """Receive a dossier at the counter (or record an online submission when ``online``).
+
+    Idempotent: the same ``idempotency_key`` at the same agency returns the first dossier.
+    Raises ``DomainError`` with field errors; nothing is written then.
+    """
+    if not actor.is_authenticated or not actor.has_perm(PERM_RECEIVE):
+        raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+    profile = getattr(actor, "staff_profile", None)
+    if profile is None:
+        raise PermissionDenied("no_agency", _("Your account is not attached to an agency."))
+    receiving: Agency = profile.agency
+    key = intake.idempotency_key.strip()[:80]
+    if key:
+        existing = Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key).first()
+        if existing is not None:
+            return IntakeResult(existing, False)
+
+    procedure = Procedure.objects.filter(code=intake.procedure_code.strip()).first()
+    errors: dict[str, str] = {}
+    if procedure is None:
+        errors["procedure_code"] = _("No procedure has the code %(code)s.") % {"code": intake.procedure_code}
+    number, applicant_errors = _validate_applicant(intake.applicant)
+    errors.update(applicant_errors)
+    documents, document_errors = _read_documents(intake.documents)
+    errors.update(document_errors)
+    if intake.channel not in Channel.values:
+        errors["channel"] = _("Choose how the dossier was submitted.")
+    if intake.representative_id_number:
+        try:
+            parse_personal_id(intake.representative_id_number)
+        except DomainError as exc:
+            errors["representative_id_number"] = str(exc.message)
+    if intake.fee_amount < 0:
+        errors["fee_amount"] = _("Fees cannot be negative.")
+    if not 1 <= intake.sets_count <= 50:
+        errors["sets_count"] = _("The number of sets must be between 1 and 50.")
+    deciding = default_deciding_agency(receiving)
+    if intake.deciding_agency_id is not None:
+        chosen = Agency.objects.select_related("unit").filter(pk=intake.deciding_agency_id).first()
+        if chosen is None or not chosen.unit.path.startswith(_province_path(receiving.unit)):
+            errors["deciding_agency_id"] = _("The competent agency must be in the same province (reception regardless of boundary applies within a province).")
+        else:
+            deciding = chosen
+    if errors:
+        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
+    assert procedure is not None
+
+    at = now or timezone.now()
+    status = CREATING_ACTIONS[DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE]
+    try:
+        with transaction.atomic():
+            return IntakeResult(
+                _create_dossier(actor=actor, intake=intake, procedure=procedure, receiving=receiving, deciding=deciding,
+                                number=number, documents=documents, key=key, at=at, status=status, online=online),
+                True,
+            )
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: return its dossier.
+        if key:
+            existing = Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key).first()
+            if existing is not None:
+                return IntakeResult(existing, False)
+        raise
+
+
+def _create_dossier(*, actor: User, intake: IntakeInput, procedure: Procedure, receiving: Agency, deciding: Agency, number: str,
+                    documents: list[tuple[DocumentInput, str | None]], key: str, at: datetime, status: DossierStatus, online: bool) -> Dossier:
+    applicant = intake.applicant
+    phone = "".join(ch for ch in applicant.phone if ch.isdigit())
+    calendar = calendar_for(receiving.unit)
+    due_at: datetime | None = None
+    if status == DossierStatus.RECEIVED:
+        due_at = clock.initial_due(
+            calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit,
+            cutoff=procedure.receipt_cutoff,
+        )
+    dossier = Dossier(
+        code=dossier_code(deciding_agency=deciding, received_at=at),
+        procedure=procedure,
+        procedure_snapshot={
+            "code": procedure.code,
+            "name": procedure.name,
+            "lead_time_value": str(procedure.lead_time_value) if procedure.lead_time_value is not None else None,
+            "lead_time_unit": procedure.lead_time_unit,
+            "version": getattr(procedure, "version", 1),
+        },
+        receiving_agency=receiving,
+        receiving_unit=receiving.unit,
+        deciding_agency=deciding,
+        channel=intake.channel,
+        applicant_kind=applicant.kind,
+        applicant_name=" ".join(applicant.name.split()),
+        applicant_id_number=number,
+        applicant_address=applicant.address.strip(),
+        applicant_phone=phone,
+        applicant_email=applicant.email.strip(),
+        representative_name=intake.representative_name.strip(),
+        representative_id_number=intake.representative_id_number.strip(),
+        authorisation_note=intake.authorisation_note.strip(),
+        request_summary=intake.request_summary.strip() or procedure.name[:500],
+        sets_count=intake.sets_count,
+        fee_amount=intake.fee_amount,
+        fee_paid=intake.fee_paid,
+        submitted_at=at if online else None,
+        received_at=at if status == DossierStatus.RECEIVED else None,
+        due_at=due_at,
+        original_due_at=due_at,
+        status=status,
+        idempotency_key=key,
+        check_id4=number[-4:],
+        check_phone4=phone[-4:] if len(phone) >= 4 else "",
+        created_by=actor,
+        assigned_to=actor,
+    )
+    dossier.full_clean(exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency"])
+    dossier.save()
+    for position, (document, content_type) in enumerate(documents, start=1):
+        _add_document(dossier=dossier, document=document, content_type=content_type, position=position)
+    action = DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE
+    event = _event(dossier=dossier, action=action, from_status="", to_status=status, actor=actor, at=at,
+                   payload={"channel": intake.channel, "documents": len(documents)})
+    if due_at is not None:
+        ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due_at, event=event,
+                                   reason=_procedure_time_text(procedure))
+        _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=receiving, at=at, data={"due_at": due_at.isoformat()})
+        _contacts_notify(
+            dossier, kind="dossier.received", subject=_("Dossier received"),
+            body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
+            % {"code": dossier.code, "due": _fmt(due_at)},
+        )
+    audit_record(action=f"dossier.{action.value}", actor=actor, unit_code=receiving.unit.code, object_type="dossier",
+                 object_id=dossier.code, data={"procedure": procedure.code, "applicant_id": number})
+    return dossier
+
+
+def _procedure_time_text(procedure: Procedure) -> str:
+    return _("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
+        "value": procedure.lead_time_value, "unit": procedure.get_lead_time_unit_display() if procedure.lead_time_unit else "",
+        "code": procedure.code,
+    }
+
+
+def _add_document(*, dossier: Dossier, document: DocumentInput, content_type: str | None, position: int) -> Document:
+    row = Document(dossier=dossier, position=position, name=document.name.strip()[:500], procedure_document_id=document.procedure_document_id)
+    if document.reuse_document_id is not None:
+        source = Document.objects.filter(pk=document.reuse_document_id, reusable=True, dossier__applicant_id_number=dossier.applicant_id_number).first()
+        if source is None:
+            raise DomainError("reuse_not_allowed", _("That earlier document cannot be reused for this applicant."),
+                              fields={"documents": _("Not reusable.")})
+        row.source_document = source
+        row.file = source.file
+        row.content_type, row.size, row.sha256, row.digitized = source.content_type, source.size, source.sha256, True
+    elif document.content is not None:
+        row.content_type = content_type or ""
+        row.size = len(document.content)
+        row.sha256 = hashlib.sha256(document.content).hexdigest()
+        row.digitized = True
+        row.reusable = True
+        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(row.content_type, "bin")
+        row.file.save(f"{dossier.code}-{position:02d}.{extension}", ContentFile(document.content), save=False)
+    row.save()
+    return row
+
+
+# --- Actions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionInput:
+    reason: str = ""
+    items: list[str] = field(default_factory=list)  # supplement: what is missing
+    agency_id: int | None = None  # transfer: the agency that takes the next step
+    receiver_id: int | None = None  # transfer: the person who takes it, if known
+    step_days: Decimal | None = None  # transfer: the step's own time (working days)
+    new_due_at: datetime | None = None  # apologize
+    fee_amount: int | None = None  # request_fees
+    result_summary: str = ""  # approve / reject
+    documents: list[DocumentInput] = field(default_factory=list)  # supplement / result files
+
+
+def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action: DossierAction) -> bool:
+    """May ``user`` do ``action`` on ``dossier`` now (table, role and unit)?"""
+    try:
+        transition = guard(DossierStatus(dossier.status), action)
+    except IllegalTransition:
+        return False
+    if not user.is_authenticated or not user.has_perm(transition.permission):
+        return False
+    assert isinstance(user, User)
+    if transition.permission == PERM_RECEIVE:
+        return _in_scope(user, dossier.receiving_unit)
+    units = [dossier.deciding_agency.unit]
+    open_step = dossier.steps.filter(status=StepStatus.OPEN).select_related("agency__unit").first()
+    if open_step is not None:
+        units.append(open_step.agency.unit)
+    return any(_in_scope(user, unit) for unit in units)
+
+
+def available_actions(user: User | AnonymousUser, dossier: Dossier) -> list[DossierAction]:
+    from motcua.dossiers.workflow import allowed_actions
+
+    return [a for a in allowed_actions(DossierStatus(dossier.status)) if dossier_permission_for(user, dossier, a)]
+
+
+def dossier_act(*, actor: User, code: str, action: DossierAction, data: ActionInput | None = None, now: datetime | None = None) -> Dossier:
+    """Do one workflow action on a dossier; see the table in ``workflow.py``."""
+    data = data or ActionInput()
+    at = now or timezone.now()
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update()
+            .select_related("receiving_unit", "deciding_agency__unit", "receiving_agency", "procedure")
+            .filter(code=code)
+            .first()
+        )
+        if dossier is None or not _visible(actor, dossier):
+            raise NotFound("dossier_not_found", _("No dossier has the code %(code)s.") % {"code": code})
+        status = DossierStatus(dossier.status)
+        try:
+            guard(status, action)
+        except IllegalTransition as exc:
+            raise DomainError(
+                "action_not_allowed",
+                _("“%(action)s” is not possible while the dossier is “%(status)s”.") % {"action": action.label, "status": status.label},
+                status_code=409,
+            ) from exc
+        if not dossier_permission_for(actor, dossier, action):
+            raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+        history = [DossierStatus(s) for s in dossier.events.order_by("seq").values_list("to_status", flat=True)]
+        target = next_status(history, action)
+        calendar = calendar_for(dossier.receiving_unit)
+        handler = _HANDLERS[action]
+        payload = handler(dossier, actor, data, at, calendar)
+        event = _event(dossier=dossier, action=action, from_status=status, to_status=target, actor=actor, at=at,
+                       reason=data.reason.strip(), payload=payload)
+        ClockChange.objects.filter(dossier=dossier, event__isnull=True).update(event=event)
+        dossier.status = target
+        if target in (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.REFUSED, DossierStatus.STOPPED) and dossier.finished_at is None:
+            dossier.finished_at = at
+        if target == DossierStatus.RETURNED:
+            dossier.returned_at = at
+        dossier.timeliness = _timeliness(dossier)
+        dossier.save()
+        audit_record(action=f"dossier.{action.value}", actor=actor, unit_code=_actor_unit_code(actor), object_type="dossier",
+                     object_id=dossier.code, data={"from": status.value, "to": target.value, **{k: v for k, v in payload.items() if k != "documents"}})
+        if target == DossierStatus.RETURNED:
+            publish("dossier.returned", dossier_id=dossier.pk)
+    return dossier
+
+
+def _visible(user: User, dossier: Dossier) -> bool:
+    from motcua.dossiers.selectors import dossier_queryset
+
+    return dossier_queryset(user).filter(pk=dossier.pk).exists()
+
+
+def _timeliness(dossier: Dossier) -> str:
+    """RULES.md §1.6: the first end of processing (decided > returned > stopped/refused) against
+    the appointment; two or more supplement requests make the dossier late."""
+    end = dossier.finished_at or dossier.returned_at
+    if end is None or dossier.due_at is None:
+        return ""
+    if dossier.supplement_count >= 2:
+        return Timeliness.LATE
+    return clock.judge(finished_at=end, due_at=dossier.due_at)
+
+
+def _require_reason(data: ActionInput, message: str) -> str:
+    reason = data.reason.strip()
+    if not reason:
+        raise DomainError("reason_required", message, fields={"reason": _("Required.")})
+    return reason
+
+
+def _close_open_step(dossier: Dossier, actor: User, at: datetime, note: str) -> DossierStep | None:
+    step = dossier.steps.filter(status=StepStatus.OPEN).first()
+    if step is None:
+        return None
+    step.status = StepStatus.DONE
+    step.completed_at = at
+    step.completed_by = actor
+    step.note = note
+    step.timeliness = clock.judge(finished_at=at, due_at=step.due_at)
+    step.save()
+    return step
+
+
+def _on_request_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    items = [i.strip() for i in data.items if i.strip()]
+    if not items:
+        raise DomainError("supplement_items_required", _("List every missing or incorrect document (guide once and completely)."),
+                          fields={"items": _("Required.")})
+    reason = _require_reason(data, _("Give the reason for the supplement request."))
+    dossier.supplement_count += 1
+    remaining = None
+    if dossier.due_at is not None:
+        remaining = clock.remaining_at(calendar, at=at, due_at=dossier.due_at)
+        ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
+    _slip(dossier=dossier, form=SlipForm.SUPPLEMENT, agency=dossier.receiving_agency, at=at, data={"items": items, "reason": reason})
+    _contacts_notify(dossier, kind="dossier.supplement_requested", subject=_("Your dossier needs more documents"),
+                     body=_("Dossier %(code)s needs: %(items)s. Reason: %(reason)s") % {"code": dossier.code, "items": "; ".join(items), "reason": reason})
+    return {"items": items, "remaining_days": str(remaining) if remaining is not None else None}
+
+
+def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    documents, errors = _read_documents(data.documents)
+    if errors:
+        raise DomainError("invalid_documents", _("Some files are not acceptable."), fields=errors)
+    start = dossier.documents.count()
+    for offset, (document, content_type) in enumerate(documents, start=1):
+        _add_document(dossier=dossier, document=document, content_type=content_type, position=start + offset)
+    pause = dossier.clock_changes.filter(kind=ClockChangeKind.PAUSE).order_by("-at", "-id").first()
+    if pause is not None and pause.old_due_at is not None:
+        remaining = clock.remaining_at(calendar, at=pause.at, due_at=pause.old_due_at)
+        new_due = clock.resume_due(calendar, resumed_at=at, remaining=remaining)
+        ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.RESUME, at=at, old_due_at=dossier.due_at, new_due_at=new_due,
+                                   reason=_("Supplement received; %(days)s working days were left.") % {"days": _days_text(remaining)})
+        dossier.due_at = new_due
+    return {"documents": len(documents)}
+
+
+def _days_text(value: Any) -> str:
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _on_refuse(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    reason = _require_reason(data, _("Give the specific reason for refusing the dossier."))
+    _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason})
+    _contacts_notify(dossier, kind="dossier.refused", subject=_("Dossier refused"),
+                     body=_("Dossier %(code)s was refused: %(reason)s") % {"code": dossier.code, "reason": reason})
+    return {}
+
+
+def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    agency = Agency.objects.select_related("unit").filter(pk=data.agency_id).first() if data.agency_id else dossier.deciding_agency
+    if agency is None or not agency.unit.path.startswith(_province_path(dossier.receiving_unit)):
+        raise DomainError("transfer_agency_invalid", _("Choose an agency of this province to transfer the dossier to."),
+                          fields={"agency_id": _("Not valid.")})
+    receiver = User.objects.filter(pk=data.receiver_id, staff_profile__agency=agency).first() if data.receiver_id else None
+    if data.receiver_id and receiver is None:
+        raise DomainError("transfer_receiver_invalid", _("The receiving person does not work at that agency."),
+                          fields={"receiver_id": _("Not valid.")})
+    previous = _close_open_step(dossier, actor, at, data.reason.strip())
+    due = dossier.due_at or at
+    if data.step_days is not None:
+        if data.step_days <= 0:
+            raise DomainError("step_days_invalid", _("A step needs a positive time."), fields={"step_days": _("Not valid.")})
+        due = min(due, calendar.add_working_time(at, data.step_days))
+    position = (dossier.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    DossierStep.objects.create(dossier=dossier, position=position, agency=agency, handed_over_by=actor, received_by=receiver,
+                               started_at=at, due_at=max(due, at))
+    dossier.assigned_to = receiver
+    return {"agency": agency.pk, "agency_name": agency.name, "receiver": receiver.pk if receiver else None,
+            "previous_step": previous.position if previous else None}
+
+
+def _on_complete_step(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    step = _close_open_step(dossier, actor, at, data.reason.strip())
+    if step is None:
+        raise DomainError("no_open_step", _("This dossier has no step in progress."), status_code=409)
+    dossier.assigned_to = None
+    return {"step": step.position, "timeliness": step.timeliness}
+
+
+def _on_request_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    if data.fee_amount is None or data.fee_amount <= 0:
+        raise DomainError("fee_amount_invalid", _("Enter the amount to pay in đồng."), fields={"fee_amount": _("Required.")})
+    dossier.fee_amount = data.fee_amount
+    dossier.fee_paid = False
+    return {"fee_amount": data.fee_amount}
+
+
+def _on_pay_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    dossier.fee_paid = True
+    return {"fee_amount": dossier.fee_amount}
+
+
+def _on_decide(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar, approved: bool) -> dict[str, Any]:
+    summary = data.result_summary.strip() or data.reason.strip()
+    if not approved and not summary:
+        raise DomainError("reason_required", _("A rejection must state its reasons."), fields={"result_summary": _("Required.")})
+    dossier.result_summary = summary
+    _close_open_step(dossier, actor, at, summary)
+    documents, errors = _read_documents(data.documents)
+    if errors:
+        raise DomainError("invalid_documents", _("Some files are not acceptable."), fields=errors)
+    start = dossier.documents.count()
+    for offset, (document, content_type) in enumerate(documents, start=1):
+        row = _add_document(dossier=dossier, document=document, content_type=content_type, position=start + offset)
+        Document.objects.filter(pk=row.pk).update(is_result=True)
+    return {"approved": approved}
+
+
+def _on_approve(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    return _on_decide(dossier, actor, data, at, calendar, approved=True)
+
+
+def _on_reject(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    return _on_decide(dossier, actor, data, at, calendar, approved=False)
+
+
+def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    reason = _require_reason(data, _("Give the reason for the delay."))
+    if dossier.extension_used:
+        raise DomainError("extension_used", _("The return date may be re-set only once."), status_code=409)
+    if dossier.due_at is None or not clock.can_extend(calendar, now=at, due_at=dossier.due_at):
+        raise DomainError("extension_too_late", _("An apology must be sent at least one working day before the due date."), status_code=409)
+    new_due = data.new_due_at
+    if new_due is None or new_due <= dossier.due_at:
+        raise DomainError("new_due_invalid", _("The new date must be after the current due date."), fields={"new_due_at": _("Not valid.")})
+    if timezone.is_naive(new_due):
+        new_due = timezone.make_aware(new_due)
+    ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason)
+    _slip(dossier=dossier, form=SlipForm.APOLOGY, agency=dossier.deciding_agency, at=at,
+          data={"reason": reason, "old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat()})
+    old = dossier.due_at
+    dossier.due_at = new_due
+    dossier.extension_used = True
+    _contacts_notify(dossier, kind="dossier.apology", subject=_("Apology: new return date"),
+                     body=_("We apologise: dossier %(code)s will be late (%(reason)s). New return date: %(due)s.")
+                     % {"code": dossier.code, "reason": reason, "due": _fmt(new_due)})
+    return {"old_due_at": old.isoformat(), "new_due_at": new_due.isoformat()}
+
+
+def _on_mark_ready(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    _contacts_notify(dossier, kind="dossier.ready", subject=_("Result ready"),
+                     body=_("The result of dossier %(code)s is ready. Bring the receipt or your ID card to collect it.") % {"code": dossier.code})
+    return {}
+
+
+def _on_return(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    return {"delivered_to": data.reason.strip()}
+
+
+def _on_stop(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    reason = _require_reason(data, _("Record the applicant's request to stop (reason)."))
+    _close_open_step(dossier, actor, at, reason)
+    _slip(dossier=dossier, form=SlipForm.STOP_NOTICE, agency=dossier.receiving_agency, at=at, data={"reason": reason})
+    return {}
+
+
+def _on_receive_online(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    """An online submission passes the completeness check: the clock starts now."""
+    procedure = dossier.procedure
+    due = clock.initial_due(calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit,
+                            cutoff=procedure.receipt_cutoff)
+    dossier.received_at = at
+    dossier.due_at = due
+    dossier.original_due_at = due
+    ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure))
+    _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=dossier.receiving_agency, at=at, data={"due_at": due.isoformat()})
+    _contacts_notify(dossier, kind="dossier.received", subject=_("Dossier received"),
+                     body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
+                     % {"code": dossier.code, "due": _fmt(due)})
+    return {}
+
+
+_HANDLERS = {
+    DossierAction.RECEIVE: _on_receive_online,
+    DossierAction.REQUEST_SUPPLEMENT: _on_request_supplement,
+    DossierAction.SUPPLEMENT: _on_supplement,
+    DossierAction.REFUSE: _on_refuse,
+    DossierAction.TRANSFER: _on_transfer,
+    DossierAction.COMPLETE_STEP: _on_complete_step,
+    DossierAction.REQUEST_FEES: _on_request_fees,
+    DossierAction.PAY_FEES: _on_pay_fees,
+    DossierAction.APPROVE: _on_approve,
+    DossierAction.REJECT: _on_reject,
+    DossierAction.APOLOGIZE: _on_apologize,
+    DossierAction.MARK_READY: _on_mark_ready,
+    DossierAction.RETURN_RESULT: _on_return,
+    DossierAction.STOP: _on_stop,
+}

@@ -1,0 +1,118 @@
+"""The dossier workflow: one table of status → allowed actions (RULES.md §1.4).
+
+Pure: no database, no Django models. The transition service (``services.dossier_act``) is
+the only place that changes a dossier's status, and it asks :func:`guard` first. The status
+of a dossier is the result of replaying its events through this table (:func:`replay`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from motcua.dossiers.choices import DossierAction as A
+from motcua.dossiers.choices import DossierStatus as S
+
+# Permissions (granted to roles in motcua/core/permissions.py).
+PERM_VIEW = "dossiers.view_dossier"
+PERM_RECEIVE = "dossiers.receive_dossier"  # counter officer: intake, slips, return
+PERM_PROCESS = "dossiers.process_dossier"  # specialist at the competent agency
+PERM_DECIDE = "dossiers.decide_dossier"  # leader who signs
+
+
+@dataclass(frozen=True)
+class Transition:
+    target: S | None  # None: back to the status the dossier had before (after a supplement)
+    permission: str
+
+
+WORKFLOW: dict[S, dict[A, Transition]] = {
+    S.SUBMITTED: {
+        A.RECEIVE: Transition(S.RECEIVED, PERM_RECEIVE),
+        A.REQUEST_SUPPLEMENT: Transition(S.SUPPLEMENT_REQUESTED, PERM_RECEIVE),
+        A.REFUSE: Transition(S.REFUSED, PERM_RECEIVE),
+        A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
+    },
+    S.RECEIVED: {
+        A.REQUEST_SUPPLEMENT: Transition(S.SUPPLEMENT_REQUESTED, PERM_RECEIVE),
+        A.REFUSE: Transition(S.REFUSED, PERM_RECEIVE),
+        A.TRANSFER: Transition(S.IN_PROGRESS, PERM_RECEIVE),
+        A.APOLOGIZE: Transition(S.RECEIVED, PERM_DECIDE),
+        A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
+    },
+    S.SUPPLEMENT_REQUESTED: {
+        A.SUPPLEMENT: Transition(None, PERM_RECEIVE),
+        A.REFUSE: Transition(S.REFUSED, PERM_RECEIVE),
+        A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
+    },
+    S.IN_PROGRESS: {
+        A.TRANSFER: Transition(S.IN_PROGRESS, PERM_PROCESS),
+        A.COMPLETE_STEP: Transition(S.IN_PROGRESS, PERM_PROCESS),
+        A.REQUEST_SUPPLEMENT: Transition(S.SUPPLEMENT_REQUESTED, PERM_PROCESS),
+        A.REQUEST_FEES: Transition(S.AWAITING_FEES, PERM_PROCESS),
+        A.APPROVE: Transition(S.APPROVED, PERM_DECIDE),
+        A.REJECT: Transition(S.REJECTED, PERM_DECIDE),
+        A.APOLOGIZE: Transition(S.IN_PROGRESS, PERM_DECIDE),
+        A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
+    },
+    S.AWAITING_FEES: {
+        A.PAY_FEES: Transition(S.IN_PROGRESS, PERM_RECEIVE),
+        A.APOLOGIZE: Transition(S.AWAITING_FEES, PERM_DECIDE),
+        A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
+    },
+    S.APPROVED: {A.MARK_READY: Transition(S.READY_FOR_RETURN, PERM_RECEIVE)},
+    S.REJECTED: {A.MARK_READY: Transition(S.READY_FOR_RETURN, PERM_RECEIVE)},
+    S.READY_FOR_RETURN: {A.RETURN_RESULT: Transition(S.RETURNED, PERM_RECEIVE)},
+    S.REFUSED: {},
+    S.RETURNED: {},
+    S.STOPPED: {},
+}
+
+# Actions that create a dossier (there is no status before them).
+CREATING_ACTIONS: dict[A, S] = {A.SUBMIT_ONLINE: S.SUBMITTED, A.RECEIVE: S.RECEIVED}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, status: S | None, action: A) -> None:
+        super().__init__(f"{action} is not allowed in status {status}")
+        self.status = status
+        self.action = action
+
+
+def allowed_actions(status: S) -> list[A]:
+    """Every action the table allows in ``status`` (before permission checks)."""
+    return list(WORKFLOW[status])
+
+
+def guard(status: S, action: A) -> Transition:
+    """The transition for ``action`` in ``status``, or IllegalTransition."""
+    transition = WORKFLOW[status].get(action)
+    if transition is None:
+        raise IllegalTransition(status, action)
+    return transition
+
+
+def next_status(history: list[S], action: A) -> S:
+    """The status after ``action``, given the statuses so far (newest last)."""
+    if not history:
+        if action not in CREATING_ACTIONS:
+            raise IllegalTransition(None, action)
+        return CREATING_ACTIONS[action]
+    transition = guard(history[-1], action)
+    if transition.target is not None:
+        return transition.target
+    # Back to where the dossier was when the supplement was requested.
+    for status in reversed(history[:-1]):
+        if status != S.SUPPLEMENT_REQUESTED:
+            return status
+    raise IllegalTransition(history[-1], action)
+
+
+def replay(actions: Iterable[A]) -> S:
+    """The status that a sequence of actions leads to (raises on an illegal sequence)."""
+    history: list[S] = []
+    for action in actions:
+        history.append(next_status(history, action))
+    if not history:
+        raise IllegalTransition(None, A.RECEIVE)
+    return history[-1]
