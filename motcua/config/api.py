@@ -10,6 +10,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as core_router
 from motcua.core.exceptions import DomainError
+from motcua.dossiers.api import public_router as lookup_router
+from motcua.dossiers.api import router as dossiers_router
 from motcua.identity.api import router as identity_router
 
 api = NinjaAPI(
@@ -21,6 +23,8 @@ api = NinjaAPI(
 api.add_router("/units", core_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/identity", identity_router)
+api.add_router("/dossiers", dossiers_router)
+api.add_router("/lookup", lookup_router)
 
 
 @api.exception_handler(DomainError)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.identity",
     "motcua.dossiers",
+    "motcua.satisfaction",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("cong-dan/", include("motcua.identity.urls")),
+    path("danh-gia/", include("motcua.satisfaction.urls")),
+    path("", include("motcua.dossiers.urls")),
     path("", include("motcua.core.urls")),
 ]

@@ -248,3 +248,23 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures}"
+
+
+class ApiKey(models.Model):
+    """An integration's key: ``Authorization: Bearer <key>`` acts as ``user``. Only the
+    SHA-256 of the key is stored; the key itself is shown once, when created."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

@@ -57,6 +57,8 @@ class Dossier(models.Model):
     timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
     extension_used = models.BooleanField(default=False)
+    # Set once the applicant has rated (satisfaction keeps the answers, not linked back here).
+    rated = models.BooleanField(default=False)
     result_summary = models.TextField(_("result or reasons"), blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
     # Last 4 digits of the applicant's ID and phone: the public look-up check values.

@@ -1,0 +1,235 @@
+"""Dossiers JSON API: thin adapters over services and selectors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.security import django_auth
+
+from motcua.core.apikeys import ApiKeyAuth
+from motcua.core.exceptions import DomainError
+from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.schemas import ActionIn, DossierOut, DossierPage, ErrorOut, IntakeIn, LookupOut
+from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue, missing_items
+from motcua.dossiers.services import (
+    ActionInput,
+    ApplicantInput,
+    DocumentInput,
+    IntakeInput,
+    available_actions,
+    dossier_act,
+    dossier_receive,
+)
+
+router = Router(tags=["dossiers"], auth=[ApiKeyAuth(), django_auth])
+public_router = Router(tags=["look-up"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _documents(items: list[Any]) -> list[DocumentInput]:
+    documents = []
+    for index, item in enumerate(items):
+        content = None
+        if item.content_base64:
+            try:
+                content = base64.b64decode(item.content_base64, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."),
+                                  fields={f"documents.{index}.content_base64": _("Not valid base64.")}) from exc
+        documents.append(DocumentInput(name=item.name, content=content, filename=item.filename,
+                                       procedure_document_id=item.procedure_document_id, reuse_document_id=item.reuse_document_id))
+    return documents
+
+
+def summary(dossier: Dossier) -> dict[str, Any]:
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "status_label": str(DossierStatus(dossier.status).label),
+        "procedure_code": dossier.procedure.code,
+        "procedure_name": dossier.procedure.name,
+        "applicant_name": dossier.applicant_name,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "timeliness": dossier.timeliness,
+        "overdue": is_overdue(dossier),
+    }
+
+
+def detail(dossier: Dossier, user: User) -> dict[str, Any]:
+    return {
+        **summary(dossier),
+        "channel": dossier.channel,
+        "applicant_kind": dossier.applicant_kind,
+        "applicant_id_number": dossier.applicant_id_number,
+        "applicant_address": dossier.applicant_address,
+        "applicant_phone": dossier.applicant_phone,
+        "applicant_email": dossier.applicant_email,
+        "representative_name": dossier.representative_name,
+        "receiving_agency": dossier.receiving_agency.name,
+        "deciding_agency": dossier.deciding_agency.name,
+        "original_due_at": dossier.original_due_at,
+        "finished_at": dossier.finished_at,
+        "returned_at": dossier.returned_at,
+        "fee_amount": dossier.fee_amount,
+        "fee_paid": dossier.fee_paid,
+        "supplement_count": dossier.supplement_count,
+        "extension_used": dossier.extension_used,
+        "result_summary": dossier.result_summary,
+        "events": [
+            {"seq": e.seq, "action": e.action, "from_status": e.from_status, "to_status": e.to_status, "at": e.at,
+             "actor": e.actor_label, "reason": e.reason, "payload": e.payload}
+            for e in dossier.events.all()
+        ],
+        "steps": [
+            {"position": s.position, "agency": s.agency.name, "started_at": s.started_at, "due_at": s.due_at, "completed_at": s.completed_at,
+             "status": s.status, "timeliness": s.timeliness, "handed_over_by": s.handed_over_by.get_username() if s.handed_over_by else "",
+             "received_by": s.received_by.get_username() if s.received_by else "", "note": s.note}
+            for s in dossier.steps.all()
+        ],
+        "documents": [
+            {"id": d.pk, "name": d.name, "content_type": d.content_type, "size": d.size, "digitized": d.digitized,
+             "reusable": d.reusable, "reused": d.reused, "is_result": d.is_result}
+            for d in dossier.documents.all()
+        ],
+        "clock": [
+            {"kind": c.kind, "at": c.at, "old_due_at": c.old_due_at, "new_due_at": c.new_due_at, "reason": c.reason}
+            for c in dossier.clock_changes.all()
+        ],
+        "slips": [{"form": s.form, "number": s.number, "issued_at": s.issued_at} for s in dossier.slips.all()],
+        "rated": dossier.rated,
+        "allowed_actions": [a.value for a in available_actions(user, dossier)],
+    }
+
+
+@router.post("", response={200: DossierOut, 201: DossierOut, **ERRORS}, summary="Receive a dossier (idempotent)")
+def create_dossier(request: HttpRequest, payload: IntakeIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    key = payload.idempotency_key or request.headers.get("Idempotency-Key", "")
+    if payload.channel not in Channel.values:
+        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"channel": _("Not valid.")})
+    if payload.applicant.kind not in ApplicantKind.values:
+        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"applicant.kind": _("Not valid.")})
+    a = payload.applicant
+    intake = IntakeInput(
+        procedure_code=payload.procedure_code,
+        applicant=ApplicantInput(kind=ApplicantKind(a.kind), name=a.name, id_number=a.id_number, birth_date=a.birth_date, male=a.male,
+                                 address=a.address, phone=a.phone, email=a.email),
+        channel=Channel(payload.channel),
+        documents=_documents(payload.documents),
+        representative_name=payload.representative_name,
+        representative_id_number=payload.representative_id_number,
+        authorisation_note=payload.authorisation_note,
+        request_summary=payload.request_summary,
+        sets_count=payload.sets_count,
+        fee_amount=payload.fee_amount,
+        fee_paid=payload.fee_paid,
+        deciding_agency_id=payload.deciding_agency_id,
+        idempotency_key=key,
+    )
+    result = dossier_receive(actor=user, intake=intake, online=payload.online)
+    return Status(201 if result.created else 200, detail(dossier_detail(user=user, code=result.dossier.code), user))
+
+
+@router.get("", response={200: DossierPage, **ERRORS}, summary="Dossiers in my scope (queues)")
+def list_dossiers(request: HttpRequest, mine: bool = False, overdue: bool = False, due_within_days: int | None = None,
+                  status: str | None = None, q: str = "", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    user = _user(request)
+    if status is not None and status not in DossierStatus.values:
+        raise DomainError("invalid_input", _("Unknown status."), status_code=422, fields={"status": _("Not valid.")})
+    flt = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days, status=DossierStatus(status) if status else None, q=q)
+    qs = dossier_queue(user=user, flt=flt)
+    limit = max(1, min(limit, 200))
+    return {"count": qs.count(), "items": [summary(d) for d in qs[offset : offset + limit]]}
+
+
+@router.get("/{code}", response={200: DossierOut, **ERRORS}, summary="One dossier: events, steps, documents, clock, rating")
+def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    user = _user(request)
+    return detail(dossier_detail(user=user, code=code), user)
+
+
+@router.post("/{code}/actions/{action}", response={200: DossierOut, **ERRORS}, summary="Do a workflow action")
+def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict[str, Any]:
+    user = _user(request)
+    if action not in DossierAction.values or action in (DossierAction.SUBMIT_ONLINE,):
+        raise DomainError("unknown_action", _("Unknown action."), status_code=404)
+    data = ActionInput(reason=payload.reason, items=payload.items, agency_id=payload.agency_id, receiver_id=payload.receiver_id,
+                       step_days=payload.step_days, new_due_at=payload.new_due_at, fee_amount=payload.fee_amount,
+                       result_summary=payload.result_summary, documents=_documents(payload.documents))
+    dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
+    return detail(dossier_detail(user=user, code=code), user)
+
+
+@router.get("/{code}/slips/{form}.pdf", response={200: None, **ERRORS}, summary="An official slip as PDF")
+def slip_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    from motcua.dossiers.slips import render_slip_pdf
+
+    user = _user(request)
+    normalised = form.upper().replace(".", "")
+    if normalised not in SlipForm.values or normalised == SlipForm.TRACKING_BOOK:
+        raise DomainError("unknown_form", _("Unknown form."), status_code=404)
+    dossier = dossier_detail(user=user, code=code)
+    pdf = render_slip_pdf(dossier=dossier, form=SlipForm(normalised))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{code}-{normalised}.pdf"'
+    return response
+
+
+LOOKUP_LIMIT = 30  # attempts per client address per 10 minutes
+
+
+def _throttle(request: HttpRequest) -> None:
+    key = f"lookup:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    if count > LOOKUP_LIMIT:
+        raise DomainError("too_many_lookups", _("Too many look-ups from this address. Try again in a few minutes."), status_code=429)
+
+
+def lookup_payload(dossier: Dossier) -> dict[str, Any]:
+    from motcua.dossiers.ratings import rating_url_for
+
+    can_rate = dossier.status == DossierStatus.RETURNED and not dossier.rated
+    return {
+        "code": dossier.code,
+        "procedure_name": dossier.procedure.name,
+        "status": dossier.status,
+        "status_label": str(DossierStatus(dossier.status).label),
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "returned_at": dossier.returned_at,
+        "timeliness": dossier.timeliness,
+        "missing_items": missing_items(dossier),
+        "receiving_agency": dossier.receiving_agency.name,
+        "can_rate": can_rate,
+        "rating_url": rating_url_for(dossier) if can_rate else "",
+    }
+
+
+@public_router.get("/{code}", response={200: LookupOut, 404: ErrorOut, 429: ErrorOut}, summary="Public look-up by code and check digits")
+def lookup(request: HttpRequest, code: str, check: str) -> dict[str, Any]:
+    """`check`: the last 4 digits of the applicant's ID number or phone."""
+    _throttle(request)
+    return lookup_payload(dossier_lookup(code=code, check=check))
+
+
+

@@ -1,0 +1,30 @@
+"""The rating link of a returned dossier: a signed token, so the rating page needs no login
+and cannot be opened for someone else's dossier by guessing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from motcua.dossiers.models import Dossier
+
+SALT = "motcua.dossiers.rating"
+MAX_AGE_DAYS = 30
+
+
+def rating_token(dossier: Dossier) -> str:
+    return signing.dumps({"d": dossier.pk}, salt=SALT, compress=True)
+
+
+def dossier_for_token(token: str) -> Dossier | None:
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    return Dossier.objects.select_related("procedure", "receiving_agency", "receiving_unit").filter(pk=data.get("d")).first()
+
+
+def rating_url_for(dossier: Dossier, *, absolute: bool = False) -> str:
+    path = reverse("satisfaction:rate", kwargs={"token": rating_token(dossier)})
+    return settings.MOTCUA_PUBLIC_URL.rstrip("/") + path if absolute else path

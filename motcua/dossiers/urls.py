@@ -1,0 +1,15 @@
+from django.urls import path
+
+from motcua.dossiers import views
+
+app_name = "dossiers"
+urlpatterns = [
+    path("ho-so/", views.queue, name="queue"),
+    path("ho-so/tiep-nhan/", views.intake, name="intake"),
+    path("ho-so/tiep-nhan/thu-tuc/", views.procedure_picker, name="procedure_picker"),
+    path("ho-so/tiep-nhan/giay-to/", views.procedure_checklist, name="procedure_checklist"),
+    path("ho-so/<str:code>/", views.detail, name="detail"),
+    path("ho-so/<str:code>/hanh-dong/<str:action>/", views.act, name="act"),
+    path("ho-so/<str:code>/phieu/<str:form>.pdf", views.slip, name="slip"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+]

@@ -1,0 +1,276 @@
+"""Staff workspace (counter intake, queues, dossier page) and the public look-up: thin
+adapters over the services and selectors."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.catalog.models import Procedure
+from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
+from motcua.core.models import Agency
+from motcua.core.scoping import user_unit
+from motcua.core.text import search_terms
+from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm
+from motcua.dossiers.forms import IntakeForm, LookupForm
+from motcua.dossiers.ratings import rating_url_for
+from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue, missing_items
+from motcua.dossiers.services import (
+    ActionInput,
+    ApplicantInput,
+    DocumentInput,
+    IntakeInput,
+    available_actions,
+    dossier_act,
+    dossier_receive,
+)
+from motcua.dossiers.workflow import PERM_DECIDE, PERM_RECEIVE, PERM_VIEW
+
+QUEUES = {
+    "mine": (_("Assigned to me"), QueueFilter(mine=True)),
+    "due-soon": (_("Due within 2 days"), QueueFilter(due_within_days=2)),
+    "overdue": (_("Overdue"), QueueFilter(overdue=True)),
+    "decide": (_("Awaiting decision"), QueueFilter(awaiting_decision=True)),
+    "all": (_("All open"), QueueFilter()),
+}
+
+
+def _staff(request: HttpRequest, perm: str = PERM_VIEW) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.has_perm(perm):
+        raise DjangoPermissionDenied
+    return user
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    default = "decide" if user.has_perm(PERM_DECIDE) and not user.has_perm(PERM_RECEIVE) else "mine"
+    name = request.GET.get("q_name") or request.GET.get("view") or default
+    if name not in QUEUES:
+        name = default
+    label, flt = QUEUES[name]
+    search = request.GET.get("q", "").strip()
+    if search:
+        flt = QueueFilter(mine=flt.mine, due_within_days=flt.due_within_days, overdue=flt.overdue,
+                          awaiting_decision=flt.awaiting_decision, q=search)
+    page = Paginator(dossier_queue(user=user, flt=flt), 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(d, is_overdue(d, now)) for d in page.object_list]
+    template = "dossiers/partials/_queue_rows.html" if request.headers.get("HX-Request") else "dossiers/queue.html"
+    return render(request, template, {"queues": QUEUES, "current": name, "label": label, "page": page, "rows": rows, "search": search})
+
+
+def _procedure_choices(q: str) -> list[Procedure]:
+    terms = search_terms(q)
+    qs = Procedure.objects.select_related("sector").filter(is_published=True)
+    for term in terms:
+        qs = qs.filter(search_text__contains=term)
+    return list(qs.order_by("name_folded")[:15]) if terms else []
+
+
+@login_required
+@require_GET
+def procedure_picker(request: HttpRequest) -> HttpResponse:
+    """htmx: procedures matching what the officer types (accent-insensitive)."""
+    _staff(request, PERM_RECEIVE)
+    return render(request, "dossiers/partials/_procedure_options.html", {"procedures": _procedure_choices(request.GET.get("q", ""))})
+
+
+@login_required
+@require_GET
+def procedure_checklist(request: HttpRequest) -> HttpResponse:
+    """htmx: the documents checklist, time limit and fees of the chosen procedure."""
+    _staff(request, PERM_RECEIVE)
+    procedure = Procedure.objects.filter(code=request.GET.get("procedure_code", "").strip()).prefetch_related("documents", "fees").first()
+    return render(request, "dossiers/partials/_checklist.html", {"procedure": procedure})
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, PERM_RECEIVE)
+    form = IntakeForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    procedure = None
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        procedure = Procedure.objects.filter(code=request.POST.get("procedure_code", "").strip()).prefetch_related("documents").first()
+        if form.is_valid():
+            data = form.cleaned_data
+            documents = _posted_documents(request, procedure)
+            intake_input = IntakeInput(
+                procedure_code=data["procedure_code"],
+                applicant=ApplicantInput(kind=ApplicantKind(data["applicant_kind"]), name=data["applicant_name"],
+                                         id_number=data["applicant_id_number"], birth_date=data["applicant_birth_date"],
+                                         address=data["applicant_address"], phone=data["applicant_phone"], email=data["applicant_email"]),
+                channel=Channel(data["channel"]),
+                documents=documents,
+                representative_name=data["representative_name"],
+                representative_id_number=data["representative_id_number"],
+                authorisation_note=data["authorisation_note"],
+                sets_count=data["sets_count"],
+                fee_amount=data["fee_amount"],
+                fee_paid=data["fee_amount"] > 0,
+                idempotency_key=data["idempotency_key"],
+            )
+            try:
+                result = dossier_receive(actor=user, intake=intake_input)
+            except DomainError as exc:
+                form.add_error(None, f"{exc.message} ({exc.code})")
+                for key, message in exc.fields.items():
+                    name = key.replace(".", "_")
+                    if name in form.fields:
+                        form.add_error(name, str(message))
+                    else:
+                        errors[key] = str(message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.") % {"code": result.dossier.code})
+                return redirect("dossiers:detail", code=result.dossier.code)
+        else:
+            status = 400
+    return render(request, "dossiers/intake.html", {"form": form, "procedure": procedure, "field_errors": errors}, status=status)
+
+
+def _posted_documents(request: HttpRequest, procedure: Procedure | None) -> list[DocumentInput]:
+    documents: list[DocumentInput] = []
+    if procedure is not None:
+        for item in procedure.documents.all():
+            upload = request.FILES.get(f"doc_{item.pk}")
+            if request.POST.get(f"has_{item.pk}") or upload:
+                documents.append(DocumentInput(name=item.name[:500], content=upload.read() if upload else None,
+                                               filename=upload.name if upload else "", procedure_document_id=item.pk))
+    for index, upload in enumerate(request.FILES.getlist("extra_files")):
+        documents.append(DocumentInput(name=request.POST.get("extra_name") or _("Other document %(n)s") % {"n": index + 1},
+                                       content=upload.read(), filename=upload.name))
+    return documents
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _staff(request)
+    try:
+        dossier = dossier_detail(user=user, code=code)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    actions = available_actions(user, dossier)
+    agencies = Agency.objects.select_related("unit").filter(unit__path__startswith=dossier.receiving_unit.path.split("/")[0] + "/").order_by("unit__code", "name")[:200]
+    return render(request, "dossiers/detail.html", {
+        "dossier": dossier,
+        "actions": actions,
+        "overdue": is_overdue(dossier),
+        "agencies": agencies,
+        "slip_forms": [SlipForm(s.form) for s in dossier.slips.all()],
+        "missing": missing_items(dossier),
+        "rating_url": rating_url_for(dossier) if dossier.status == DossierStatus.RETURNED and not dossier.rated else "",
+        "user_unit": user_unit(user),
+    })
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y"):
+        try:
+            parsed = datetime.strptime(value.strip(), fmt)  # noqa: DTZ007  made aware just below
+        except ValueError:
+            continue
+        if fmt == "%d/%m/%Y":
+            parsed = parsed.replace(hour=17)
+        return timezone.make_aware(parsed)
+    return None
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    user = _staff(request)
+    if action not in DossierAction.values:
+        raise Http404
+    post = request.POST
+
+    def as_int(name: str) -> int | None:
+        try:
+            return int(post[name]) if post.get(name) else None
+        except ValueError:
+            return None
+
+    try:
+        step_days = Decimal(post["step_days"].replace(",", ".")) if post.get("step_days") else None
+    except InvalidOperation:
+        step_days = Decimal(-1)
+    data = ActionInput(
+        reason=post.get("reason", ""),
+        items=[line for line in post.get("items", "").splitlines() if line.strip()],
+        agency_id=as_int("agency_id"),
+        receiver_id=as_int("receiver_id"),
+        step_days=step_days,
+        new_due_at=_parse_datetime(post.get("new_due_at", "")),
+        fee_amount=as_int("fee_amount"),
+        result_summary=post.get("result_summary", ""),
+        documents=[DocumentInput(name=post.get("document_name") or f.name, content=f.read(), filename=f.name) for f in request.FILES.getlist("files")],
+    )
+    try:
+        dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from exc
+    except DomainError as exc:
+        details = "; ".join(str(v) for v in exc.fields.values())
+        messages.error(request, f"{exc.message} {details} ({exc.code})".strip())
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": DossierAction(action).label})
+    return redirect("dossiers:detail", code=code)
+
+
+@login_required
+@require_GET
+def slip(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    from motcua.dossiers.slips import render_slip_pdf
+
+    user = _staff(request)
+    if form not in SlipForm.values or form == SlipForm.TRACKING_BOOK:
+        raise Http404
+    try:
+        dossier = dossier_detail(user=user, code=code)
+        pdf = render_slip_pdf(dossier=dossier, form=SlipForm(form))
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except DomainError as exc:
+        raise Http404(str(exc.message)) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{code}-{form}.pdf"'
+    return response
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Public: status by dossier code plus check digits (or from the receipt's QR)."""
+    from motcua.dossiers.api import _throttle, lookup_payload
+
+    form = LookupForm(request.GET or None)
+    result = None
+    error = None
+    status = 200
+    if request.GET and form.is_valid():
+        try:
+            _throttle(request)
+            result = lookup_payload(dossier_lookup(code=form.cleaned_data["code"], check=form.cleaned_data["check"]))
+        except DomainError as exc:
+            error, status = exc, exc.status_code
+    elif request.GET.get("check"):
+        status = 400
+    return render(request, "dossiers/lookup.html", {"form": form, "result": result, "error": error}, status=status)

@@ -1,0 +1,17 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    """The five satisfaction levels (RULES.md §3.2)."""
+
+    VERY_UNSATISFIED = 1, _("Very unsatisfied")
+    UNSATISFIED = 2, _("Unsatisfied")
+    NEUTRAL = 3, _("Neutral")
+    SATISFIED = 4, _("Satisfied")
+    VERY_SATISFIED = 5, _("Very satisfied")
+
+
+class RatingChannel(models.TextChoices):
+    KIOSK = "kiosk", _("Kiosk at the counter")
+    QR = "qr", _("QR code or link")

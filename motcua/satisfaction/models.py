@@ -1,0 +1,52 @@
+"""Ratings. A rating keeps the unit, agency, procedure and month it is about, but no link to
+the dossier or the applicant: the handling officer (or anyone reading the table) never sees who
+rated what. ``dossier_key`` (an HMAC of the dossier id) only enforces one rating per dossier."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.satisfaction.choices import Level, RatingChannel
+
+
+class RatingCriterion(models.Model):
+    """A configurable question of the per-dossier rating (answered on the same 5-level scale)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    text = models.CharField(_("question"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("rating criterion")
+        verbose_name_plural = _("rating criteria")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Rating(models.Model):
+    dossier_key = models.CharField(max_length=64, unique=True)
+    unit_code = models.CharField(max_length=10, db_index=True)
+    agency_id = models.BigIntegerField(null=True)
+    procedure_code = models.CharField(max_length=40)
+    month = models.DateField(help_text="first day of the month of the return")
+    overall = models.PositiveSmallIntegerField(choices=Level.choices)
+    answers = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+    channel = models.CharField(max_length=8, choices=RatingChannel.choices)
+    created_at = models.DateField(auto_now_add=True)  # a date only: the time could re-identify
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(condition=Q(overall__gte=1) & Q(overall__lte=5), name="satisfaction_rating_overall_range"),
+            models.CheckConstraint(condition=Q(channel__in=RatingChannel.values), name="satisfaction_rating_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} {self.month:%m/%Y} {self.overall}"
