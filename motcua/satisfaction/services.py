@@ -68,7 +68,7 @@ def rating_submit(*, token: str, overall: int, answers: dict[str, int], channel:
     return rating
 
 
-def invite_rating(*, dossier_id: int, **_: Any) -> None:
+def invite_rating(*, dossier_id: int, **extra: Any) -> None:
     """On ``dossier.returned``: send the applicant the rating link."""
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     if dossier is None or dossier.rated or not dossier.applicant_phone:

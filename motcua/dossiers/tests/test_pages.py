@@ -1,0 +1,200 @@
+"""Staff pages and public pages of dossiers: the permission matrix and the main flows."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from motcua.core.choices import AgencyKind, Role
+from motcua.core.notifications import MemoryBackend
+from motcua.dossiers.choices import DossierAction, DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.ratings import rating_token
+from motcua.dossiers.services import ActionInput, dossier_act, dossier_receive
+from motcua.dossiers.tests.factories import PERSONAL_ID, commune_agencies, intake, procedure, staff
+from motcua.satisfaction.models import Rating
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer() -> object:
+    procedure()
+    commune_agencies()
+    return staff("officer", Role.RECEPTION_OFFICER)
+
+
+@pytest.fixture
+def dossier(officer: object) -> Dossier:
+    return dossier_receive(actor=officer, intake=intake()).dossier  # type: ignore[arg-type]
+
+
+def _pages(code: str) -> list[str]:
+    return ["/ho-so/", "/ho-so/tiep-nhan/", f"/ho-so/{code}/", "/ho-so/tiep-nhan/thu-tuc/?q=khai+sinh"]
+
+
+def test_anonymous_is_sent_to_login(client: Client, dossier: Dossier) -> None:
+    for url in _pages(dossier.code):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/dang-nhap/")
+
+
+def test_anonymous_action_changes_nothing(client: Client, dossier: Dossier) -> None:
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": "x"})
+
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
+
+
+def test_role_without_dossier_permission_is_refused(client: Client, dossier: Dossier) -> None:
+    client.force_login(staff("data", Role.DATA_OFFICER))
+
+    assert client.get("/ho-so/").status_code == 403
+    assert client.get(f"/ho-so/{dossier.code}/").status_code == 403
+    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": "x"}).status_code == 403
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
+
+
+def test_specialist_cannot_open_the_intake(client: Client, dossier: Dossier) -> None:
+    client.force_login(staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE))
+
+    assert client.get("/ho-so/tiep-nhan/").status_code == 403
+
+
+def test_other_unit_gets_404_and_changes_nothing(client: Client, dossier: Dossier) -> None:
+    client.force_login(staff("other", Role.RECEPTION_OFFICER, code="32214"))
+
+    assert client.get(f"/ho-so/{dossier.code}/").status_code == 404
+    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": "x"}).status_code == 404
+    assert dossier.code not in client.get("/ho-so/?view=all").content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
+
+
+def test_officer_sees_queue_and_dossier_page_with_only_allowed_actions(client: Client, officer: object, dossier: Dossier) -> None:
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    queue = client.get("/ho-so/").content.decode()
+    page = client.get(f"/ho-so/{dossier.code}/").content.decode()
+
+    assert dossier.code in queue
+    assert "Tiếp nhận hồ sơ" in queue or "Tiếp nhận" in queue
+    assert f"/ho-so/{dossier.code}/hanh-dong/transfer/" in page
+    assert f"/ho-so/{dossier.code}/hanh-dong/approve/" not in page
+    assert "27/02/2026" in page or "17:00" in page
+
+
+def test_intake_form_receives_a_dossier(client: Client, officer: object) -> None:
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    response = client.post("/ho-so/tiep-nhan/", {
+        "procedure_code": "1.001193", "applicant_kind": "person", "applicant_name": "Trần Thị Bình", "applicant_id_number": "096302731506",
+        "applicant_phone": "0987654321", "channel": "in_person", "sets_count": "1", "fee_amount": "0", "idempotency_key": "form-1",
+    })
+
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/ho-so/{dossier.code}/"
+    assert dossier.applicant_name == "Trần Thị Bình"
+
+
+def test_intake_form_shows_field_errors_in_vietnamese_and_keeps_input(client: Client, officer: object) -> None:
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    response = client.post("/ho-so/tiep-nhan/", {
+        "procedure_code": "1.001193", "applicant_kind": "person", "applicant_name": "Trần Thị Bình", "applicant_id_number": "12345",
+        "channel": "in_person", "sets_count": "1", "fee_amount": "0", "idempotency_key": "form-2",
+    })
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "12 chữ số" in html
+    assert 'value="Trần Thị Bình"' in html
+    assert not Dossier.objects.exists()
+
+
+def test_procedure_picker_finds_without_accents(client: Client, officer: object) -> None:
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    html = client.get("/ho-so/tiep-nhan/thu-tuc/?q=dang+ky+khai+sinh").content.decode()
+
+    assert "1.001193" in html
+
+
+def test_action_form_moves_the_dossier(client: Client, officer: object, dossier: Dossier) -> None:
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/request_supplement/", {"items": "Giấy chứng sinh\nCCCD của mẹ", "reason": "Thiếu"})
+
+    assert response.status_code == 302
+    refreshed = Dossier.objects.get(pk=dossier.pk)
+    assert refreshed.status == DossierStatus.SUPPLEMENT_REQUESTED
+    assert refreshed.supplement_count == 1
+
+
+def test_action_error_is_shown_not_500(client: Client, officer: object, dossier: Dossier) -> None:
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": ""}, follow=True)
+
+    assert response.status_code == 200
+    assert "reason_required" in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
+
+
+def test_public_lookup_page(client: Client, dossier: Dossier) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    ok = client.get(f"/tra-cuu/?code={dossier.code}&check={PERSONAL_ID[-4:]}").content.decode()
+    wrong = client.get(f"/tra-cuu/?code={dossier.code}&check=0000")
+
+    assert "Đã tiếp nhận" in ok or "Tiếp nhận" in ok
+    assert "Nguyễn Văn An" not in ok  # no personal data on the public page
+    assert wrong.status_code == 404
+
+
+def _returned(officer: object, dossier: Dossier) -> Dossier:
+    leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER)  # type: ignore[arg-type]
+    dossier_act(actor=leader, code=dossier.code, action=DossierAction.APPROVE, data=ActionInput(result_summary="Đã cấp"))
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY)  # type: ignore[arg-type]
+    return dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT)  # type: ignore[arg-type]
+
+
+def test_rating_once_and_anonymous(client: Client, officer: object, dossier: Dossier) -> None:
+    returned = _returned(officer, dossier)
+    url = f"/danh-gia/{rating_token(returned)}/"
+
+    first = client.post(url, {"overall": "5", "q_thai-do": "4"})
+    second = client.post(url, {"overall": "1"})
+
+    assert first.status_code == 200 and second.status_code == 200
+    rating = Rating.objects.get()
+    assert (rating.overall, rating.answers, rating.unit_code) == (5, {"thai-do": 4}, "32218")
+    assert not hasattr(rating, "dossier_id")
+    assert Dossier.objects.get(pk=dossier.pk).rated
+
+
+def test_rating_before_return_is_refused(client: Client, dossier: Dossier) -> None:
+    response = client.post(f"/danh-gia/{rating_token(dossier)}/", {"overall": "5"})
+
+    assert response.status_code == 409
+    assert not Rating.objects.exists()
+
+
+def test_forged_rating_link_is_404(client: Client) -> None:
+    assert client.get("/danh-gia/forged-token/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_return_sends_the_rating_invitation(units: None) -> None:
+    MemoryBackend.outbox.clear()
+    procedure()
+    commune_agencies()
+    officer = staff("officer", Role.RECEPTION_OFFICER)
+    dossier = dossier_receive(actor=officer, intake=intake()).dossier
+
+    _returned(officer, dossier)
+
+    assert "rating.invite" in [m.kind for m in MemoryBackend.outbox]
