@@ -1,0 +1,111 @@
+"""A real headless Chromium (Debian's ``chromium``, driven by Playwright) walks the one-stop
+flow: intake → receipt PDF → transfer → approve → return → rating → public look-up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from motcua.core.choices import AgencyKind, Role
+from motcua.core.tests.factories import PASSWORD
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.factories import commune_agencies, procedure, staff
+from motcua.satisfaction.models import Rating
+
+CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture
+def page(live_server: object) -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(locale="vi-VN", accept_downloads=True)
+        tab = context.new_page()
+        tab.set_default_timeout(15000)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def _login(page: object, base: str, username: str) -> None:
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/lam-viec/")
+
+
+def test_one_stop_walk(page: object, live_server: object, units: None) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    procedure()
+    pc = commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
+    staff("officer", Role.RECEPTION_OFFICER)
+    staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
+
+    # Intake at the counter: search the procedure without accents, fill the applicant.
+    _login(page, base, "officer")
+    page.goto(f"{base}/ho-so/tiep-nhan/")
+    page.fill("#procedure-search", "dang ky khai sinh")
+    page.click("button.picker-item[data-code='1.001193']")
+    page.wait_for_selector("#checklist h2")
+    page.fill("#id_applicant_name", "Nguyễn Văn An")
+    page.fill("#id_applicant_id_number", "096085004217")
+    page.fill("#id_applicant_phone", "0912345678")
+    page.click("button[accesskey=s]")
+    page.wait_for_url(f"{base}/ho-so/*/")
+    dossier = Dossier.objects.get()
+    assert dossier.code in page.inner_text("h1")
+
+    # The receipt (BM.01) as PDF.
+    response = page.request.get(f"{base}/ho-so/{dossier.code}/phieu/BM01.pdf")
+    assert response.status == 200 and response.body()[:5] == b"%PDF-"
+
+    # Transfer to the People's Committee.
+    page.click("details.action summary:has-text('Chuyển cơ quan giải quyết')")
+    page.select_option("select[name=agency_id]", str(pc.pk))
+    page.click("form[action$='/hanh-dong/transfer/'] button[type=submit]")
+    page.wait_for_selector("text=Đang giải quyết")
+
+    # The leader approves (a fresh browser context: one user per context).
+    leader_page = page.context.browser.new_context(locale="vi-VN").new_page()
+    _login(leader_page, base, "leader")
+    leader_page.goto(f"{base}/ho-so/{dossier.code}/")
+    leader_page.click("details.action summary:has-text('Phê duyệt')")
+    leader_page.fill("form[action$='/hanh-dong/approve/'] textarea[name=result_summary]", "Đã cấp Giấy khai sinh")
+    leader_page.click("form[action$='/hanh-dong/approve/'] button[type=submit]")
+    leader_page.wait_for_selector("text=Đã giải quyết: chấp thuận")
+
+    # Back at the counter: ready, returned, and the applicant rates at the kiosk.
+    page.goto(f"{base}/ho-so/{dossier.code}/")
+    page.click("form[action$='/hanh-dong/mark_ready/'] button[type=submit]")
+    page.wait_for_selector("text=Có kết quả, chờ trả")
+    page.click("form[action$='/hanh-dong/return_result/'] button[type=submit]")
+    page.wait_for_selector("text=Đã trả kết quả")
+    page.click("text=Mở màn hình đánh giá cho người dân")
+    page.check("input[name=overall][value='5']")
+    page.click("button:has-text('Gửi đánh giá')")
+    page.wait_for_selector("text=Cảm ơn ông/bà đã đánh giá.")
+    assert Rating.objects.get().overall == 5
+
+    # The citizen looks the dossier up with the code and the last 4 digits of the ID.
+    public = page.context.browser.new_context(locale="vi-VN").new_page()
+    public.goto(f"{base}/tra-cuu/")
+    public.fill("#id_code", dossier.code)
+    public.fill("#id_check", "4217")
+    public.click("button:has-text('Tra cứu')")
+    public.wait_for_selector("text=Đã trả kết quả")
+    assert "Nguyễn Văn An" not in public.content()
