@@ -27,7 +27,13 @@ def apikey_create(*, user: User, name: str = "", actor: User | None = None) -> t
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         row = ApiKey.objects.create(user=user, name=name, prefix=key[:12], key_hash=_hash(key))
-        audit_record(action="apikey.create", actor=actor, object_type="api_key", object_id=row.pk, data={"user": user.get_username(), "name": name})
+        audit_record(
+            action="apikey.create",
+            actor=actor,
+            object_type="api_key",
+            object_id=row.pk,
+            data={"user": user.get_username(), "name": name},
+        )
     return row, key
 
 

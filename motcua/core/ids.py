@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.exceptions import DomainError
 
 # "0" + the 63 pre-2025 GSO province codes; codes on issued IDs never change.
-PROVINCE_CODES = frozenset(
-    "0" + c
-    for c in (
-        "01 02 04 06 08 10 11 12 14 15 17 19 20 22 24 25 26 27 30 31 33 34 35 36 37 38 40 42 44 45 46 48 49 51 52 54 56 58 "
-        "60 62 64 66 67 68 70 72 74 75 77 79 80 82 83 84 86 87 89 91 92 93 94 95 96"
-    ).split()
+_GSO_PROVINCES = (
+    "01 02 04 06 08 10 11 12 14 15 17 19 20 22 24 25 26 27 30 31 33 34 35 36 37 38 40 42 44 45 46 48 "
+    "49 51 52 54 56 58 60 62 64 66 67 68 70 72 74 75 77 79 80 82 83 84 86 87 89 91 92 93 94 95 96"
 )
+PROVINCE_CODES = frozenset("0" + code for code in _GSO_PROVINCES.split())
 _PERSONAL_ID = re.compile(r"^\d{12}$")
 _TAX_CODE = re.compile(r"^\d{10}(-?\d{3})?$")
 
@@ -53,7 +51,8 @@ def parse_personal_id(text: str, *, birth_date: date | None = None, male: bool |
     if birth_date is not None and birth_date.year != birth_year:
         raise DomainError(
             "personal_id_invalid",
-            _("The personal ID says born in %(id_year)s but the birth date says %(year)s.") % {"id_year": birth_year, "year": birth_date.year},
+            _("The personal ID says born in %(id_year)s but the birth date says %(year)s.")
+            % {"id_year": birth_year, "year": birth_date.year},
         )
     if male is not None and male != is_male:
         raise DomainError("personal_id_invalid", _("The personal ID does not match the sex given."))

@@ -44,7 +44,8 @@ class FileBackend:
     _lock = threading.Lock()
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path or getattr(settings, "MOTCUA_NOTIFICATION_FILE", Path(settings.VAR_DIR) / "notifications.log"))
+        default: Path = getattr(settings, "MOTCUA_NOTIFICATION_FILE", Path(settings.VAR_DIR) / "notifications.log")
+        self.path = Path(path) if path is not None else Path(default)
 
     def send(self, message: Message) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

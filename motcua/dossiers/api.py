@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import django_auth
@@ -49,10 +48,20 @@ def _documents(items: list[Any]) -> list[DocumentInput]:
             try:
                 content = base64.b64decode(item.content_base64, validate=True)
             except (binascii.Error, ValueError) as exc:
-                raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."),
-                                  fields={f"documents.{index}.content_base64": _("Not valid base64.")}) from exc
-        documents.append(DocumentInput(name=item.name, content=content, filename=item.filename,
-                                       procedure_document_id=item.procedure_document_id, reuse_document_id=item.reuse_document_id))
+                raise DomainError(
+                    "invalid_dossier",
+                    _("The dossier has errors. Correct the fields listed."),
+                    fields={f"documents.{index}.content_base64": _("Not valid base64.")},
+                ) from exc
+        documents.append(
+            DocumentInput(
+                name=item.name,
+                content=content,
+                filename=item.filename,
+                procedure_document_id=item.procedure_document_id,
+                reuse_document_id=item.reuse_document_id,
+            )
+        )
     return documents
 
 
@@ -92,19 +101,44 @@ def detail(dossier: Dossier, user: User) -> dict[str, Any]:
         "extension_used": dossier.extension_used,
         "result_summary": dossier.result_summary,
         "events": [
-            {"seq": e.seq, "action": e.action, "from_status": e.from_status, "to_status": e.to_status, "at": e.at,
-             "actor": e.actor_label, "reason": e.reason, "payload": e.payload}
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "at": e.at,
+                "actor": e.actor_label,
+                "reason": e.reason,
+                "payload": e.payload,
+            }
             for e in dossier.events.all()
         ],
         "steps": [
-            {"position": s.position, "agency": s.agency.name, "started_at": s.started_at, "due_at": s.due_at, "completed_at": s.completed_at,
-             "status": s.status, "timeliness": s.timeliness, "handed_over_by": s.handed_over_by.get_username() if s.handed_over_by else "",
-             "received_by": s.received_by.get_username() if s.received_by else "", "note": s.note}
+            {
+                "position": s.position,
+                "agency": s.agency.name,
+                "started_at": s.started_at,
+                "due_at": s.due_at,
+                "completed_at": s.completed_at,
+                "status": s.status,
+                "timeliness": s.timeliness,
+                "handed_over_by": s.handed_over_by.get_username() if s.handed_over_by else "",
+                "received_by": s.received_by.get_username() if s.received_by else "",
+                "note": s.note,
+            }
             for s in dossier.steps.all()
         ],
         "documents": [
-            {"id": d.pk, "name": d.name, "content_type": d.content_type, "size": d.size, "digitized": d.digitized,
-             "reusable": d.reusable, "reused": d.reused, "is_result": d.is_result}
+            {
+                "id": d.pk,
+                "name": d.name,
+                "content_type": d.content_type,
+                "size": d.size,
+                "digitized": d.digitized,
+                "reusable": d.reusable,
+                "reused": d.reused,
+                "is_result": d.is_result,
+            }
             for d in dossier.documents.all()
         ],
         "clock": [
@@ -122,14 +156,26 @@ def create_dossier(request: HttpRequest, payload: IntakeIn) -> Status[dict[str, 
     user = _user(request)
     key = payload.idempotency_key or request.headers.get("Idempotency-Key", "")
     if payload.channel not in Channel.values:
-        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"channel": _("Not valid.")})
+        raise DomainError(
+            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"channel": _("Not valid.")}
+        )
     if payload.applicant.kind not in ApplicantKind.values:
-        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"applicant.kind": _("Not valid.")})
+        raise DomainError(
+            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"applicant.kind": _("Not valid.")}
+        )
     a = payload.applicant
     intake = IntakeInput(
         procedure_code=payload.procedure_code,
-        applicant=ApplicantInput(kind=ApplicantKind(a.kind), name=a.name, id_number=a.id_number, birth_date=a.birth_date, male=a.male,
-                                 address=a.address, phone=a.phone, email=a.email),
+        applicant=ApplicantInput(
+            kind=ApplicantKind(a.kind),
+            name=a.name,
+            id_number=a.id_number,
+            birth_date=a.birth_date,
+            male=a.male,
+            address=a.address,
+            phone=a.phone,
+            email=a.email,
+        ),
         channel=Channel(payload.channel),
         documents=_documents(payload.documents),
         representative_name=payload.representative_name,
@@ -147,12 +193,22 @@ def create_dossier(request: HttpRequest, payload: IntakeIn) -> Status[dict[str, 
 
 
 @router.get("", response={200: DossierPage, **ERRORS}, summary="Dossiers in my scope (queues)")
-def list_dossiers(request: HttpRequest, mine: bool = False, overdue: bool = False, due_within_days: int | None = None,
-                  status: str | None = None, q: str = "", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def list_dossiers(
+    request: HttpRequest,
+    mine: bool = False,
+    overdue: bool = False,
+    due_within_days: int | None = None,
+    status: str | None = None,
+    q: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
     user = _user(request)
     if status is not None and status not in DossierStatus.values:
         raise DomainError("invalid_input", _("Unknown status."), status_code=422, fields={"status": _("Not valid.")})
-    flt = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days, status=DossierStatus(status) if status else None, q=q)
+    flt = QueueFilter(
+        mine=mine, overdue=overdue, due_within_days=due_within_days, status=DossierStatus(status) if status else None, q=q
+    )
     qs = dossier_queue(user=user, flt=flt)
     limit = max(1, min(limit, 200))
     return {"count": qs.count(), "items": [summary(d) for d in qs[offset : offset + limit]]}
@@ -169,9 +225,17 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict
     user = _user(request)
     if action not in DossierAction.values or action in (DossierAction.SUBMIT_ONLINE,):
         raise DomainError("unknown_action", _("Unknown action."), status_code=404)
-    data = ActionInput(reason=payload.reason, items=payload.items, agency_id=payload.agency_id, receiver_id=payload.receiver_id,
-                       step_days=payload.step_days, new_due_at=payload.new_due_at, fee_amount=payload.fee_amount,
-                       result_summary=payload.result_summary, documents=_documents(payload.documents))
+    data = ActionInput(
+        reason=payload.reason,
+        items=payload.items,
+        agency_id=payload.agency_id,
+        receiver_id=payload.receiver_id,
+        step_days=payload.step_days,
+        new_due_at=payload.new_due_at,
+        fee_amount=payload.fee_amount,
+        result_summary=payload.result_summary,
+        documents=_documents(payload.documents),
+    )
     dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
     return detail(dossier_detail(user=user, code=code), user)
 
@@ -202,7 +266,9 @@ def _throttle(request: HttpRequest) -> None:
     except ValueError:
         count = 1
     if count > LOOKUP_LIMIT:
-        raise DomainError("too_many_lookups", _("Too many look-ups from this address. Try again in a few minutes."), status_code=429)
+        raise DomainError(
+            "too_many_lookups", _("Too many look-ups from this address. Try again in a few minutes."), status_code=429
+        )
 
 
 def lookup_payload(dossier: Dossier) -> dict[str, Any]:
@@ -225,11 +291,10 @@ def lookup_payload(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-@public_router.get("/{code}", response={200: LookupOut, 404: ErrorOut, 429: ErrorOut}, summary="Public look-up by code and check digits")
+@public_router.get(
+    "/{code}", response={200: LookupOut, 404: ErrorOut, 429: ErrorOut}, summary="Public look-up by code and check digits"
+)
 def lookup(request: HttpRequest, code: str, check: str) -> dict[str, Any]:
     """`check`: the last 4 digits of the applicant's ID number or phone."""
     _throttle(request)
     return lookup_payload(dossier_lookup(code=code, check=check))
-
-
-

@@ -27,6 +27,8 @@ class IntakeForm(forms.Form):
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("Dossier code"), max_length=60)
     check = forms.CharField(
-        label=_("Last 4 digits of the applicant's ID number or phone"), min_length=4, max_length=4,
+        label=_("Last 4 digits of the applicant's ID number or phone"),
+        min_length=4,
+        max_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

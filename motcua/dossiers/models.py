@@ -25,12 +25,18 @@ from motcua.dossiers.choices import (
 
 class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=48, unique=True)
-    procedure = models.ForeignKey("catalog.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers")
+    procedure = models.ForeignKey(
+        "catalog.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
     # The procedure as it was at receipt (name, lead time, version): later edits do not change it.
     procedure_snapshot = models.JSONField(default=dict)
-    receiving_agency = models.ForeignKey(Agency, verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="received_dossiers")
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="received_dossiers"
+    )
     receiving_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="received_dossiers")
-    deciding_agency = models.ForeignKey(Agency, verbose_name=_("competent agency"), on_delete=models.PROTECT, related_name="decided_dossiers")
+    deciding_agency = models.ForeignKey(
+        Agency, verbose_name=_("competent agency"), on_delete=models.PROTECT, related_name="decided_dossiers"
+    )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     # Applicant (person with a 12-digit personal ID, or organisation with a tax code).
     applicant_kind = models.CharField(_("applicant kind"), max_length=12, choices=ApplicantKind.choices)
@@ -85,7 +91,9 @@ class Dossier(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=DossierStatus.values), name="dossiers_dossier_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="dossiers_dossier_channel_valid"),
-            models.CheckConstraint(condition=Q(timeliness="") | Q(timeliness__in=Timeliness.values), name="dossiers_dossier_timeliness_valid"),
+            models.CheckConstraint(
+                condition=Q(timeliness="") | Q(timeliness__in=Timeliness.values), name="dossiers_dossier_timeliness_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(received_at__isnull=True) | Q(due_at__isnull=True) | Q(due_at__gte=models.F("received_at")),
                 name="dossiers_dossier_due_after_receipt",
@@ -135,7 +143,9 @@ class DossierStep(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField()
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="dossier_steps")
-    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()

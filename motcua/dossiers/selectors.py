@@ -7,9 +7,9 @@ unit, or the unit of any agency that holds a step of it lies in their scope: int
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-import hmac
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.exceptions import NotFound
 from motcua.core.scoping import ALL, scope_root_path
-from motcua.dossiers.choices import DossierStatus, SlipForm, StepStatus, TERMINAL_STATUSES
+from motcua.dossiers.choices import TERMINAL_STATUSES, DossierStatus, SlipForm, StepStatus
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.workflow import PERM_VIEW
 
@@ -36,7 +36,9 @@ def dossier_queryset(user: User | AnonymousUser) -> QuerySet[Dossier]:
     if root == ALL:
         return qs
     step_in_scope = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__unit__path__startswith=root)
-    return qs.filter(Q(receiving_unit__path__startswith=root) | Q(deciding_agency__unit__path__startswith=root) | Exists(step_in_scope))
+    return qs.filter(
+        Q(receiving_unit__path__startswith=root) | Q(deciding_agency__unit__path__startswith=root) | Exists(step_in_scope)
+    )
 
 
 def dossier_get(*, user: User | AnonymousUser, code: str) -> Dossier:
@@ -88,8 +90,13 @@ def dossier_lookup(*, code: str, check: str) -> Dossier:
     """
     dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(code=code.strip()).first()
     check = "".join(ch for ch in check if ch.isdigit())
-    valid = dossier is not None and len(check) == 4 and (
-        hmac.compare_digest(check, dossier.check_id4) or (bool(dossier.check_phone4) and hmac.compare_digest(check, dossier.check_phone4))
+    valid = (
+        dossier is not None
+        and len(check) == 4
+        and (
+            hmac.compare_digest(check, dossier.check_id4)
+            or (bool(dossier.check_phone4) and hmac.compare_digest(check, dossier.check_phone4))
+        )
     )
     if not valid:
         raise NotFound("lookup_not_found", _("No dossier matches this code and check digits."))
@@ -115,7 +122,10 @@ def dossier_detail(*, user: User | AnonymousUser, code: str) -> Dossier:
         .select_related("procedure", "receiving_agency", "receiving_unit", "deciding_agency__unit", "assigned_to", "created_by")
         .prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.order_by("seq").select_related("actor")),
-            Prefetch("steps", queryset=DossierStep.objects.order_by("position").select_related("agency", "handed_over_by", "received_by")),
+            Prefetch(
+                "steps",
+                queryset=DossierStep.objects.order_by("position").select_related("agency", "handed_over_by", "received_by"),
+            ),
             "documents",
             "clock_changes",
             "slips",

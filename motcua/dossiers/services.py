@@ -46,8 +46,6 @@ from motcua.dossiers.choices import (
 from motcua.dossiers.models import ClockChange, Counter, Document, Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
-    PERM_DECIDE,
-    PERM_PROCESS,
     PERM_RECEIVE,
     IllegalTransition,
     guard,
@@ -140,9 +138,13 @@ def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, dat
     year = timezone.localtime(at).year
     serial = next_serial(f"slip:{form.value}:{agency.pk}:{year}")
     prefixes: dict[str, str] = getattr(settings, "MOTCUA_SLIP_PREFIXES", {})
-    prefix = prefixes.get(form.value, {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD"}.get(form.value, ""))
+    prefix = prefixes.get(
+        form.value, {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD"}.get(form.value, "")
+    )
     number = f"{serial:04d}/{prefix}-TTPVHCC" if prefix else f"{serial:04d}/TTPVHCC"
-    return Slip.objects.create(dossier=dossier, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data)
+    return Slip.objects.create(
+        dossier=dossier, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data
+    )
 
 
 def _actor_unit_code(actor: User | None) -> str:
@@ -150,7 +152,17 @@ def _actor_unit_code(actor: User | None) -> str:
     return unit.code if unit else ""
 
 
-def _event(*, dossier: Dossier, action: DossierAction, from_status: str, to_status: str, actor: User | None, at: datetime, reason: str = "", payload: dict[str, Any] | None = None) -> DossierEvent:
+def _event(
+    *,
+    dossier: Dossier,
+    action: DossierAction,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    at: datetime,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+) -> DossierEvent:
     seq = (dossier.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -214,20 +226,21 @@ def _read_documents(documents: list[DocumentInput]) -> tuple[list[tuple[Document
         content_type = None
         if document.content is not None:
             if len(document.content) > MAX_UPLOAD_BYTES:
-                errors[f"documents.{index}.file"] = _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                errors[f"documents.{index}.file"] = _("The file is larger than %(mb)s MB.") % {
+                    "mb": MAX_UPLOAD_BYTES // (1024 * 1024)
+                }
             content_type = sniff_content_type(document.content)
             if content_type is None:
-                errors[f"documents.{index}.file"] = _("Only PDF, JPEG or PNG scans are accepted (the file's content is none of these).")
+                errors[f"documents.{index}.file"] = _(
+                    "Only PDF, JPEG or PNG scans are accepted (the file's content is none of these)."
+                )
         checked.append((document, content_type))
     return checked, errors
 
 
 def default_deciding_agency(receiving: Agency) -> Agency:
     """The People's Committee of the receiving unit decides unless another agency is chosen."""
-    return (
-        Agency.objects.filter(unit=receiving.unit, kind=AgencyKind.PEOPLES_COMMITTEE).order_by("pk").first()
-        or receiving
-    )
+    return Agency.objects.filter(unit=receiving.unit, kind=AgencyKind.PEOPLES_COMMITTEE).order_by("pk").first() or receiving
 
 
 def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, now: datetime | None = None) -> IntakeResult:
@@ -271,7 +284,9 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
     if intake.deciding_agency_id is not None:
         chosen = Agency.objects.select_related("unit").filter(pk=intake.deciding_agency_id).first()
         if chosen is None or not chosen.unit.path.startswith(_province_path(receiving.unit)):
-            errors["deciding_agency_id"] = _("The competent agency must be in the same province (reception regardless of boundary applies within a province).")
+            errors["deciding_agency_id"] = _(
+                "The competent agency must be in the same province (reception regardless of boundary applies within a province)."
+            )
         else:
             deciding = chosen
     if errors:
@@ -283,8 +298,19 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
     try:
         with transaction.atomic():
             return IntakeResult(
-                _create_dossier(actor=actor, intake=intake, procedure=procedure, receiving=receiving, deciding=deciding,
-                                number=number, documents=documents, key=key, at=at, status=status, online=online),
+                _create_dossier(
+                    actor=actor,
+                    intake=intake,
+                    procedure=procedure,
+                    receiving=receiving,
+                    deciding=deciding,
+                    number=number,
+                    documents=documents,
+                    key=key,
+                    at=at,
+                    status=status,
+                    online=online,
+                ),
                 True,
             )
     except IntegrityError:
@@ -296,15 +322,30 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
         raise
 
 
-def _create_dossier(*, actor: User, intake: IntakeInput, procedure: Procedure, receiving: Agency, deciding: Agency, number: str,
-                    documents: list[tuple[DocumentInput, str | None]], key: str, at: datetime, status: DossierStatus, online: bool) -> Dossier:
+def _create_dossier(
+    *,
+    actor: User,
+    intake: IntakeInput,
+    procedure: Procedure,
+    receiving: Agency,
+    deciding: Agency,
+    number: str,
+    documents: list[tuple[DocumentInput, str | None]],
+    key: str,
+    at: datetime,
+    status: DossierStatus,
+    online: bool,
+) -> Dossier:
     applicant = intake.applicant
     phone = "".join(ch for ch in applicant.phone if ch.isdigit())
     calendar = calendar_for(receiving.unit)
     due_at: datetime | None = None
     if status == DossierStatus.RECEIVED:
         due_at = clock.initial_due(
-            calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit,
+            calendar,
+            received_at=at,
+            value=procedure.lead_time_value,
+            unit=procedure.lead_time_unit,
             cutoff=procedure.receipt_cutoff,
         )
     dossier = Dossier(
@@ -350,36 +391,67 @@ def _create_dossier(*, actor: User, intake: IntakeInput, procedure: Procedure, r
     for position, (document, content_type) in enumerate(documents, start=1):
         _add_document(dossier=dossier, document=document, content_type=content_type, position=position)
     action = DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE
-    event = _event(dossier=dossier, action=action, from_status="", to_status=status, actor=actor, at=at,
-                   payload={"channel": intake.channel, "documents": len(documents)})
+    event = _event(
+        dossier=dossier,
+        action=action,
+        from_status="",
+        to_status=status,
+        actor=actor,
+        at=at,
+        payload={"channel": intake.channel, "documents": len(documents)},
+    )
     if due_at is not None:
-        ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due_at, event=event,
-                                   reason=_procedure_time_text(procedure))
+        ClockChange.objects.create(
+            dossier=dossier,
+            kind=ClockChangeKind.START,
+            at=at,
+            new_due_at=due_at,
+            event=event,
+            reason=_procedure_time_text(procedure),
+        )
         _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=receiving, at=at, data={"due_at": due_at.isoformat()})
         _contacts_notify(
-            dossier, kind="dossier.received", subject=_("Dossier received"),
-            body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
+            dossier,
+            kind="dossier.received",
+            subject=_("Dossier received"),
+            body=_(
+                "Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID."
+            )
             % {"code": dossier.code, "due": _fmt(due_at)},
         )
-    audit_record(action=f"dossier.{action.value}", actor=actor, unit_code=receiving.unit.code, object_type="dossier",
-                 object_id=dossier.code, data={"procedure": procedure.code, "applicant_id": number})
+    audit_record(
+        action=f"dossier.{action.value}",
+        actor=actor,
+        unit_code=receiving.unit.code,
+        object_type="dossier",
+        object_id=dossier.code,
+        data={"procedure": procedure.code, "applicant_id": number},
+    )
     return dossier
 
 
 def _procedure_time_text(procedure: Procedure) -> str:
     return _("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
-        "value": procedure.lead_time_value, "unit": procedure.get_lead_time_unit_display() if procedure.lead_time_unit else "",
+        "value": procedure.lead_time_value,
+        "unit": procedure.get_lead_time_unit_display() if procedure.lead_time_unit else "",
         "code": procedure.code,
     }
 
 
 def _add_document(*, dossier: Dossier, document: DocumentInput, content_type: str | None, position: int) -> Document:
-    row = Document(dossier=dossier, position=position, name=document.name.strip()[:500], procedure_document_id=document.procedure_document_id)
+    row = Document(
+        dossier=dossier, position=position, name=document.name.strip()[:500], procedure_document_id=document.procedure_document_id
+    )
     if document.reuse_document_id is not None:
-        source = Document.objects.filter(pk=document.reuse_document_id, reusable=True, dossier__applicant_id_number=dossier.applicant_id_number).first()
+        source = Document.objects.filter(
+            pk=document.reuse_document_id, reusable=True, dossier__applicant_id_number=dossier.applicant_id_number
+        ).first()
         if source is None:
-            raise DomainError("reuse_not_allowed", _("That earlier document cannot be reused for this applicant."),
-                              fields={"documents": _("Not reusable.")})
+            raise DomainError(
+                "reuse_not_allowed",
+                _("That earlier document cannot be reused for this applicant."),
+                fields={"documents": _("Not reusable.")},
+            )
         row.source_document = source
         row.file = source.file
         row.content_type, row.size, row.sha256, row.digitized = source.content_type, source.size, source.sha256, True
@@ -435,7 +507,9 @@ def available_actions(user: User | AnonymousUser, dossier: Dossier) -> list[Doss
     return [a for a in allowed_actions(DossierStatus(dossier.status)) if dossier_permission_for(user, dossier, a)]
 
 
-def dossier_act(*, actor: User, code: str, action: DossierAction, data: ActionInput | None = None, now: datetime | None = None) -> Dossier:
+def dossier_act(
+    *, actor: User, code: str, action: DossierAction, data: ActionInput | None = None, now: datetime | None = None
+) -> Dossier:
     """Do one workflow action on a dossier; see the table in ``workflow.py``."""
     data = data or ActionInput()
     at = now or timezone.now()
@@ -454,7 +528,8 @@ def dossier_act(*, actor: User, code: str, action: DossierAction, data: ActionIn
         except IllegalTransition as exc:
             raise DomainError(
                 "action_not_allowed",
-                _("“%(action)s” is not possible while the dossier is “%(status)s”.") % {"action": action.label, "status": status.label},
+                _("“%(action)s” is not possible while the dossier is “%(status)s”.")
+                % {"action": action.label, "status": status.label},
                 status_code=409,
             ) from exc
         if not dossier_permission_for(actor, dossier, action):
@@ -464,18 +539,35 @@ def dossier_act(*, actor: User, code: str, action: DossierAction, data: ActionIn
         calendar = calendar_for(dossier.receiving_unit)
         handler = _HANDLERS[action]
         payload = handler(dossier, actor, data, at, calendar)
-        event = _event(dossier=dossier, action=action, from_status=status, to_status=target, actor=actor, at=at,
-                       reason=data.reason.strip(), payload=payload)
+        event = _event(
+            dossier=dossier,
+            action=action,
+            from_status=status,
+            to_status=target,
+            actor=actor,
+            at=at,
+            reason=data.reason.strip(),
+            payload=payload,
+        )
         ClockChange.objects.filter(dossier=dossier, event__isnull=True).update(event=event)
         dossier.status = target
-        if target in (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.REFUSED, DossierStatus.STOPPED) and dossier.finished_at is None:
+        if (
+            target in (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.REFUSED, DossierStatus.STOPPED)
+            and dossier.finished_at is None
+        ):
             dossier.finished_at = at
         if target == DossierStatus.RETURNED:
             dossier.returned_at = at
         dossier.timeliness = _timeliness(dossier)
         dossier.save()
-        audit_record(action=f"dossier.{action.value}", actor=actor, unit_code=_actor_unit_code(actor), object_type="dossier",
-                     object_id=dossier.code, data={"from": status.value, "to": target.value, **{k: v for k, v in payload.items() if k != "documents"}})
+        audit_record(
+            action=f"dossier.{action.value}",
+            actor=actor,
+            unit_code=_actor_unit_code(actor),
+            object_type="dossier",
+            object_id=dossier.code,
+            data={"from": status.value, "to": target.value, **{k: v for k, v in payload.items() if k != "documents"}},
+        )
         if target == DossierStatus.RETURNED:
             publish("dossier.returned", dossier_id=dossier.pk)
     return dossier
@@ -518,20 +610,32 @@ def _close_open_step(dossier: Dossier, actor: User, at: datetime, note: str) -> 
     return step
 
 
-def _on_request_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+def _on_request_supplement(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
+) -> dict[str, Any]:
     items = [i.strip() for i in data.items if i.strip()]
     if not items:
-        raise DomainError("supplement_items_required", _("List every missing or incorrect document (guide once and completely)."),
-                          fields={"items": _("Required.")})
+        raise DomainError(
+            "supplement_items_required",
+            _("List every missing or incorrect document (guide once and completely)."),
+            fields={"items": _("Required.")},
+        )
     reason = _require_reason(data, _("Give the reason for the supplement request."))
     dossier.supplement_count += 1
     remaining = None
     if dossier.due_at is not None:
         remaining = clock.remaining_at(calendar, at=at, due_at=dossier.due_at)
         ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
-    _slip(dossier=dossier, form=SlipForm.SUPPLEMENT, agency=dossier.receiving_agency, at=at, data={"items": items, "reason": reason})
-    _contacts_notify(dossier, kind="dossier.supplement_requested", subject=_("Your dossier needs more documents"),
-                     body=_("Dossier %(code)s needs: %(items)s. Reason: %(reason)s") % {"code": dossier.code, "items": "; ".join(items), "reason": reason})
+    _slip(
+        dossier=dossier, form=SlipForm.SUPPLEMENT, agency=dossier.receiving_agency, at=at, data={"items": items, "reason": reason}
+    )
+    _contacts_notify(
+        dossier,
+        kind="dossier.supplement_requested",
+        subject=_("Your dossier needs more documents"),
+        body=_("Dossier %(code)s needs: %(items)s. Reason: %(reason)s")
+        % {"code": dossier.code, "items": "; ".join(items), "reason": reason},
+    )
     return {"items": items, "remaining_days": str(remaining) if remaining is not None else None}
 
 
@@ -546,8 +650,14 @@ def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetim
     if pause is not None and pause.old_due_at is not None:
         remaining = clock.remaining_at(calendar, at=pause.at, due_at=pause.old_due_at)
         new_due = clock.resume_due(calendar, resumed_at=at, remaining=remaining)
-        ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.RESUME, at=at, old_due_at=dossier.due_at, new_due_at=new_due,
-                                   reason=_("Supplement received; %(days)s working days were left.") % {"days": _days_text(remaining)})
+        ClockChange.objects.create(
+            dossier=dossier,
+            kind=ClockChangeKind.RESUME,
+            at=at,
+            old_due_at=dossier.due_at,
+            new_due_at=new_due,
+            reason=_("Supplement received; %(days)s working days were left.") % {"days": _days_text(remaining)},
+        )
         dossier.due_at = new_due
     return {"documents": len(documents)}
 
@@ -560,20 +670,32 @@ def _days_text(value: Any) -> str:
 def _on_refuse(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Give the specific reason for refusing the dossier."))
     _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason})
-    _contacts_notify(dossier, kind="dossier.refused", subject=_("Dossier refused"),
-                     body=_("Dossier %(code)s was refused: %(reason)s") % {"code": dossier.code, "reason": reason})
+    _contacts_notify(
+        dossier,
+        kind="dossier.refused",
+        subject=_("Dossier refused"),
+        body=_("Dossier %(code)s was refused: %(reason)s") % {"code": dossier.code, "reason": reason},
+    )
     return {}
 
 
 def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
-    agency = Agency.objects.select_related("unit").filter(pk=data.agency_id).first() if data.agency_id else dossier.deciding_agency
+    agency = (
+        Agency.objects.select_related("unit").filter(pk=data.agency_id).first() if data.agency_id else dossier.deciding_agency
+    )
     if agency is None or not agency.unit.path.startswith(_province_path(dossier.receiving_unit)):
-        raise DomainError("transfer_agency_invalid", _("Choose an agency of this province to transfer the dossier to."),
-                          fields={"agency_id": _("Not valid.")})
+        raise DomainError(
+            "transfer_agency_invalid",
+            _("Choose an agency of this province to transfer the dossier to."),
+            fields={"agency_id": _("Not valid.")},
+        )
     receiver = User.objects.filter(pk=data.receiver_id, staff_profile__agency=agency).first() if data.receiver_id else None
     if data.receiver_id and receiver is None:
-        raise DomainError("transfer_receiver_invalid", _("The receiving person does not work at that agency."),
-                          fields={"receiver_id": _("Not valid.")})
+        raise DomainError(
+            "transfer_receiver_invalid",
+            _("The receiving person does not work at that agency."),
+            fields={"receiver_id": _("Not valid.")},
+        )
     previous = _close_open_step(dossier, actor, at, data.reason.strip())
     due = dossier.due_at or at
     if data.step_days is not None:
@@ -581,14 +703,27 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
             raise DomainError("step_days_invalid", _("A step needs a positive time."), fields={"step_days": _("Not valid.")})
         due = min(due, calendar.add_working_time(at, data.step_days))
     position = (dossier.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    DossierStep.objects.create(dossier=dossier, position=position, agency=agency, handed_over_by=actor, received_by=receiver,
-                               started_at=at, due_at=max(due, at))
+    DossierStep.objects.create(
+        dossier=dossier,
+        position=position,
+        agency=agency,
+        handed_over_by=actor,
+        received_by=receiver,
+        started_at=at,
+        due_at=max(due, at),
+    )
     dossier.assigned_to = receiver
-    return {"agency": agency.pk, "agency_name": agency.name, "receiver": receiver.pk if receiver else None,
-            "previous_step": previous.position if previous else None}
+    return {
+        "agency": agency.pk,
+        "agency_name": agency.name,
+        "receiver": receiver.pk if receiver else None,
+        "previous_step": previous.position if previous else None,
+    }
 
 
-def _on_complete_step(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+def _on_complete_step(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
+) -> dict[str, Any]:
     step = _close_open_step(dossier, actor, at, data.reason.strip())
     if step is None:
         raise DomainError("no_open_step", _("This dossier has no step in progress."), status_code=409)
@@ -609,7 +744,9 @@ def _on_pay_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
     return {"fee_amount": dossier.fee_amount}
 
 
-def _on_decide(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar, approved: bool) -> dict[str, Any]:
+def _on_decide(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar, approved: bool
+) -> dict[str, Any]:
     summary = data.result_summary.strip() or data.reason.strip()
     if not approved and not summary:
         raise DomainError("reason_required", _("A rejection must state its reasons."), fields={"result_summary": _("Required.")})
@@ -638,27 +775,47 @@ def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime
     if dossier.extension_used:
         raise DomainError("extension_used", _("The return date may be re-set only once."), status_code=409)
     if dossier.due_at is None or not clock.can_extend(calendar, now=at, due_at=dossier.due_at):
-        raise DomainError("extension_too_late", _("An apology must be sent at least one working day before the due date."), status_code=409)
+        raise DomainError(
+            "extension_too_late", _("An apology must be sent at least one working day before the due date."), status_code=409
+        )
     new_due = data.new_due_at
     if new_due is None or new_due <= dossier.due_at:
-        raise DomainError("new_due_invalid", _("The new date must be after the current due date."), fields={"new_due_at": _("Not valid.")})
+        raise DomainError(
+            "new_due_invalid", _("The new date must be after the current due date."), fields={"new_due_at": _("Not valid.")}
+        )
     if timezone.is_naive(new_due):
         new_due = timezone.make_aware(new_due)
-    ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason)
-    _slip(dossier=dossier, form=SlipForm.APOLOGY, agency=dossier.deciding_agency, at=at,
-          data={"reason": reason, "old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat()})
+    ClockChange.objects.create(
+        dossier=dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason
+    )
+    _slip(
+        dossier=dossier,
+        form=SlipForm.APOLOGY,
+        agency=dossier.deciding_agency,
+        at=at,
+        data={"reason": reason, "old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat()},
+    )
     old = dossier.due_at
     dossier.due_at = new_due
     dossier.extension_used = True
-    _contacts_notify(dossier, kind="dossier.apology", subject=_("Apology: new return date"),
-                     body=_("We apologise: dossier %(code)s will be late (%(reason)s). New return date: %(due)s.")
-                     % {"code": dossier.code, "reason": reason, "due": _fmt(new_due)})
+    _contacts_notify(
+        dossier,
+        kind="dossier.apology",
+        subject=_("Apology: new return date"),
+        body=_("We apologise: dossier %(code)s will be late (%(reason)s). New return date: %(due)s.")
+        % {"code": dossier.code, "reason": reason, "due": _fmt(new_due)},
+    )
     return {"old_due_at": old.isoformat(), "new_due_at": new_due.isoformat()}
 
 
 def _on_mark_ready(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
-    _contacts_notify(dossier, kind="dossier.ready", subject=_("Result ready"),
-                     body=_("The result of dossier %(code)s is ready. Bring the receipt or your ID card to collect it.") % {"code": dossier.code})
+    _contacts_notify(
+        dossier,
+        kind="dossier.ready",
+        subject=_("Result ready"),
+        body=_("The result of dossier %(code)s is ready. Bring the receipt or your ID card to collect it.")
+        % {"code": dossier.code},
+    )
     return {}
 
 
@@ -673,19 +830,28 @@ def _on_stop(dossier: Dossier, actor: User, data: ActionInput, at: datetime, cal
     return {}
 
 
-def _on_receive_online(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+def _on_receive_online(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
+) -> dict[str, Any]:
     """An online submission passes the completeness check: the clock starts now."""
     procedure = dossier.procedure
-    due = clock.initial_due(calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit,
-                            cutoff=procedure.receipt_cutoff)
+    due = clock.initial_due(
+        calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit, cutoff=procedure.receipt_cutoff
+    )
     dossier.received_at = at
     dossier.due_at = due
     dossier.original_due_at = due
-    ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure))
+    ClockChange.objects.create(
+        dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure)
+    )
     _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=dossier.receiving_agency, at=at, data={"due_at": due.isoformat()})
-    _contacts_notify(dossier, kind="dossier.received", subject=_("Dossier received"),
-                     body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
-                     % {"code": dossier.code, "due": _fmt(due)})
+    _contacts_notify(
+        dossier,
+        kind="dossier.received",
+        subject=_("Dossier received"),
+        body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
+        % {"code": dossier.code, "due": _fmt(due)},
+    )
     return {}
 
 

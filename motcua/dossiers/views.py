@@ -65,13 +65,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     label, flt = QUEUES[name]
     search = request.GET.get("q", "").strip()
     if search:
-        flt = QueueFilter(mine=flt.mine, due_within_days=flt.due_within_days, overdue=flt.overdue,
-                          awaiting_decision=flt.awaiting_decision, q=search)
+        flt = QueueFilter(
+            mine=flt.mine,
+            due_within_days=flt.due_within_days,
+            overdue=flt.overdue,
+            awaiting_decision=flt.awaiting_decision,
+            q=search,
+        )
     page = Paginator(dossier_queue(user=user, flt=flt), 50).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(d, is_overdue(d, now)) for d in page.object_list]
     template = "dossiers/partials/_queue_rows.html" if request.headers.get("HX-Request") else "dossiers/queue.html"
-    return render(request, template, {"queues": QUEUES, "current": name, "label": label, "page": page, "rows": rows, "search": search})
+    return render(
+        request, template, {"queues": QUEUES, "current": name, "label": label, "page": page, "rows": rows, "search": search}
+    )
 
 
 def _procedure_choices(q: str) -> list[Procedure]:
@@ -87,7 +94,9 @@ def _procedure_choices(q: str) -> list[Procedure]:
 def procedure_picker(request: HttpRequest) -> HttpResponse:
     """htmx: procedures matching what the officer types (accent-insensitive)."""
     _staff(request, PERM_RECEIVE)
-    return render(request, "dossiers/partials/_procedure_options.html", {"procedures": _procedure_choices(request.GET.get("q", ""))})
+    return render(
+        request, "dossiers/partials/_procedure_options.html", {"procedures": _procedure_choices(request.GET.get("q", ""))}
+    )
 
 
 @login_required
@@ -95,7 +104,9 @@ def procedure_picker(request: HttpRequest) -> HttpResponse:
 def procedure_checklist(request: HttpRequest) -> HttpResponse:
     """htmx: the documents checklist, time limit and fees of the chosen procedure."""
     _staff(request, PERM_RECEIVE)
-    procedure = Procedure.objects.filter(code=request.GET.get("procedure_code", "").strip()).prefetch_related("documents", "fees").first()
+    procedure = (
+        Procedure.objects.filter(code=request.GET.get("procedure_code", "").strip()).prefetch_related("documents", "fees").first()
+    )
     return render(request, "dossiers/partials/_checklist.html", {"procedure": procedure})
 
 
@@ -107,15 +118,23 @@ def intake(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        procedure = Procedure.objects.filter(code=request.POST.get("procedure_code", "").strip()).prefetch_related("documents").first()
+        procedure = (
+            Procedure.objects.filter(code=request.POST.get("procedure_code", "").strip()).prefetch_related("documents").first()
+        )
         if form.is_valid():
             data = form.cleaned_data
             documents = _posted_documents(request, procedure)
             intake_input = IntakeInput(
                 procedure_code=data["procedure_code"],
-                applicant=ApplicantInput(kind=ApplicantKind(data["applicant_kind"]), name=data["applicant_name"],
-                                         id_number=data["applicant_id_number"], birth_date=data["applicant_birth_date"],
-                                         address=data["applicant_address"], phone=data["applicant_phone"], email=data["applicant_email"]),
+                applicant=ApplicantInput(
+                    kind=ApplicantKind(data["applicant_kind"]),
+                    name=data["applicant_name"],
+                    id_number=data["applicant_id_number"],
+                    birth_date=data["applicant_birth_date"],
+                    address=data["applicant_address"],
+                    phone=data["applicant_phone"],
+                    email=data["applicant_email"],
+                ),
                 channel=Channel(data["channel"]),
                 documents=documents,
                 representative_name=data["representative_name"],
@@ -138,7 +157,9 @@ def intake(request: HttpRequest) -> HttpResponse:
                         errors[key] = str(message)
                 status = exc.status_code
             else:
-                messages.success(request, _("Dossier %(code)s received. Print the receipt for the applicant.") % {"code": result.dossier.code})
+                messages.success(
+                    request, _("Dossier %(code)s received. Print the receipt for the applicant.") % {"code": result.dossier.code}
+                )
                 return redirect("dossiers:detail", code=result.dossier.code)
         else:
             status = 400
@@ -151,11 +172,22 @@ def _posted_documents(request: HttpRequest, procedure: Procedure | None) -> list
         for item in procedure.documents.all():
             upload = request.FILES.get(f"doc_{item.pk}")
             if request.POST.get(f"has_{item.pk}") or upload:
-                documents.append(DocumentInput(name=item.name[:500], content=upload.read() if upload else None,
-                                               filename=upload.name if upload else "", procedure_document_id=item.pk))
+                documents.append(
+                    DocumentInput(
+                        name=item.name[:500],
+                        content=upload.read() if upload else None,
+                        filename=(upload.name or "") if upload else "",
+                        procedure_document_id=item.pk,
+                    )
+                )
     for index, upload in enumerate(request.FILES.getlist("extra_files")):
-        documents.append(DocumentInput(name=request.POST.get("extra_name") or _("Other document %(n)s") % {"n": index + 1},
-                                       content=upload.read(), filename=upload.name))
+        documents.append(
+            DocumentInput(
+                name=request.POST.get("extra_name") or _("Other document %(n)s") % {"n": index + 1},
+                content=upload.read(),
+                filename=upload.name or "",
+            )
+        )
     return documents
 
 
@@ -168,23 +200,31 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     actions = available_actions(user, dossier)
-    agencies = Agency.objects.select_related("unit").filter(unit__path__startswith=dossier.receiving_unit.path.split("/")[0] + "/").order_by("unit__code", "name")[:200]
-    return render(request, "dossiers/detail.html", {
-        "dossier": dossier,
-        "actions": actions,
-        "overdue": is_overdue(dossier),
-        "agencies": agencies,
-        "slip_forms": [SlipForm(s.form) for s in dossier.slips.all()],
-        "missing": missing_items(dossier),
-        "rating_url": rating_url_for(dossier) if dossier.status == DossierStatus.RETURNED and not dossier.rated else "",
-        "user_unit": user_unit(user),
-    })
+    agencies = (
+        Agency.objects.select_related("unit")
+        .filter(unit__path__startswith=dossier.receiving_unit.path.split("/")[0] + "/")
+        .order_by("unit__code", "name")[:200]
+    )
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "actions": actions,
+            "overdue": is_overdue(dossier),
+            "agencies": agencies,
+            "slip_forms": [SlipForm(s.form) for s in dossier.slips.all()],
+            "missing": missing_items(dossier),
+            "rating_url": rating_url_for(dossier) if dossier.status == DossierStatus.RETURNED and not dossier.rated else "",
+            "user_unit": user_unit(user),
+        },
+    )
 
 
 def _parse_datetime(value: str) -> datetime | None:
     for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y"):
         try:
-            parsed = datetime.strptime(value.strip(), fmt)  # noqa: DTZ007  made aware just below
+            parsed = datetime.strptime(value.strip(), fmt)
         except ValueError:
             continue
         if fmt == "%d/%m/%Y":
@@ -220,7 +260,10 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         new_due_at=_parse_datetime(post.get("new_due_at", "")),
         fee_amount=as_int("fee_amount"),
         result_summary=post.get("result_summary", ""),
-        documents=[DocumentInput(name=post.get("document_name") or f.name, content=f.read(), filename=f.name) for f in request.FILES.getlist("files")],
+        documents=[
+            DocumentInput(name=post.get("document_name") or f.name or "", content=f.read(), filename=f.name or "")
+            for f in request.FILES.getlist("files")
+        ],
     )
     try:
         dossier_act(actor=user, code=code, action=DossierAction(action), data=data)

@@ -61,8 +61,13 @@ def rating_submit(*, token: str, overall: int, answers: dict[str, int], channel:
                 channel=channel,
             )
             Dossier.objects.filter(pk=dossier.pk).update(rated=True)
-            audit_record(action="rating.submit", unit_code=dossier.receiving_unit.code, object_type="rating", object_id=rating.pk,
-                         data={"channel": channel.value})
+            audit_record(
+                action="rating.submit",
+                unit_code=dossier.receiving_unit.code,
+                object_type="rating",
+                object_id=rating.pk,
+                data={"channel": channel.value},
+            )
     except IntegrityError as exc:
         raise DomainError("already_rated", _("This dossier has already been rated. Thank you."), status_code=409) from exc
     return rating
@@ -73,5 +78,11 @@ def invite_rating(*, dossier_id: int, **extra: Any) -> None:
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     if dossier is None or dossier.rated or not dossier.applicant_phone:
         return
-    notify(channel="sms", to=dossier.applicant_phone, subject="", kind="rating.invite",
-           body=_("Please rate how dossier %(code)s was handled: %(url)s") % {"code": dossier.code, "url": rating_url_for(dossier, absolute=True)})
+    notify(
+        channel="sms",
+        to=dossier.applicant_phone,
+        subject="",
+        kind="rating.invite",
+        body=_("Please rate how dossier %(code)s was handled: %(url)s")
+        % {"code": dossier.code, "url": rating_url_for(dossier, absolute=True)},
+    )

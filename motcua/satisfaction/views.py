@@ -18,13 +18,19 @@ from motcua.satisfaction.services import rating_submit
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     dossier = dossier_for_token(token)
     criteria = active_criteria()
-    context = {"dossier": dossier, "criteria": criteria, "levels": list(Level), "token": token,
-               "kiosk": request.GET.get("kiosk") == "1" or request.POST.get("kiosk") == "1"}
+    context = {
+        "dossier": dossier,
+        "criteria": criteria,
+        "levels": list(Level),
+        "token": token,
+        "kiosk": request.GET.get("kiosk") == "1" or request.POST.get("kiosk") == "1",
+    }
     if dossier is None:
         return render(request, "satisfaction/rate.html", {**context, "invalid": True}, status=404)
     if dossier.rated:
         return render(request, "satisfaction/thanks.html", {**context, "already": True})
     if request.method == "POST":
+
         def level(name: str) -> int:
             try:
                 return int(request.POST.get(name, ""))
@@ -33,9 +39,13 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 
         answers = {c.code: level(f"q_{c.code}") for c in criteria if request.POST.get(f"q_{c.code}")}
         try:
-            rating_submit(token=token, overall=level("overall"), answers=answers,
-                          channel=RatingChannel.KIOSK if context["kiosk"] else RatingChannel.QR,
-                          comment=request.POST.get("comment", ""))
+            rating_submit(
+                token=token,
+                overall=level("overall"),
+                answers=answers,
+                channel=RatingChannel.KIOSK if context["kiosk"] else RatingChannel.QR,
+                comment=request.POST.get("comment", ""),
+            )
         except DomainError as exc:
             return render(request, "satisfaction/rate.html", {**context, "error": exc}, status=exc.status_code)
         return render(request, "satisfaction/thanks.html", context)

@@ -20,7 +20,9 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def procedure(code: str = "1.001193", *, days: Decimal | int = 5, unit: str = "working_day", name: str = "Thủ tục đăng ký khai sinh") -> Procedure:
+def procedure(
+    code: str = "1.001193", *, days: Decimal | int = 5, unit: str = "working_day", name: str = "Thủ tục đăng ký khai sinh"
+) -> Procedure:
     sector, _ = Sector.objects.get_or_create(name="Hộ tịch", defaults={"slug": "ho-tich"})
     proc, _ = Procedure.objects.update_or_create(
         code=code, defaults={"name": name, "sector": sector, "lead_time_value": Decimal(days), "lead_time_unit": unit}
@@ -31,10 +33,16 @@ def procedure(code: str = "1.001193", *, days: Decimal | int = 5, unit: str = "w
 def commune_agencies(code: str = "32218") -> dict[AgencyKind, Agency]:
     unit = current_unit(code)
     return {
-        AgencyKind.SERVICE_CENTRE: agency_ensure(unit=unit, kind=AgencyKind.SERVICE_CENTRE, name=f"TTPVHCC {unit.short_name}",
-                                                 identifier=f"000.{code[-2:]}.21.H12", is_one_stop_desk=True),
-        AgencyKind.PEOPLES_COMMITTEE: agency_ensure(unit=unit, kind=AgencyKind.PEOPLES_COMMITTEE, name=f"UBND {unit.short_name}",
-                                                    identifier=f"000.{code[-2:]}.20.H12"),
+        AgencyKind.SERVICE_CENTRE: agency_ensure(
+            unit=unit,
+            kind=AgencyKind.SERVICE_CENTRE,
+            name=f"TTPVHCC {unit.short_name}",
+            identifier=f"000.{code[-2:]}.21.H12",
+            is_one_stop_desk=True,
+        ),
+        AgencyKind.PEOPLES_COMMITTEE: agency_ensure(
+            unit=unit, kind=AgencyKind.PEOPLES_COMMITTEE, name=f"UBND {unit.short_name}", identifier=f"000.{code[-2:]}.20.H12"
+        ),
     }
 
 
@@ -46,8 +54,14 @@ def staff(username: str, role: Role, *, code: str = "32218", kind: AgencyKind = 
 def intake(**overrides: Any) -> IntakeInput:
     applicant = overrides.pop(
         "applicant",
-        ApplicantInput(kind=ApplicantKind.PERSON, name="Nguyễn Văn An", id_number=PERSONAL_ID, phone="0912345678",
-                       email="an@example.vn", address="Ấp Cái Đôi, Xã Phú Tân, Tỉnh Cà Mau"),
+        ApplicantInput(
+            kind=ApplicantKind.PERSON,
+            name="Nguyễn Văn An",
+            id_number=PERSONAL_ID,
+            phone="0912345678",
+            email="an@example.vn",
+            address="Ấp Cái Đôi, Xã Phú Tân, Tỉnh Cà Mau",
+        ),
     )
     values: dict[str, Any] = {
         "procedure_code": "1.001193",

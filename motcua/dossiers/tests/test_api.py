@@ -95,8 +95,12 @@ def test_revoked_or_wrong_key_is_refused(client: Client, officer_key: str) -> No
 def test_action_endpoint_runs_the_workflow(client: Client, officer_key: str) -> None:
     code = client.post("/api/v1/dossiers", _body(), content_type="application/json", **_auth(officer_key)).json()["code"]
 
-    response = client.post(f"/api/v1/dossiers/{code}/actions/request_supplement", {"items": ["Giấy chứng sinh"], "reason": "Thiếu"},
-                           content_type="application/json", **_auth(officer_key))
+    response = client.post(
+        f"/api/v1/dossiers/{code}/actions/request_supplement",
+        {"items": ["Giấy chứng sinh"], "reason": "Thiếu"},
+        content_type="application/json",
+        **_auth(officer_key),
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == DossierStatus.SUPPLEMENT_REQUESTED
@@ -106,7 +110,9 @@ def test_action_endpoint_runs_the_workflow(client: Client, officer_key: str) -> 
 def test_illegal_action_is_409_and_changes_nothing(client: Client, officer_key: str) -> None:
     code = client.post("/api/v1/dossiers", _body(), content_type="application/json", **_auth(officer_key)).json()["code"]
 
-    response = client.post(f"/api/v1/dossiers/{code}/actions/return_result", {}, content_type="application/json", **_auth(officer_key))
+    response = client.post(
+        f"/api/v1/dossiers/{code}/actions/return_result", {}, content_type="application/json", **_auth(officer_key)
+    )
 
     assert response.status_code == 409
     assert response.json()["code"] == "action_not_allowed"
@@ -118,7 +124,9 @@ def test_wrong_role_gets_403_and_changes_nothing(client: Client, officer_key: st
     specialist = staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE)
     _row, key = apikey_create(user=specialist)
 
-    response = client.post(f"/api/v1/dossiers/{code}/actions/refuse", {"reason": "x"}, content_type="application/json", **_auth(key))
+    response = client.post(
+        f"/api/v1/dossiers/{code}/actions/refuse", {"reason": "x"}, content_type="application/json", **_auth(key)
+    )
 
     assert response.status_code == 403
     assert Dossier.objects.get(code=code).status == DossierStatus.RECEIVED
@@ -130,12 +138,19 @@ def test_other_unit_gets_404(client: Client, officer_key: str) -> None:
     _row, key = apikey_create(user=other)
 
     assert client.get(f"/api/v1/dossiers/{code}", **_auth(key)).status_code == 404
-    assert client.post(f"/api/v1/dossiers/{code}/actions/refuse", {"reason": "x"}, content_type="application/json", **_auth(key)).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/dossiers/{code}/actions/refuse", {"reason": "x"}, content_type="application/json", **_auth(key)
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/dossiers", **_auth(key)).json()["count"] == 0
     assert Dossier.objects.get(code=code).status == DossierStatus.RECEIVED
 
 
-def test_get_reads_everything_in_a_fixed_number_of_queries(client: Client, officer_key: str, django_assert_max_num_queries: object) -> None:
+def test_get_reads_everything_in_a_fixed_number_of_queries(
+    client: Client, officer_key: str, django_assert_max_num_queries: object
+) -> None:
     code = client.post("/api/v1/dossiers", _body(), content_type="application/json", **_auth(officer_key)).json()["code"]
 
     with django_assert_max_num_queries(25):  # type: ignore[operator]
@@ -148,7 +163,9 @@ def test_get_reads_everything_in_a_fixed_number_of_queries(client: Client, offic
 
 def test_queue_list_has_a_query_budget(client: Client, officer_key: str, django_assert_max_num_queries: object) -> None:
     for index in range(5):
-        client.post("/api/v1/dossiers", _body(idempotency_key=f"q-{index}"), content_type="application/json", **_auth(officer_key))
+        client.post(
+            "/api/v1/dossiers", _body(idempotency_key=f"q-{index}"), content_type="application/json", **_auth(officer_key)
+        )
 
     with django_assert_max_num_queries(8):  # type: ignore[operator]
         body = client.get("/api/v1/dossiers?mine=true", **_auth(officer_key)).json()

@@ -87,10 +87,20 @@ def test_officer_sees_queue_and_dossier_page_with_only_allowed_actions(client: C
 def test_intake_form_receives_a_dossier(client: Client, officer: object) -> None:
     client.force_login(officer)  # type: ignore[arg-type]
 
-    response = client.post("/ho-so/tiep-nhan/", {
-        "procedure_code": "1.001193", "applicant_kind": "person", "applicant_name": "Trần Thị Bình", "applicant_id_number": "096302731506",
-        "applicant_phone": "0987654321", "channel": "in_person", "sets_count": "1", "fee_amount": "0", "idempotency_key": "form-1",
-    })
+    response = client.post(
+        "/ho-so/tiep-nhan/",
+        {
+            "procedure_code": "1.001193",
+            "applicant_kind": "person",
+            "applicant_name": "Trần Thị Bình",
+            "applicant_id_number": "096302731506",
+            "applicant_phone": "0987654321",
+            "channel": "in_person",
+            "sets_count": "1",
+            "fee_amount": "0",
+            "idempotency_key": "form-1",
+        },
+    )
 
     dossier = Dossier.objects.get()
     assert response.status_code == 302
@@ -101,10 +111,19 @@ def test_intake_form_receives_a_dossier(client: Client, officer: object) -> None
 def test_intake_form_shows_field_errors_in_vietnamese_and_keeps_input(client: Client, officer: object) -> None:
     client.force_login(officer)  # type: ignore[arg-type]
 
-    response = client.post("/ho-so/tiep-nhan/", {
-        "procedure_code": "1.001193", "applicant_kind": "person", "applicant_name": "Trần Thị Bình", "applicant_id_number": "12345",
-        "channel": "in_person", "sets_count": "1", "fee_amount": "0", "idempotency_key": "form-2",
-    })
+    response = client.post(
+        "/ho-so/tiep-nhan/",
+        {
+            "procedure_code": "1.001193",
+            "applicant_kind": "person",
+            "applicant_name": "Trần Thị Bình",
+            "applicant_id_number": "12345",
+            "channel": "in_person",
+            "sets_count": "1",
+            "fee_amount": "0",
+            "idempotency_key": "form-2",
+        },
+    )
 
     html = response.content.decode()
     assert response.status_code == 400
@@ -124,7 +143,9 @@ def test_procedure_picker_finds_without_accents(client: Client, officer: object)
 def test_action_form_moves_the_dossier(client: Client, officer: object, dossier: Dossier) -> None:
     client.force_login(officer)  # type: ignore[arg-type]
 
-    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/request_supplement/", {"items": "Giấy chứng sinh\nCCCD của mẹ", "reason": "Thiếu"})
+    response = client.post(
+        f"/ho-so/{dossier.code}/hanh-dong/request_supplement/", {"items": "Giấy chứng sinh\nCCCD của mẹ", "reason": "Thiếu"}
+    )
 
     assert response.status_code == 302
     refreshed = Dossier.objects.get(pk=dossier.pk)

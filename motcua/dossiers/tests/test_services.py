@@ -12,8 +12,8 @@ from motcua.core.models import AuditEvent
 from motcua.core.notifications import MemoryBackend
 from motcua.dossiers.choices import ClockChangeKind, DossierAction, DossierStatus, SlipForm, Timeliness
 from motcua.dossiers.models import ClockChange, Dossier, DossierEvent, Slip
-from motcua.dossiers.services import ActionInput, ApplicantInput, DocumentInput, dossier_act, dossier_receive
 from motcua.dossiers.selectors import dossier_lookup, missing_items
+from motcua.dossiers.services import ActionInput, ApplicantInput, DocumentInput, dossier_act, dossier_receive
 from motcua.dossiers.tests.factories import PDF, PNG, commune_agencies, intake, procedure, staff
 from motcua.dossiers.workflow import replay
 
@@ -47,7 +47,10 @@ def test_receipt_gets_code_due_date_receipt_slip_and_audit(officer: object) -> N
 
 
 def test_serial_grows_within_the_day_and_restarts_the_next(officer: object) -> None:
-    codes = [dossier_receive(actor=officer, intake=intake(), now=at(day)).dossier.code for day in ("2026-03-02", "2026-03-02", "2026-03-03")]  # type: ignore[arg-type]
+    codes = [
+        dossier_receive(actor=officer, intake=intake(), now=at(day)).dossier.code
+        for day in ("2026-03-02", "2026-03-02", "2026-03-03")
+    ]  # type: ignore[arg-type]
 
     assert [c[-13:] for c in codes] == ["260302-010001", "260302-010002", "260303-010001"]
 
@@ -72,12 +75,20 @@ def test_invalid_fields_are_all_reported_and_nothing_is_written(officer: object)
         dossier_receive(actor=officer, intake=bad)  # type: ignore[arg-type]
 
     assert excinfo.value.code == "invalid_dossier"
-    assert set(excinfo.value.fields) == {"procedure_code", "applicant.name", "applicant.id_number", "applicant.phone", "documents.0.file"}
+    assert set(excinfo.value.fields) == {
+        "procedure_code",
+        "applicant.name",
+        "applicant.id_number",
+        "applicant.phone",
+        "documents.0.file",
+    }
     assert Dossier.objects.count() == 0 and Slip.objects.count() == 0
 
 
 def test_personal_id_must_match_birth_year(officer: object) -> None:
-    bad = intake(applicant=ApplicantInput(kind="person", name="Nguyễn Văn An", id_number="096085004217", birth_date=dt.date(1990, 1, 1)))  # type: ignore[arg-type]
+    bad = intake(
+        applicant=ApplicantInput(kind="person", name="Nguyễn Văn An", id_number="096085004217", birth_date=dt.date(1990, 1, 1))
+    )  # type: ignore[arg-type]
 
     with pytest.raises(DomainError) as excinfo:
         dossier_receive(actor=officer, intake=bad)  # type: ignore[arg-type]
@@ -111,8 +122,20 @@ def test_full_walk_transfer_approve_return(officer: object) -> None:
     dossier = _received(officer)
     pc = commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
 
-    dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER, data=ActionInput(agency_id=pc.pk, receiver_id=leader.pk), now=at("2026-03-02", "14:00"))  # type: ignore[arg-type]
-    dossier_act(actor=leader, code=dossier.code, action=DossierAction.APPROVE, data=ActionInput(result_summary="Đã cấp Giấy khai sinh", documents=[DocumentInput(name="Giấy khai sinh", content=PNG)]), now=at("2026-03-04"))
+    dossier_act(
+        actor=officer,
+        code=dossier.code,
+        action=DossierAction.TRANSFER,
+        data=ActionInput(agency_id=pc.pk, receiver_id=leader.pk),
+        now=at("2026-03-02", "14:00"),
+    )  # type: ignore[arg-type]
+    dossier_act(
+        actor=leader,
+        code=dossier.code,
+        action=DossierAction.APPROVE,
+        data=ActionInput(result_summary="Đã cấp Giấy khai sinh", documents=[DocumentInput(name="Giấy khai sinh", content=PNG)]),
+        now=at("2026-03-04"),
+    )
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY, now=at("2026-03-04", "11:00"))  # type: ignore[arg-type]
     final = dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT, now=at("2026-03-05"))  # type: ignore[arg-type]
 
@@ -130,12 +153,22 @@ def test_supplement_pauses_and_gives_back_the_remaining_time(officer: object) ->
     dossier = _received(officer, "2026-03-02")  # due Mon 09/03 17:00
     assert dossier.due_at == at("2026-03-09", "17:00")
 
-    dossier_act(actor=officer, code=dossier.code, action=DossierAction.REQUEST_SUPPLEMENT,  # type: ignore[arg-type]
-                data=ActionInput(items=["Bản sao giấy chứng nhận kết hôn"], reason="Thiếu giấy tờ"), now=at("2026-03-05", "17:00"))
+    dossier_act(
+        actor=officer,
+        code=dossier.code,
+        action=DossierAction.REQUEST_SUPPLEMENT,  # type: ignore[arg-type]
+        data=ActionInput(items=["Bản sao giấy chứng nhận kết hôn"], reason="Thiếu giấy tờ"),
+        now=at("2026-03-05", "17:00"),
+    )
     paused = Dossier.objects.get(pk=dossier.pk)
     assert missing_items(paused) == ["Bản sao giấy chứng nhận kết hôn"]
-    resumed = dossier_act(actor=officer, code=dossier.code, action=DossierAction.SUPPLEMENT,  # type: ignore[arg-type]
-                          data=ActionInput(documents=[DocumentInput(name="Giấy chứng nhận kết hôn", content=PDF)]), now=at("2026-03-12", "07:00"))
+    resumed = dossier_act(
+        actor=officer,
+        code=dossier.code,
+        action=DossierAction.SUPPLEMENT,  # type: ignore[arg-type]
+        data=ActionInput(documents=[DocumentInput(name="Giấy chứng nhận kết hôn", content=PDF)]),
+        now=at("2026-03-12", "07:00"),
+    )
 
     # 2 working days were left at the pause (Fri 06 and Mon 09); they restart on Thu 12/03.
     assert resumed.status == DossierStatus.RECEIVED
@@ -147,10 +180,22 @@ def test_supplement_pauses_and_gives_back_the_remaining_time(officer: object) ->
 def test_second_supplement_request_makes_the_dossier_late(officer: object) -> None:
     dossier = _received(officer)
     for day in ("2026-03-03", "2026-03-04"):
-        dossier_act(actor=officer, code=dossier.code, action=DossierAction.REQUEST_SUPPLEMENT, data=ActionInput(items=["x"], reason="y"), now=at(day))  # type: ignore[arg-type]
+        dossier_act(
+            actor=officer,
+            code=dossier.code,
+            action=DossierAction.REQUEST_SUPPLEMENT,
+            data=ActionInput(items=["x"], reason="y"),
+            now=at(day),
+        )  # type: ignore[arg-type]
         dossier_act(actor=officer, code=dossier.code, action=DossierAction.SUPPLEMENT, now=at(day, "14:00"))  # type: ignore[arg-type]
 
-    refused = dossier_act(actor=officer, code=dossier.code, action=DossierAction.REFUSE, data=ActionInput(reason="Không đủ điều kiện"), now=at("2026-03-05"))  # type: ignore[arg-type]
+    refused = dossier_act(
+        actor=officer,
+        code=dossier.code,
+        action=DossierAction.REFUSE,
+        data=ActionInput(reason="Không đủ điều kiện"),
+        now=at("2026-03-05"),
+    )  # type: ignore[arg-type]
 
     assert refused.timeliness == Timeliness.LATE
 
@@ -161,10 +206,28 @@ def test_apology_once_and_at_least_one_working_day_before(officer: object) -> No
     new_due = at("2026-03-12", "17:00")
 
     with pytest.raises(DomainError) as too_late:
-        dossier_act(actor=leader, code=dossier.code, action=DossierAction.APOLOGIZE, data=ActionInput(reason="Chờ xác minh", new_due_at=new_due), now=at("2026-03-09", "09:00"))
-    extended = dossier_act(actor=leader, code=dossier.code, action=DossierAction.APOLOGIZE, data=ActionInput(reason="Chờ xác minh", new_due_at=new_due), now=at("2026-03-06", "09:00"))
+        dossier_act(
+            actor=leader,
+            code=dossier.code,
+            action=DossierAction.APOLOGIZE,
+            data=ActionInput(reason="Chờ xác minh", new_due_at=new_due),
+            now=at("2026-03-09", "09:00"),
+        )
+    extended = dossier_act(
+        actor=leader,
+        code=dossier.code,
+        action=DossierAction.APOLOGIZE,
+        data=ActionInput(reason="Chờ xác minh", new_due_at=new_due),
+        now=at("2026-03-06", "09:00"),
+    )
     with pytest.raises(DomainError) as twice:
-        dossier_act(actor=leader, code=dossier.code, action=DossierAction.APOLOGIZE, data=ActionInput(reason="Lần hai", new_due_at=at("2026-03-20", "17:00")), now=at("2026-03-06", "10:00"))
+        dossier_act(
+            actor=leader,
+            code=dossier.code,
+            action=DossierAction.APOLOGIZE,
+            data=ActionInput(reason="Lần hai", new_due_at=at("2026-03-20", "17:00")),
+            now=at("2026-03-06", "10:00"),
+        )
 
     assert too_late.value.code == "extension_too_late"
     assert twice.value.code == "extension_used"
@@ -212,7 +275,9 @@ def test_inter_agency_transfer_to_another_commune_of_the_province(officer: objec
     dossier = _received(officer)
 
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER, data=ActionInput(agency_id=other_pc.pk))  # type: ignore[arg-type]
-    done = dossier_act(actor=other_specialist, code=dossier.code, action=DossierAction.COMPLETE_STEP, data=ActionInput(reason="Đã xác minh"))
+    done = dossier_act(
+        actor=other_specialist, code=dossier.code, action=DossierAction.COMPLETE_STEP, data=ActionInput(reason="Đã xác minh")
+    )
 
     assert done.steps.get().note == "Đã xác minh"
 

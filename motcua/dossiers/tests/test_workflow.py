@@ -15,7 +15,16 @@ EXPECTED_ALLOWED = {
     DossierStatus.SUBMITTED: {"receive", "request_supplement", "refuse", "stop"},
     DossierStatus.RECEIVED: {"request_supplement", "refuse", "transfer", "apologize", "stop"},
     DossierStatus.SUPPLEMENT_REQUESTED: {"supplement", "refuse", "stop"},
-    DossierStatus.IN_PROGRESS: {"transfer", "complete_step", "request_supplement", "request_fees", "approve", "reject", "apologize", "stop"},
+    DossierStatus.IN_PROGRESS: {
+        "transfer",
+        "complete_step",
+        "request_supplement",
+        "request_fees",
+        "approve",
+        "reject",
+        "apologize",
+        "stop",
+    },
     DossierStatus.AWAITING_FEES: {"pay_fees", "apologize", "stop"},
     DossierStatus.APPROVED: {"mark_ready"},
     DossierStatus.REJECTED: {"mark_ready"},
@@ -45,9 +54,15 @@ def test_terminal_statuses_allow_nothing() -> None:
 
 
 def test_supplement_returns_to_where_the_dossier_was() -> None:
-    assert replay([DossierAction.RECEIVE, DossierAction.TRANSFER, DossierAction.REQUEST_SUPPLEMENT, DossierAction.SUPPLEMENT]) == DossierStatus.IN_PROGRESS
+    assert (
+        replay([DossierAction.RECEIVE, DossierAction.TRANSFER, DossierAction.REQUEST_SUPPLEMENT, DossierAction.SUPPLEMENT])
+        == DossierStatus.IN_PROGRESS
+    )
     assert replay([DossierAction.RECEIVE, DossierAction.REQUEST_SUPPLEMENT, DossierAction.SUPPLEMENT]) == DossierStatus.RECEIVED
-    assert replay([DossierAction.SUBMIT_ONLINE, DossierAction.REQUEST_SUPPLEMENT, DossierAction.SUPPLEMENT]) == DossierStatus.SUBMITTED
+    assert (
+        replay([DossierAction.SUBMIT_ONLINE, DossierAction.REQUEST_SUPPLEMENT, DossierAction.SUPPLEMENT])
+        == DossierStatus.SUBMITTED
+    )
 
 
 def test_only_creating_actions_start_a_dossier() -> None:
@@ -60,7 +75,13 @@ def test_only_creating_actions_start_a_dossier() -> None:
 
 
 def test_happy_path_reaches_returned() -> None:
-    actions = [DossierAction.RECEIVE, DossierAction.TRANSFER, DossierAction.APPROVE, DossierAction.MARK_READY, DossierAction.RETURN_RESULT]
+    actions = [
+        DossierAction.RECEIVE,
+        DossierAction.TRANSFER,
+        DossierAction.APPROVE,
+        DossierAction.MARK_READY,
+        DossierAction.RETURN_RESULT,
+    ]
 
     assert replay(actions) == DossierStatus.RETURNED
 
