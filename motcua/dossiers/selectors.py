@@ -139,3 +139,16 @@ def is_overdue(dossier: Dossier, now: datetime | None = None) -> bool:
     if dossier.timeliness:
         return dossier.timeliness == "late"
     return dossier.due_at is not None and dossier.status not in TERMINAL_STATUSES and dossier.due_at < (now or timezone.now())
+
+
+def tracking_book(*, user: User | AnonymousUser, start: datetime, end: datetime) -> QuerySet[Dossier]:
+    """BM.06: the dossiers received by the user's own desk (agency) between two instants."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return Dossier.objects.none()
+    return (
+        dossier_queryset(user)
+        .filter(receiving_agency=profile.agency, received_at__gte=start, received_at__lt=end)
+        .select_related("procedure", "deciding_agency")
+        .order_by("received_at", "id")
+    )

@@ -6,6 +6,7 @@ app_name = "dossiers"
 urlpatterns = [
     path("ho-so/", views.queue, name="queue"),
     path("ho-so/tiep-nhan/", views.intake, name="intake"),
+    path("ho-so/so-theo-doi/", views.book, name="book"),
     path("ho-so/tiep-nhan/thu-tuc/", views.procedure_picker, name="procedure_picker"),
     path("ho-so/tiep-nhan/giay-to/", views.procedure_checklist, name="procedure_checklist"),
     path("ho-so/<str:code>/", views.detail, name="detail"),

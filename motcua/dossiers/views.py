@@ -4,7 +4,7 @@ adapters over the services and selectors."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -26,7 +26,15 @@ from motcua.core.text import search_terms
 from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm
 from motcua.dossiers.forms import IntakeForm, LookupForm
 from motcua.dossiers.ratings import rating_url_for
-from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue, missing_items
+from motcua.dossiers.selectors import (
+    QueueFilter,
+    dossier_detail,
+    dossier_lookup,
+    dossier_queue,
+    is_overdue,
+    missing_items,
+    tracking_book,
+)
 from motcua.dossiers.services import (
     ActionInput,
     ApplicantInput,
@@ -297,6 +305,39 @@ def slip(request: HttpRequest, code: str, form: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{code}-{form}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def book(request: HttpRequest) -> HttpResponse:
+    """BM.06 tracking book of the user's desk for a period, as XLSX or PDF."""
+    from motcua.dossiers.slips import render_tracking_book_pdf, render_tracking_book_xlsx
+
+    user = _staff(request, PERM_RECEIVE)
+    today = timezone.localdate()
+    try:
+        first = datetime.strptime(request.GET.get("tu", ""), "%d/%m/%Y").date() if request.GET.get("tu") else today.replace(day=1)  # noqa: DTZ007
+        last = datetime.strptime(request.GET.get("den", ""), "%d/%m/%Y").date() if request.GET.get("den") else today  # noqa: DTZ007
+    except ValueError:
+        return render(request, "dossiers/book.html", {"error": _("Write dates as dd/mm/yyyy.")}, status=400)
+    if last < first:
+        return render(request, "dossiers/book.html", {"error": _("The end date is before the start date.")}, status=400)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time()))
+    dossiers = tracking_book(user=user, start=start, end=end)
+    fmt = request.GET.get("dinh-dang", "")
+    period = f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"
+    agency = user.staff_profile.agency
+    if fmt == "xlsx":
+        data = render_tracking_book_xlsx(dossiers=dossiers.iterator(chunk_size=2000), agency=agency, title_period=period)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(render_tracking_book_pdf(dossiers=dossiers, agency=agency, title_period=period), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"'
+        return response
+    return render(request, "dossiers/book.html", {"first": first, "last": last, "count": dossiers.count(), "rows": dossiers[:200]})
 
 
 @require_GET

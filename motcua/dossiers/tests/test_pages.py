@@ -219,3 +219,23 @@ def test_return_sends_the_rating_invitation(units: None) -> None:
     _returned(officer, dossier)
 
     assert "rating.invite" in [m.kind for m in MemoryBackend.outbox]
+
+
+def test_tracking_book_xlsx_and_permissions(client: Client, officer: object, dossier: Dossier) -> None:
+    import io
+
+    import openpyxl
+
+    client.force_login(staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE))
+    assert client.get("/ho-so/so-theo-doi/").status_code == 403
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    page = client.get("/ho-so/so-theo-doi/")
+    sheet = client.get("/ho-so/so-theo-doi/?dinh-dang=xlsx")
+    bad = client.get("/ho-so/so-theo-doi/?tu=31/02/2026")
+
+    assert page.status_code == 200 and dossier.code in page.content.decode()
+    workbook = openpyxl.load_workbook(io.BytesIO(sheet.content), read_only=True)
+    values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
+    assert dossier.code in values
+    assert bad.status_code == 400
