@@ -134,6 +134,12 @@ def dossier_code(*, deciding_agency: Agency, received_at: datetime) -> str:
     return f"{identifier}-{day}-{system}{serial:04d}"
 
 
+# Number prefixes per form (RULES.md §1.5); the stop notice's official prefix was not found,
+# so "TBD" (Thông báo dừng) keeps its numbers apart from the receipt's. Override with
+# settings.MOTCUA_SLIP_PREFIXES.
+DEFAULT_SLIP_PREFIXES = {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD", "STOP": "TBD"}
+
+
 def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, data: dict[str, Any]) -> Slip:
     year = timezone.localtime(at).year
     serial = next_serial(f"slip:{form.value}:{agency.pk}:{year}")
