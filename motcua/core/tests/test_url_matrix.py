@@ -1,0 +1,96 @@
+"""Every URL of the product is classified here, and anonymous visitors are refused on every
+one that is not public. A new page or endpoint fails this test until it is classified; its
+detailed matrix (other unit, wrong role, right role, nothing changed) lives in the app's tests,
+named in the third column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = "public"
+STAFF = "staff"
+
+ROUTES: dict[str, tuple[str, str]] = {
+    "": (PUBLIC, "core/tests/test_pages_permissions.py"),
+    "dang-nhap/": (PUBLIC, "core/tests/test_login.py"),
+    "dang-xuat/": (PUBLIC, "core/tests/test_login.py"),
+    "ngon-ngu/": (PUBLIC, "core/tests/test_pages_permissions.py"),
+    "lam-viec/": (STAFF, "core/tests/test_pages_permissions.py"),
+    "lam-viec/xac-thuc-hai-buoc/": (STAFF, "core/tests/test_login.py"),
+    "api/v1/": (PUBLIC, "—"),
+    "api/v1/openapi.json": (PUBLIC, "core/tests/test_api_units.py"),
+    "api/v1/docs": (PUBLIC, "core/tests/test_api_units.py"),
+    "api/v1/units/<code>": (PUBLIC, "core/tests/test_api_units.py"),
+    "api/v1/units/<code>/current": (PUBLIC, "core/tests/test_api_units.py"),
+    "api/v1/procedures": (PUBLIC, "catalog/tests/test_api.py"),
+    "api/v1/procedures/<code>": (PUBLIC, "catalog/tests/test_api.py"),
+    "thu-tuc/": (PUBLIC, "catalog/tests/test_pages.py"),
+    "thu-tuc/<str:code>/": (PUBLIC, "catalog/tests/test_pages.py"),
+    "thu-tuc/<str:code>/qr.svg": (PUBLIC, "catalog/tests/test_pages.py"),
+    "api/v1/dossiers": (STAFF, "dossiers/tests/test_api.py"),
+    "api/v1/dossiers/<code>": (STAFF, "dossiers/tests/test_api.py"),
+    "api/v1/dossiers/<code>/actions/<action>": (STAFF, "dossiers/tests/test_api.py"),
+    "api/v1/dossiers/<code>/slips/<form>.pdf": (STAFF, "dossiers/tests/test_api.py"),
+    "api/v1/lookup/<code>": (PUBLIC, "dossiers/tests/test_api.py"),
+    "ho-so/": (STAFF, "dossiers/tests/test_pages.py"),
+    "ho-so/tiep-nhan/": (STAFF, "dossiers/tests/test_pages.py"),
+    "ho-so/so-theo-doi/": (STAFF, "dossiers/tests/test_pages.py"),
+    "ho-so/tiep-nhan/thu-tuc/": (STAFF, "dossiers/tests/test_pages.py"),
+    "ho-so/tiep-nhan/giay-to/": (STAFF, "dossiers/tests/test_pages.py"),
+    "ho-so/<str:code>/": (STAFF, "dossiers/tests/test_pages.py"),
+    "ho-so/<str:code>/hanh-dong/<str:action>/": (STAFF, "dossiers/tests/test_pages.py"),
+    "ho-so/<str:code>/phieu/<str:form>.pdf": (STAFF, "dossiers/tests/test_pages.py"),
+    "tra-cuu/": (PUBLIC, "dossiers/tests/test_pages.py"),
+    "danh-gia/<str:token>/": (PUBLIC, "dossiers/tests/test_pages.py"),
+}
+# Identity routes are classified by the identity app's own matrix test (public: the citizen's
+# own access-log pages, which need the one-time code; everything else staff).
+IDENTITY_PUBLIC = re.compile(r"^(cong-dan/ai-da-xem-du-lieu-cua-toi/)")
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def _routes() -> list[str]:
+    return [r for r in _walk(get_resolver().url_patterns) if not r.startswith("admin/") and not r.startswith("^")]
+
+
+def _classify(route: str) -> str | None:
+    if route in ROUTES:
+        return ROUTES[route][0]
+    if route.startswith(("cong-dan/", "api/v1/identity/")):
+        return PUBLIC if IDENTITY_PUBLIC.match(route) else STAFF
+    return None
+
+
+def test_every_route_is_classified() -> None:
+    unclassified = [r for r in _routes() if _classify(r) is None]
+
+    assert unclassified == []
+
+
+def _sample(route: str) -> str:
+    url = re.sub(r"<int:[^>]+>", "1", route)
+    url = re.sub(r"<(str:)?[^>]+>", "X", url)
+    return "/" + url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in _routes() if _classify(r) == STAFF])
+def test_anonymous_is_refused_everywhere_staff_only(client: Client, route: str) -> None:
+    url = _sample(route)
+
+    for response in (client.get(url), client.post(url, {})):
+        assert response.status_code in (302, 401, 403, 405), (url, response.status_code)
+        if response.status_code == 302:
+            assert "/dang-nhap/" in response["Location"] or "/admin/login/" in response["Location"]
