@@ -1,0 +1,447 @@
+"""The parsers, on real examples from the shipped data, and on arbitrary text (they never raise)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from motcua.catalog import parsing
+from motcua.catalog.choices import Channel, TimeUnit
+from motcua.catalog.parsing import Duration, Fee, LegalRef, Problem, Reason
+from motcua.catalog.services import DEFAULT_SOURCE
+
+
+@cache
+def _records() -> dict[str, dict[str, Any]]:
+    return {r["code"]: r for r in json.loads(gzip.decompress(DEFAULT_SOURCE.read_bytes()))}
+
+
+def record(code: str) -> dict[str, Any]:
+    return _records()[code]
+
+
+# --- Time limits ------------------------------------------------------------------------------
+
+
+def test_working_days_are_read_with_their_unit() -> None:
+    assert parsing.parse_time("15 Ngày làm việc") == (Duration(Decimal("15"), TimeUnit.WORKING_DAY), [])
+
+
+def test_days_without_working_are_calendar_days() -> None:
+    assert parsing.parse_time("7 Ngày") == (Duration(Decimal("7"), TimeUnit.CALENDAR_DAY), [])
+
+
+def test_hours_are_read_as_hours() -> None:
+    assert parsing.parse_time("8 Giờ") == (Duration(Decimal("8"), TimeUnit.HOUR), [])
+
+
+def test_days_become_working_days_when_the_procedure_text_says_so() -> None:
+    # 2.001428 publishes "7 Ngày"; its note says "07 ngày làm việc, kể từ ngày nhận đủ hồ sơ".
+    rows, problems = parsing.parse_channels(record("2.001428")["channels"])
+
+    assert {row.time for row in rows} == {Duration(Decimal("7"), TimeUnit.WORKING_DAY, assumed=True)}
+    assert [p for p in problems if p.field == "time"] == [
+        Problem("time", "7 Ngày", Reason.TIME_UNIT_CORRECTED, detail="“07 ngay lam viec” → working_day")
+    ]
+
+
+def test_bare_number_takes_working_days_from_the_same_day_rule() -> None:
+    # 1.001193 (birth registration) publishes "1"; its steps return the result "trong ngày".
+    duration, problems = parsing.parse_time("1", context=record("1.001193")["steps"])
+
+    assert duration == Duration(Decimal("1"), TimeUnit.WORKING_DAY, assumed=True)
+    assert [p.reason for p in problems] == [Reason.TIME_UNIT_FROM_TEXT]
+
+
+def test_bare_number_takes_the_unit_the_text_gives_that_number() -> None:
+    duration, problems = parsing.parse_time("5", context="thẩm định trong thời hạn 05 ngày làm việc; gửi lại sau 02 ngày")
+
+    assert duration == Duration(Decimal("5"), TimeUnit.WORKING_DAY, assumed=True)
+    assert problems[0].detail == "“05 ngay lam viec” → working_day"
+
+
+def test_a_clock_time_is_not_a_unit_hint() -> None:
+    duration, problems = parsing.parse_time("15", context="trường hợp nhận hồ sơ sau 15 giờ thì trả kết quả hôm sau")
+
+    assert duration == Duration(Decimal("15"), TimeUnit.WORKING_DAY, assumed=True)
+    assert [p.reason for p in problems] == [Reason.TIME_UNIT_ASSUMED]
+
+
+def test_bare_number_without_any_hint_assumes_working_days_and_says_so() -> None:
+    assert parsing.parse_time("1") == (
+        Duration(Decimal("1"), TimeUnit.WORKING_DAY, assumed=True),
+        [Problem("time", "1", Reason.TIME_UNIT_ASSUMED)],
+    )
+
+
+def test_no_information_gives_no_time_and_a_problem() -> None:
+    assert parsing.parse_time("Không có thông tin") == (None, [Problem("time", "Không có thông tin", Reason.TIME_MISSING)])
+
+
+def test_zero_is_not_a_time_limit() -> None:
+    assert parsing.parse_time("0") == (None, [Problem("time", "0", Reason.TIME_ZERO)])
+
+
+def test_words_are_not_a_time_limit() -> None:
+    assert parsing.parse_time("Không quy định") == (None, [Problem("time", "Không quy định", Reason.TIME_UNPARSED)])
+
+
+# --- Fees ---------------------------------------------------------------------------------------
+
+
+def test_free_with_the_province_deciding() -> None:
+    head, description, note = parsing.split_fee_and_note(record("1.000094")["channels"][0]["fee_and_note"])
+
+    fee, problems = parsing.parse_fee(head, description)
+
+    assert (head, note) == ("Miễn phí", "")
+    assert fee is not None and fee.is_free and fee.amount_vnd is None and fee.decided_by_province
+    assert description.startswith("Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh")
+    assert problems == []
+
+
+def test_amount_in_dong_with_description_and_note() -> None:
+    raw = (
+        "10,000 Việt Nam Đồng(Trường hợp công dân nộp hồ sơ trực tiếp thu 10.000 đồng/lần đăng ký;)"
+        "- Nộp hồ sơ trực tiếp tại Công an cấp xã."
+    )
+
+    head, description, note = parsing.split_fee_and_note(raw)
+
+    assert head == "10,000 Việt Nam Đồng"
+    assert description == "Trường hợp công dân nộp hồ sơ trực tiếp thu 10.000 đồng/lần đăng ký;"
+    assert note == "- Nộp hồ sơ trực tiếp tại Công an cấp xã."
+    assert parsing.parse_fee(head, description) == (Fee(False, 10000, "10,000 Việt Nam Đồng", description), [])
+
+
+def test_fee_prefixed_with_le_phi() -> None:
+    fee, problems = parsing.parse_fee("Lệ phí: 8.000 đồng", "")
+
+    assert fee == Fee(False, 8000, "Lệ phí: 8.000 đồng", "")
+    assert problems == []
+
+
+def test_amount_in_thousands_is_confirmed_by_the_description() -> None:
+    fee, problems = parsing.parse_fee("20 VNĐ", "20.000 vnđ /tờ khai")
+
+    assert fee == Fee(False, 20000, "20 VNĐ", "20.000 vnđ /tờ khai")
+    assert [(p.reason, p.detail) for p in problems] == [(Reason.FEE_THOUSANDS, "20,000")]
+
+
+def test_implausible_amount_is_left_empty() -> None:
+    # 1.003133 in person: "40 Việt Nam Đồng" explained as "4.000 đ/giấy thông hành".
+    head, description, _note = parsing.split_fee_and_note(record("1.003133")["channels"][2]["fee_and_note"])
+
+    fee, problems = parsing.parse_fee(head, description)
+
+    assert fee is not None and fee.amount_vnd is None and fee.amount_text == "40 Việt Nam Đồng"
+    assert [p.reason for p in problems] == [Reason.FEE_IMPLAUSIBLE]
+
+
+def test_foreign_currency_is_left_empty() -> None:
+    head, description, note = parsing.split_fee_and_note("10 USD(/bản)Tại cơ quan đại diện: 10 USD/bản.")
+
+    fee, problems = parsing.parse_fee(head, description)
+
+    assert fee == Fee(False, None, "10 USD", "/bản")
+    assert note == "Tại cơ quan đại diện: 10 USD/bản."
+    assert [p.reason for p in problems] == [Reason.FEE_FOREIGN_CURRENCY]
+
+
+def test_no_fee_information_keeps_the_note() -> None:
+    head, description, note = parsing.split_fee_and_note("Không có thông tinNộp trực tiếp tại trụ sở Công an cấp xã")
+
+    assert parsing.parse_fee(head, description) == (None, [Problem("fee", "Không có thông tin", Reason.FEE_MISSING)])
+    assert note == "Nộp trực tiếp tại trụ sở Công an cấp xã"
+
+
+def test_free_but_an_amount_in_the_description_is_reported() -> None:
+    fee, problems = parsing.parse_fee(
+        "Miễn phí", "Lệ phí đối với phương tiện quá cảnh đường thủy (tàu): 500.000 đồng/phương tiện."
+    )
+
+    assert fee is not None and fee.is_free
+    assert [(p.reason, p.detail) for p in problems] == [(Reason.FEE_FREE_WITH_AMOUNT, "500,000")]
+
+
+# --- Channels -----------------------------------------------------------------------------------
+
+
+def test_customs_time_and_fee_run_together_are_split_by_the_description() -> None:
+    rows, problems = parsing.parse_channels(
+        [{"channel": "Trực tuyến", "time": "120", "fee_and_note": "VNĐ(20.000 vnđ /tờ khai)"}]
+    )
+
+    assert [(r.channel, r.time, r.fee) for r in rows] == [
+        (
+            Channel.ONLINE,
+            Duration(Decimal("1"), TimeUnit.WORKING_DAY, assumed=True),
+            Fee(False, 20000, "20 VNĐ", "20.000 vnđ /tờ khai"),
+        )
+    ]
+    assert [(p.field, p.reason, p.detail) for p in problems] == [
+        ("time", Reason.TIME_FEE_RUN_TOGETHER, "time 1, fee 20"),
+        ("time", Reason.TIME_UNIT_ASSUMED, ""),
+        ("fee", Reason.FEE_THOUSANDS, "20,000"),
+    ]
+
+
+def test_a_bare_number_takes_the_unit_another_channel_states() -> None:
+    rows, _problems = parsing.parse_channels(record("1.007857")["channels"])
+
+    assert [(r.channel, r.time) for r in rows] == [
+        (Channel.ONLINE, Duration(Decimal("2"), TimeUnit.HOUR, assumed=True)),
+        (Channel.IN_PERSON, Duration(Decimal("2"), TimeUnit.HOUR)),
+    ]
+
+
+def test_channel_names_inside_a_note_do_not_make_new_channels() -> None:
+    # 1.003133: "+ Trực tuyến: nộp hồ sơ …" inside the note was split off as a bogus channel.
+    rows, problems = parsing.parse_channels(record("1.003133")["channels"])
+
+    assert [r.channel for r in rows] == [Channel.ONLINE, Channel.IN_PERSON]
+    assert rows[0].note == "+ Trực tuyến: nộp hồ sơ trực tuyến qua Cổng Dịch vụ công quốc gia hoặc Cổng Dịch vụ công Bộ Công an."
+    assert [p.field for p in problems if p.field == "channels"] == []
+
+
+def test_a_time_in_words_glued_to_the_fee_is_separated() -> None:
+    rows, problems = parsing.parse_channels(record("1.008312")["channels"])
+
+    assert [(r.channel, r.time_text, r.fee.is_free if r.fee else None) for r in rows] == [
+        (Channel.ONLINE, "Không quy định", True),
+        (Channel.POSTAL, "Không quy định", True),
+        (Channel.IN_PERSON, "Không quy định", True),
+    ]
+    assert problems == [Problem("time", "Không quy định", Reason.TIME_UNPARSED)]
+
+
+def test_lead_time_prefers_in_person_when_channels_disagree() -> None:
+    rows, _problems = parsing.parse_channels(record("1.010040")["channels"])
+
+    duration, text, problems = parsing.lead_time(rows)
+
+    assert (duration, text) == (Duration(Decimal("5"), TimeUnit.WORKING_DAY), "5 Ngày làm việc")
+    assert [p.reason for p in problems] == [Reason.LEAD_TIME_DISAGREE]
+
+
+def test_unknown_channel_is_reported() -> None:
+    rows, problems = parsing.parse_channels([{"channel": "Fax", "time": "1 Ngày làm việc", "fee_and_note": "Miễn phí"}])
+
+    assert rows == []
+    assert problems == [Problem("channels", "Fax", Reason.CHANNEL_UNKNOWN)]
+
+
+# --- Documents ----------------------------------------------------------------------------------
+
+
+def test_document_name_form_file_and_quantity_are_separated() -> None:
+    documents, problems = parsing.parse_documents(record("1.000253")["required_documents"])
+
+    assert documents.rows == [
+        parsing.DocumentRow(
+            "",
+            "Phiếu khai báo tạm trú cho người nước ngoài (mẫu NA17)",
+            "101-Mau A17 tam tru cho nguoi nuoc ngoai.doc",
+            "1 bản chính",
+            1,
+            0,
+        )
+    ]
+    assert problems == []
+
+
+def test_group_headings_are_kept_and_notes_are_not_documents() -> None:
+    documents, _problems = parsing.parse_documents(record("1.002755")["required_documents"])
+
+    barracks = (
+        "Gia hạn tạm trú tại nơi đơn vị đóng quân trong Công an nhân dân, Quân đội nhân nhân"
+        " (nơi đơn vị đóng quân, nhà ở công vụ) hồ sơ gồm"
+    )
+    assert [row.group for row in documents.rows] == [
+        "Gia hạn tạm trú theo danh sách, hồ sơ gồm",
+        "Gia hạn tạm trú theo danh sách, hồ sơ gồm",
+        barracks,
+        barracks,
+        barracks,
+        "Hồ sơ gia hạn tạm trú gồm",
+    ]
+    assert documents.rows[0].form_template == "1.MuCT01banhnhkmtheoThngts53.doc"
+    assert (
+        documents.rows[0].name
+        == "Tờ khai thay đổi thông tin cư trú (của từng người) (Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA)."
+    )
+    assert documents.note.startswith("Lưu ý:- Trường hợp nộp hồ sơ trực tiếp tại cơ quan đăng ký cư trú")
+    assert not any("Lưu ý" in row.name for row in documents.rows)
+
+
+def test_originals_and_copies_are_counted() -> None:
+    documents, _problems = parsing.parse_documents("b) Hóa đơn thương mại: 01 bản chụp;0 bản chính,1 bản sao")
+
+    assert documents.rows == [parsing.DocumentRow("", "b) Hóa đơn thương mại: 01 bản chụp;", "", "0 bản chính,1 bản sao", 0, 1)]
+
+
+def test_a_tab_before_the_quantity_is_a_cell_boundary() -> None:
+    raw = (
+        "- Các tài liệu liên quan khác kèm theo (nếu có).\t1 bản chính"
+        "- Dự thảo phương án bảo vệ công trình thủy lợi theo Mẫu số 03"
+        " tại Phụ lục II ban hành kèm theo Nghị định số 40/2026/NĐ-CP ngày 25/01/2026Mẫu số 03.docx1 bản chính"
+    )
+
+    documents, problems = parsing.parse_documents(raw)
+
+    assert [(r.name, r.form_template) for r in documents.rows] == [
+        ("Các tài liệu liên quan khác kèm theo (nếu có).", ""),
+        (
+            "Dự thảo phương án bảo vệ công trình thủy lợi theo Mẫu số 03 tại Phụ lục II"
+            " ban hành kèm theo Nghị định số 40/2026/NĐ-CP"
+            " ngày 25/01/2026",
+            "Mẫu số 03.docx",
+        ),
+    ]
+    assert problems == []
+
+
+def test_prose_in_the_quantity_column_is_not_a_quantity() -> None:
+    documents, _problems = parsing.parse_documents(
+        "Tờ khai hải quan: người khai hải quan nộp 02 bản chính tờ khai hàng hóa;1 bản chính"
+    )
+
+    assert [(r.name, r.originals) for r in documents.rows] == [
+        ("Tờ khai hải quan: người khai hải quan nộp 02 bản chính tờ khai hàng hóa;", 1)
+    ]
+
+
+def test_text_after_the_last_quantity_is_kept_and_reported() -> None:
+    documents, problems = parsing.parse_documents("Tờ khai1 bản chínhBước 2. Nộp hồ sơ cho cơ quan BHXH")
+
+    assert [(r.name, r.quantity_text) for r in documents.rows] == [
+        ("Tờ khai", "1 bản chính"),
+        ("Bước 2. Nộp hồ sơ cho cơ quan BHXH", ""),
+    ]
+    assert [p.reason for p in problems] == [Reason.DOCUMENT_NO_QUANTITY]
+
+
+def test_no_documents_is_reported() -> None:
+    assert parsing.parse_documents("") == (parsing.Documents(), [Problem("documents", "", Reason.DOCUMENTS_MISSING)])
+
+
+# --- Legal basis --------------------------------------------------------------------------------
+
+
+def test_title_and_number_pairs_are_split() -> None:
+    refs, problems = parsing.parse_legal_basis(
+        "Luật 54/2014/QH1354/2014/QH13Quy định về thủ tục hải quan; kiểm tra, giám sát hải quan.38/2015/TT-BTC"
+        "Nghị định 08/2015/NĐ-CP08/2015/NĐ-CP"
+    )
+
+    assert refs == [
+        LegalRef("Luật 54/2014/QH13", "54/2014/QH13"),
+        LegalRef("Quy định về thủ tục hải quan; kiểm tra, giám sát hải quan", "38/2015/TT-BTC"),
+        LegalRef("Nghị định 08/2015/NĐ-CP", "08/2015/NĐ-CP"),
+    ]
+    assert problems == []
+
+
+def test_a_year_glued_to_the_number_goes_back_to_the_title() -> None:
+    assert parsing.parse_legal_basis("Luật Cư trú 202068/2020/QH14") == ([LegalRef("Luật Cư trú 2020", "68/2020/QH14")], [])
+
+
+def test_a_number_followed_by_a_date_stays_in_the_title() -> None:
+    refs, _problems = parsing.parse_legal_basis(
+        "Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi Thông tư số 55/2021/TT-BCA.53/2025/TT-BCA"
+        "Luật Căn cước26/2023/QH15"
+    )
+
+    assert refs == [
+        LegalRef("Thông tư số 53/2025/TT-BCA ngày 01/7/2025 của Bộ Công an sửa đổi Thông tư số 55/2021/TT-BCA", "53/2025/TT-BCA"),
+        LegalRef("Luật Căn cước", "26/2023/QH15"),
+    ]
+
+
+def test_the_next_title_keeps_its_capital_letter() -> None:
+    refs, _problems = parsing.parse_legal_basis("Nghị định 126/2020/NĐ-CP126/2020/NĐ-CPLuật Quản lý thuế38/2019/QH14")
+
+    assert refs == [LegalRef("Nghị định 126/2020/NĐ-CP", "126/2020/NĐ-CP"), LegalRef("Luật Quản lý thuế", "38/2019/QH14")]
+
+
+def test_prime_minister_decisions_keep_their_lower_case_suffix() -> None:
+    refs, _problems = parsing.parse_legal_basis("Luật 49/2019/QH1449/2019/QH14Quyết định số 09/2023/QĐ-TTg09/2023/QĐ-TTg")
+
+    assert refs == [LegalRef("Luật 49/2019/QH14", "49/2019/QH14"), LegalRef("Quyết định số 09/2023/QĐ-TTg", "09/2023/QĐ-TTg")]
+
+
+def test_text_without_a_number_is_kept_as_a_title_and_reported() -> None:
+    refs, problems = parsing.parse_legal_basis("Luật Cư trú 202068/2020/QH14Thông tư hướng dẫn")
+
+    assert refs == [LegalRef("Luật Cư trú 2020", "68/2020/QH14"), LegalRef("Thông tư hướng dẫn", "")]
+    assert problems == [Problem("legal_basis", "Thông tư hướng dẫn", Reason.LEGAL_BASIS_NO_NUMBER)]
+
+
+# --- Small fields ---------------------------------------------------------------------------------
+
+
+def test_levels_become_flags() -> None:
+    assert parsing.parse_levels("Cấp bộ, Cấp tỉnh, Cấp xã") == (parsing.Levels(ministry=True, province=True, commune=True), [])
+
+
+def test_unknown_level_is_reported() -> None:
+    levels, problems = parsing.parse_levels("Cấp huyện, Cấp xã")
+
+    assert levels == parsing.Levels(commune=True)
+    assert problems == [Problem("implementing_level", "Cấp huyện, Cấp xã", Reason.LEVEL_UNKNOWN, detail="cap huyen")]
+
+
+def test_agencies_are_split_on_commas_before_capitals_only() -> None:
+    assert parsing.split_agencies("Cục Thuế - Bộ tài chính, Thuế tỉnh, thành phố, Thuế cơ sở") == [
+        "Cục Thuế - Bộ tài chính",
+        "Thuế tỉnh, thành phố",
+        "Thuế cơ sở",
+    ]
+    assert parsing.split_agencies("Ủy ban Nhân dân\xa0xã,\xa0phường,\xa0thị trấn.") == ["Ủy ban Nhân dân xã, phường, thị trấn"]
+
+
+def test_results_get_one_line_each_with_their_code() -> None:
+    assert parsing.parse_results(record("1.003677")["result"]) == (
+        "Thông báo kết quả giải quyết thủ tục về cư trú, hủy bỏ thủ tục về cư trú (KQ.G01.000065)\n"
+        "Cập nhật thông tin trong Cơ sở dữ liệu về cư trú (KQ.G01.000066)\n"
+        "Phiếu khai báo tạm vắng (CT03) (KQ.G01.000061)"
+    )
+
+
+# --- Arbitrary text -----------------------------------------------------------------------------
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=300) | st.sampled_from(
+    ["", "Không có thông tin", "1", "120,000", "0 bản chính,1 bản sao", "Tên giấy tờMẫu đơn, tờ khaiSố lượng", "VNĐ(", "((("]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, _TEXT)
+def test_time_and_fee_parsers_never_raise(raw: str, context: str) -> None:
+    parsing.parse_time(raw, context=context)
+    head, description, _note = parsing.split_fee_and_note(raw)
+    parsing.parse_fee(head, description)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_document_legal_and_level_parsers_never_raise(raw: str) -> None:
+    documents, _p = parsing.parse_documents(raw)
+    parsing.parse_legal_basis(raw)
+    parsing.parse_levels(raw)
+    parsing.split_agencies(raw)
+    parsing.parse_results(raw)
+    assert all(row.name or row.form_template for row in documents.rows)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"channel": _TEXT, "time": _TEXT, "fee_and_note": _TEXT}), max_size=5) | st.none() | _TEXT)
+def test_channel_parser_never_raises(entries: object) -> None:
+    rows, _problems = parsing.parse_channels(entries)
+    parsing.lead_time(rows)
