@@ -3,11 +3,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from motcua.core.demo import demo_setup
 from motcua.core.exceptions import DomainError
+
+DEMO_DOSSIERS = 3000  # a few thousand over the last six months for the three demo communes
 
 
 class Command(BaseCommand):
@@ -21,14 +25,21 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database migrated")
         call_command("import_units", stdout=self.stdout)
-        call_command("import_procedures", stdout=self.stdout)
+        call_command("import_procedures", summary=True, stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
         try:
             logins = demo_setup(password=password)
         except DomainError as exc:
             raise CommandError(f"[{exc.code}] {exc.message}") from exc
+        # The demo wires the whole product: look the dossier model up by name (core never imports
+        # the apps above it) and top the demo up to a few thousand dossiers.
+        existing = apps.get_model("dossiers", "Dossier").objects.count()
+        if existing < DEMO_DOSSIERS:
+            call_command("seed", dossiers=DEMO_DOSSIERS - existing, stdout=self.stdout)
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {password})")
-        for login in logins:
-            self.stdout.write(f"  {login.username:<24} {login.role.label!s:<28} {login.agency_name}")
+        with translation.override("vi"):
+            self.stdout.write(f"Tài khoản demo (mật khẩu chung / password for all: {password})")
+            for login in logins:
+                self.stdout.write(f"  {login.username:<24} {login.role.label!s:<36} {login.agency_name}")
         self.stdout.write("")
+        self.stdout.write("Mở / open http://127.0.0.1:8000 — tra cứu hồ sơ: /tra-cuu/, làm việc: /ho-so/")
