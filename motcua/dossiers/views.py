@@ -316,8 +316,8 @@ def book(request: HttpRequest) -> HttpResponse:
     user = _staff(request, PERM_RECEIVE)
     today = timezone.localdate()
     try:
-        first = datetime.strptime(request.GET.get("tu", ""), "%d/%m/%Y").date() if request.GET.get("tu") else today.replace(day=1)  # noqa: DTZ007
-        last = datetime.strptime(request.GET.get("den", ""), "%d/%m/%Y").date() if request.GET.get("den") else today  # noqa: DTZ007
+        first = datetime.strptime(request.GET.get("tu", ""), "%d/%m/%Y").date() if request.GET.get("tu") else today.replace(day=1)
+        last = datetime.strptime(request.GET.get("den", ""), "%d/%m/%Y").date() if request.GET.get("den") else today
     except ValueError:
         return render(request, "dossiers/book.html", {"error": _("Write dates as dd/mm/yyyy.")}, status=400)
     if last < first:
@@ -334,10 +334,14 @@ def book(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"'
         return response
     if fmt == "pdf":
-        response = HttpResponse(render_tracking_book_pdf(dossiers=dossiers, agency=agency, title_period=period), content_type="application/pdf")
+        response = HttpResponse(
+            render_tracking_book_pdf(dossiers=dossiers, agency=agency, title_period=period), content_type="application/pdf"
+        )
         response["Content-Disposition"] = f'inline; filename="so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"'
         return response
-    return render(request, "dossiers/book.html", {"first": first, "last": last, "count": dossiers.count(), "rows": dossiers[:200]})
+    return render(
+        request, "dossiers/book.html", {"first": first, "last": last, "count": dossiers.count(), "rows": dossiers[:200]}
+    )
 
 
 @require_GET
