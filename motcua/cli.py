@@ -28,13 +28,15 @@ def ensure_demo_env(path: Path) -> None:
     """For the demo only: create var/motcua.env with a fresh secret key and demo password."""
     if path.is_file():
         return
+    import base64
     import secrets
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "# Written by `motcua demo` for the demo only. Production installs set their own environment.\n"
         f"MOTCUA_SECRET_KEY={secrets.token_urlsafe(50)}\n"
-        f"MOTCUA_DEMO_PASSWORD=demo-{secrets.token_hex(4)}\n",
+        f"MOTCUA_DEMO_PASSWORD=demo-{secrets.token_hex(4)}\n"
+        f"MOTCUA_FACE_KEY={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}\n",
         encoding="utf-8",
     )
     path.chmod(0o600)
