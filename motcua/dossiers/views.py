@@ -118,10 +118,39 @@ def procedure_checklist(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/partials/_checklist.html", {"procedure": procedure})
 
 
+def _citizen_prefill(user: User, citizen_id: str) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
+    """A recognised citizen's data (one logged read in identity) to pre-fill the intake, with
+    their earlier dossiers and reusable digitized documents."""
+    from motcua.identity.models import Citizen
+    from motcua.identity.selectors import citizen_profile_for_counter
+
+    citizen = Citizen.objects.filter(pk=int(citizen_id)).first() if citizen_id.isdigit() else None
+    if citizen is None:
+        return {}, [], []
+    profile = citizen_profile_for_counter(user=user, citizen=citizen, purpose="counter_intake")
+    initial = {
+        "applicant_kind": ApplicantKind.PERSON,
+        "applicant_name": profile["full_name"],
+        "applicant_id_number": profile["personal_id"],
+        "applicant_birth_date": profile["birth_date"],
+        "applicant_phone": profile["phone"],
+        "applicant_email": profile["email"],
+        "applicant_address": profile["current_address"],
+    }
+    extras = profile["extras"].get("dossiers", {})
+    return initial, extras.get("dossiers", []), extras.get("reusable_documents", [])
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     user = _staff(request, PERM_RECEIVE)
-    form = IntakeForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    citizen_id = request.GET.get("citizen", "") or request.POST.get("citizen", "")
+    try:
+        prefill, earlier, reusable = _citizen_prefill(user, citizen_id) if citizen_id else ({}, [], [])
+    except DomainError as exc:
+        messages.error(request, f"{exc.message} ({exc.code})")
+        prefill, earlier, reusable = {}, [], []
+    form = IntakeForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex, **prefill})
     procedure = None
     errors: dict[str, str] = {}
     status = 200
@@ -171,7 +200,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                 return redirect("dossiers:detail", code=result.dossier.code)
         else:
             status = 400
-    return render(request, "dossiers/intake.html", {"form": form, "procedure": procedure, "field_errors": errors}, status=status)
+    context = {"form": form, "procedure": procedure, "field_errors": errors, "citizen_id": citizen_id, "earlier": earlier, "reusable": reusable}
+    return render(request, "dossiers/intake.html", context, status=status)
 
 
 def _posted_documents(request: HttpRequest, procedure: Procedure | None) -> list[DocumentInput]:
@@ -188,6 +218,9 @@ def _posted_documents(request: HttpRequest, procedure: Procedure | None) -> list
                         procedure_document_id=item.pk,
                     )
                 )
+    for value in request.POST.getlist("reuse"):
+        if value.isdigit():
+            documents.append(DocumentInput(name=request.POST.get(f"reuse_name_{value}", "")[:500] or _("Reused document"), reuse_document_id=int(value)))
     for index, upload in enumerate(request.FILES.getlist("extra_files")):
         documents.append(
             DocumentInput(
