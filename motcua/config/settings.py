@@ -204,7 +204,7 @@ MOTCUA_FACE_RETENTION_DAYS = int(os.environ.get("MOTCUA_FACE_RETENTION_DAYS", "7
 MOTCUA_FACE_INDEX_DIR = Path(os.environ.get("MOTCUA_FACE_INDEX_DIR", VAR_DIR / "face_index"))
 # A partition of the face index with more templates than this uses HNSW instead of exact search.
 MOTCUA_FACE_EXACT_MAX = int(os.environ.get("MOTCUA_FACE_EXACT_MAX", "100000"))
-MOTCUA_FACE_HNSW_EF = int(os.environ.get("MOTCUA_FACE_HNSW_EF", "64"))
+MOTCUA_FACE_HNSW_EF = int(os.environ.get("MOTCUA_FACE_HNSW_EF", "128"))
 # Dotted path of a liveness check (callable(image) -> bool); empty: not checked (out of scope).
 MOTCUA_FACE_LIVENESS_CHECK = os.environ.get("MOTCUA_FACE_LIVENESS_CHECK", "")
 # Uploaded images: largest file and largest decoded size accepted.
