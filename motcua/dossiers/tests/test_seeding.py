@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections import defaultdict
+from decimal import Decimal
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from motcua.catalog.models import Procedure, Sector
+from motcua.core.calendar import calendar_for
+from motcua.core.demo import demo_setup
+from motcua.core.exceptions import DomainError
+from motcua.core.ids import parse_personal_id
+from motcua.core.models import AuditEvent
+from motcua.core.tests.factories import PASSWORD
+from motcua.dossiers import clock
+from motcua.dossiers.choices import ClockChangeKind, DossierAction, DossierStatus, StepStatus, Timeliness
+from motcua.dossiers.models import ClockChange, Counter, Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.seeding import SeedReport, dossiers_seed
+from motcua.dossiers.services import dossier_receive
+from motcua.dossiers.tests.factories import intake
+from motcua.dossiers.workflow import replay
+
+pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = dt.datetime(2026, 3, 10, 10, 30, tzinfo=VN)  # two weeks after Tết 2026
+UNITS = ["32218", "32212", "32214"]
+CODE = re.compile(r"^(?P<identifier>.+)-(?P<day>\d{6})-01(?P<serial>\d{4,})$")
+# (sector, code, lead time, unit, name): every time unit and the everyday commune procedures.
+CATALOGUE = [
+    ("Hộ tịch", "1.001193", 1, "working_day", "Thủ tục đăng ký khai sinh"),
+    ("Hộ tịch", "1.000894", 1, "working_day", "Thủ tục đăng ký kết hôn"),
+    ("Hộ tịch", "1.004873", 3, "working_day", "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân"),
+    ("Hộ tịch", "2.000779", 10, "calendar_day", "Thủ tục đăng ký nhận cha, mẹ, con có yếu tố nước ngoài"),
+    ("Hộ tịch", "2.000986", 20, "working_day", "Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế"),
+    ("Chứng thực", "2.000908", 1, "working_day", "Thủ tục cấp bản sao từ sổ gốc"),
+    ("Đăng ký, quản lý cư trú", "1.004194", 3, "working_day", "Đăng ký tạm trú"),
+    ("Đăng ký, quản lý cư trú", "2.001159", 1, "hour", "Thông báo lưu trú"),
+    ("Đất đai", "1.004227", Decimal("0.5"), "working_day", "Hòa giải tranh chấp đất đai"),
+]
+
+
+@pytest.fixture
+def setup(units: None) -> None:
+    demo_setup(password=PASSWORD)
+    for sector_name, code, value, unit, name in CATALOGUE:
+        sector, _ = Sector.objects.get_or_create(name=sector_name)
+        Procedure.objects.update_or_create(
+            code=code, defaults={"name": name, "sector": sector, "lead_time_value": value, "lead_time_unit": unit}
+        )
+
+
+def seed(count: int = 300, **kwargs: object) -> SeedReport:
+    options: dict[str, object] = {"count": count, "unit_codes": UNITS, "months": 6, "rng_seed": 7, "now": NOW, **kwargs}
+    return dossiers_seed(**options)  # type: ignore[arg-type]
+
+
+def local(instant: dt.datetime) -> dt.datetime:
+    return instant.astimezone(VN)
+
+
+def test_every_status_occurs(setup: None) -> None:
+    report = seed()
+
+    assert set(Dossier.objects.values_list("status", flat=True)) == set(DossierStatus.values)
+    assert report.count == Dossier.objects.count() == 300
+    assert sum(report.by_status.values()) == 300
+
+
+def test_every_dossier_replays_to_its_status_with_seq_1_to_n(setup: None) -> None:
+    seed(chunk_size=120)  # three chunks: generated in a forked process while the previous one is written
+
+    events: dict[int, list[DossierEvent]] = defaultdict(list)
+    for event in DossierEvent.objects.order_by("dossier_id", "seq"):
+        events[event.dossier_id].append(event)
+    for dossier in Dossier.objects.all():
+        rows = events[dossier.pk]
+        assert [e.seq for e in rows] == list(range(1, len(rows) + 1))
+        assert replay(DossierAction(e.action) for e in rows) == dossier.status
+        assert [e.to_status for e in rows[:-1]] == [e.from_status for e in rows[1:]]
+        assert all(a.at <= b.at for a, b in itertools.pairwise(rows))
+
+
+def test_codes_are_unique_and_follow_the_service_format(setup: None) -> None:
+    seed()
+
+    for dossier in Dossier.objects.select_related("deciding_agency__unit"):
+        match = CODE.match(dossier.code)
+        assert match is not None, dossier.code
+        agency = dossier.deciding_agency
+        assert match["identifier"] == (agency.identifier or f"X{agency.unit.code}.{agency.pk:03d}")
+        first = dossier.events.order_by("seq").first()
+        assert first is not None and match["day"] == local(first.at).strftime("%y%m%d")
+    assert Dossier.objects.values("code").distinct().count() == 300
+
+
+def test_counters_cover_every_serial_and_a_real_intake_gets_a_fresh_code(setup: None) -> None:
+    seed()
+    highest: dict[str, int] = defaultdict(int)
+    for code in Dossier.objects.values_list("code", flat=True):
+        match = CODE.match(code)
+        assert match is not None
+        key = f"dossier:{match['identifier']}:{match['day']}"
+        highest[key] = max(highest[key], int(match["serial"]))
+    counters = dict(Counter.objects.filter(key__in=highest).values_list("key", "value"))
+    assert all(counters[key] >= serial for key, serial in highest.items())
+    # The busiest day of the People's Committee of Phú Tân, which decides birth registrations.
+    busiest = max((k for k in highest if k.startswith("dossier:000.01.20.H12:")), key=lambda k: highest[k])
+    day = dt.datetime.strptime(busiest.rsplit(":", 1)[1], "%y%m%d").replace(hour=10, tzinfo=VN)
+
+    result = dossier_receive(actor=User.objects.get(username="phutan.reception"), intake=intake(documents=[]), now=day)
+
+    assert result.dossier.code == f"000.01.20.H12-{day:%y%m%d}-01{counters[busiest] + 1:04d}"
+    assert Dossier.objects.filter(code=result.dossier.code).count() == 1
+
+
+def test_slip_numbers_are_unique_and_their_counters_advanced(setup: None) -> None:
+    seed()
+
+    slips = list(Slip.objects.values_list("form", "agency_id", "year", "serial"))
+    assert len(slips) == len(set(slips)) > 300
+    for form, agency_id, year, serial in slips:
+        assert Counter.objects.get(key=f"slip:{form}:{agency_id}:{year}").value >= serial
+
+
+def test_receipts_and_due_dates_are_on_working_days_inside_office_hours(setup: None) -> None:
+    seed()
+    calendars = {code: calendar_for(Dossier.objects.filter(receiving_unit__code=code).first().receiving_unit) for code in UNITS}  # type: ignore[union-attr]
+
+    def in_office(code: str, instant: dt.datetime) -> bool:
+        calendar, moment = calendars[code], local(instant)
+        return calendar.is_working_day(moment.date()) and any(start <= moment.time() <= end for start, end in calendar.sessions)
+
+    checked = 0
+    for dossier in Dossier.objects.select_related("receiving_unit").exclude(received_at=None):
+        code = dossier.receiving_unit.code
+        assert dossier.received_at is not None and dossier.due_at is not None and dossier.original_due_at is not None
+        assert in_office(code, dossier.received_at), dossier.received_at
+        assert in_office(code, dossier.due_at) and in_office(code, dossier.original_due_at), (dossier.code, dossier.due_at)
+        for step in dossier.steps.all():
+            assert in_office(code, step.due_at) and step.due_at >= step.started_at
+        checked += 1
+    assert checked > 250
+
+
+def test_due_dates_are_those_of_the_clock(setup: None) -> None:
+    seed()
+
+    for dossier in Dossier.objects.select_related("procedure", "receiving_unit").exclude(received_at=None):
+        calendar = calendar_for(dossier.receiving_unit)
+        procedure = dossier.procedure
+        assert dossier.received_at is not None
+        expected = clock.initial_due(
+            calendar, received_at=dossier.received_at, value=procedure.lead_time_value, unit=procedure.lead_time_unit,
+            cutoff=procedure.receipt_cutoff,
+        )  # fmt: skip
+        assert dossier.original_due_at == expected
+        changes = list(ClockChange.objects.filter(dossier=dossier).order_by("event__seq", "id"))
+        assert changes[0].kind == ClockChangeKind.START and changes[0].new_due_at == expected
+        moved = [c.new_due_at for c in changes if c.new_due_at is not None]
+        assert moved[-1] == dossier.due_at
+        assert sum(c.kind == ClockChangeKind.EXTEND for c in changes) == int(dossier.extension_used) <= 1
+        assert sum(c.kind == ClockChangeKind.PAUSE for c in changes) <= dossier.supplement_count
+
+
+def test_personal_ids_and_names_are_valid(setup: None) -> None:
+    seed()
+
+    for name, number, representative in Dossier.objects.values_list(
+        "applicant_name", "applicant_id_number", "representative_id_number"
+    ):
+        person = parse_personal_id(number)
+        assert 1930 <= person.birth_year <= NOW.year - 18
+        assert len(name.split()) >= 3 and name == name.strip()
+        if representative:
+            parse_personal_id(representative)
+    phones = [p for p in Dossier.objects.values_list("applicant_phone", flat=True) if p]
+    assert phones and all(re.fullmatch(r"0\d{9}", p) for p in phones)
+    assert Dossier.objects.filter(applicant_name__contains="Nguyễn").exists()
+
+
+def test_timeliness_is_derived_from_the_end_of_processing(setup: None) -> None:
+    seed()
+
+    judged: dict[str, int] = defaultdict(int)
+    for dossier in Dossier.objects.all():
+        end = dossier.finished_at or dossier.returned_at
+        if end is None or dossier.due_at is None:
+            expected = ""
+        elif dossier.supplement_count >= 2:
+            expected = Timeliness.LATE
+        else:
+            expected = clock.judge(finished_at=end, due_at=dossier.due_at)
+        assert dossier.timeliness == expected, dossier.code
+        judged[dossier.timeliness] += 1
+    for step in DossierStep.objects.filter(status=StepStatus.DONE):
+        assert step.completed_at is not None and step.timeliness == clock.judge(finished_at=step.completed_at, due_at=step.due_at)
+    assert judged[Timeliness.LATE] < judged[Timeliness.ON_TIME] + judged[Timeliness.EARLY]
+
+
+def test_history_lies_in_the_past_and_returns_spread_over_the_months(setup: None) -> None:
+    seed(months=4)
+
+    assert not DossierEvent.objects.filter(at__gt=NOW).exists()
+    returned = sorted(Dossier.objects.exclude(returned_at=None).values_list("returned_at", flat=True))
+    assert returned and returned[-1] <= NOW
+    months = {(local(r).year, local(r).month) for r in returned}
+    assert {(2025, 12), (2026, 1), (2026, 2), (2026, 3)} <= months
+
+
+def test_a_second_run_adds_dossiers_without_collisions(setup: None) -> None:
+    seed(40)
+    seed(40)
+
+    assert Dossier.objects.count() == 80
+    assert Dossier.objects.values("code").distinct().count() == 80
+
+
+def test_one_audit_event_per_run(setup: None) -> None:
+    before = AuditEvent.objects.count()
+
+    seed(50)
+
+    event = AuditEvent.objects.get(action="dossier.seed")
+    assert AuditEvent.objects.count() == before + 1
+    assert event.data["dossiers"] == 50 and event.data["units"] == UNITS
+
+
+def test_bulk_create_writer_gives_the_same_kind_of_rows(setup: None) -> None:
+    seed(40, use_orm=True, chunk_size=15)
+
+    assert Dossier.objects.count() == 40
+    for dossier in Dossier.objects.all():
+        assert replay(DossierAction(a) for a in dossier.events.order_by("seq").values_list("action", flat=True)) == dossier.status
+
+
+def test_a_unit_without_agencies_is_refused(units: None) -> None:
+    with pytest.raises(DomainError) as excinfo:
+        dossiers_seed(count=5, unit_codes=["32218"], now=NOW)
+
+    assert excinfo.value.code == "seed_agencies_missing"
+    assert Dossier.objects.count() == 0
+
+
+def test_command_creates_agencies_when_asked_and_reports_the_rate(units: None) -> None:
+    for sector_name, code, value, unit, name in CATALOGUE[:3]:
+        sector, _ = Sector.objects.get_or_create(name=sector_name)
+        Procedure.objects.update_or_create(
+            code=code, defaults={"name": name, "sector": sector, "lead_time_value": value, "lead_time_unit": unit}
+        )
+    with pytest.raises(CommandError, match="seed_agencies_missing"):
+        call_command("seed", "--dossiers", "5", stdout=StringIO())
+    out = StringIO()
+
+    call_command("seed", "--dossiers", "30", "--create-agencies", "--months", "2", "--seed", "3", "--chunk", "20", stdout=out)
+
+    assert Dossier.objects.count() == 30
+    assert "demo agencies and 13 users ready" in out.getvalue()
+    assert "dossiers/s" in out.getvalue()
+    assert Dossier.objects.filter(receiving_unit__code="32212").exists()
