@@ -37,11 +37,17 @@ def dossiers_for_counter(*, user: User, citizen: Any, purpose: str, dossier_ref:
     return {
         "intake_url": reverse("dossiers:intake") + f"?citizen={citizen.pk}",
         "dossiers": [
-            {"code": d.code, "procedure": d.procedure.name, "status": d.status, "received_at": d.received_at.isoformat() if d.received_at else None}
+            {
+                "code": d.code,
+                "procedure": d.procedure.name,
+                "status": d.status,
+                "received_at": d.received_at.isoformat() if d.received_at else None,
+            }
             for d in earlier
         ],
         "reusable_documents": [
-            {"id": doc.pk, "name": doc.name, "content_type": doc.content_type, "from_dossier": doc.dossier.code} for doc in documents
+            {"id": doc.pk, "name": doc.name, "content_type": doc.content_type, "from_dossier": doc.dossier.code}
+            for doc in documents
         ],
     }
 

@@ -200,7 +200,14 @@ def intake(request: HttpRequest) -> HttpResponse:
                 return redirect("dossiers:detail", code=result.dossier.code)
         else:
             status = 400
-    context = {"form": form, "procedure": procedure, "field_errors": errors, "citizen_id": citizen_id, "earlier": earlier, "reusable": reusable}
+    context = {
+        "form": form,
+        "procedure": procedure,
+        "field_errors": errors,
+        "citizen_id": citizen_id,
+        "earlier": earlier,
+        "reusable": reusable,
+    }
     return render(request, "dossiers/intake.html", context, status=status)
 
 
@@ -220,7 +227,11 @@ def _posted_documents(request: HttpRequest, procedure: Procedure | None) -> list
                 )
     for value in request.POST.getlist("reuse"):
         if value.isdigit():
-            documents.append(DocumentInput(name=request.POST.get(f"reuse_name_{value}", "")[:500] or _("Reused document"), reuse_document_id=int(value)))
+            documents.append(
+                DocumentInput(
+                    name=request.POST.get(f"reuse_name_{value}", "")[:500] or _("Reused document"), reuse_document_id=int(value)
+                )
+            )
     for index, upload in enumerate(request.FILES.getlist("extra_files")):
         documents.append(
             DocumentInput(

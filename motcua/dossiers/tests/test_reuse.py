@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 def citizen() -> object:
     from motcua.identity.models import Citizen
 
-    return Citizen.objects.create(personal_id=PERSONAL_ID, full_name="Nguyễn Văn An", birth_date=dt.date(1985, 6, 15), sex="male",
-                                  phone="0912345678")
+    return Citizen.objects.create(
+        personal_id=PERSONAL_ID, full_name="Nguyễn Văn An", birth_date=dt.date(1985, 6, 15), sex="male", phone="0912345678"
+    )
 
 
 def test_counter_intake_is_prefilled_and_offers_earlier_documents(client: Client, citizen: object) -> None:
@@ -47,11 +48,21 @@ def test_reused_document_is_marked_on_the_new_dossier(client: Client, citizen: o
     earlier_doc = dossier_receive(actor=officer, intake=intake()).dossier.documents.get()
     client.force_login(officer)
 
-    response = client.post(f"/ho-so/tiep-nhan/?citizen={citizen.pk}", {  # type: ignore[attr-defined]
-        "procedure_code": "1.001193", "applicant_kind": "person", "applicant_name": "Nguyễn Văn An", "applicant_id_number": PERSONAL_ID,
-        "channel": "in_person", "sets_count": "1", "fee_amount": "0", "idempotency_key": "reuse-1",
-        "reuse": [str(earlier_doc.pk)], f"reuse_name_{earlier_doc.pk}": earlier_doc.name,
-    })
+    response = client.post(
+        f"/ho-so/tiep-nhan/?citizen={citizen.pk}",
+        {  # type: ignore[attr-defined]
+            "procedure_code": "1.001193",
+            "applicant_kind": "person",
+            "applicant_name": "Nguyễn Văn An",
+            "applicant_id_number": PERSONAL_ID,
+            "channel": "in_person",
+            "sets_count": "1",
+            "fee_amount": "0",
+            "idempotency_key": "reuse-1",
+            "reuse": [str(earlier_doc.pk)],
+            f"reuse_name_{earlier_doc.pk}": earlier_doc.name,
+        },
+    )
 
     assert response.status_code == 302
     new = Dossier.objects.get(idempotency_key="reuse-1")
@@ -66,7 +77,9 @@ def test_someone_elses_document_cannot_be_reused(citizen: object) -> None:
     procedure()
     commune_agencies()
     officer = staff("officer", Role.RECEPTION_OFFICER)
-    other_doc = dossier_receive(actor=officer, intake=intake(applicant=ApplicantInput(kind="person", name="Trần Thị Bình", id_number="096302731506"))).dossier.documents.get()  # type: ignore[arg-type]
+    other_doc = dossier_receive(
+        actor=officer, intake=intake(applicant=ApplicantInput(kind="person", name="Trần Thị Bình", id_number="096302731506"))
+    ).dossier.documents.get()  # type: ignore[arg-type]
 
     with pytest.raises(DomainError) as excinfo:
         dossier_receive(actor=officer, intake=intake(documents=[DocumentInput(name="x", reuse_document_id=other_doc.pk)]))
