@@ -28,7 +28,7 @@ from motcua.core.calendar import WorkingCalendar, calendar_for
 from motcua.core.choices import AgencyKind
 from motcua.core.events import publish
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
-from motcua.core.ids import parse_personal_id, parse_tax_code
+from motcua.core.ids import normalise_digits, parse_tax_code
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.notifications import notify
 from motcua.core.scoping import ALL, scope_root_path, user_unit
@@ -51,6 +51,8 @@ from motcua.dossiers.workflow import (
     guard,
     next_status,
 )
+from motcua.identity.choices import Sex
+from motcua.identity.personal_id import personal_id_check
 
 MAX_UPLOAD_BYTES = getattr(settings, "MOTCUA_MAX_UPLOAD_MB", 10) * 1024 * 1024
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
@@ -212,7 +214,8 @@ def _validate_applicant(applicant: ApplicantInput) -> tuple[str, dict[str, str]]
         errors["applicant.name"] = _("Enter the applicant's full name.")
     try:
         if applicant.kind == ApplicantKind.PERSON:
-            number = parse_personal_id(applicant.id_number, birth_date=applicant.birth_date, male=applicant.male).number
+            sex = None if applicant.male is None else (Sex.MALE if applicant.male else Sex.FEMALE)
+            number = personal_id_check(normalise_digits(applicant.id_number), sex=sex, birth_date=applicant.birth_date).number
         else:
             number = parse_tax_code(applicant.id_number)
     except DomainError as exc:
@@ -279,7 +282,7 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
         errors["channel"] = _("Choose how the dossier was submitted.")
     if intake.representative_id_number:
         try:
-            parse_personal_id(intake.representative_id_number)
+            personal_id_check(normalise_digits(intake.representative_id_number))
         except DomainError as exc:
             errors["representative_id_number"] = str(exc.message)
     if intake.fee_amount < 0:

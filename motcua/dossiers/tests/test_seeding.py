@@ -16,7 +16,6 @@ from motcua.catalog.models import Procedure, Sector
 from motcua.core.calendar import calendar_for
 from motcua.core.demo import demo_setup
 from motcua.core.exceptions import DomainError
-from motcua.core.ids import parse_personal_id
 from motcua.core.models import AuditEvent
 from motcua.core.tests.factories import PASSWORD
 from motcua.dossiers import clock
@@ -26,6 +25,7 @@ from motcua.dossiers.seeding import SeedReport, dossiers_seed
 from motcua.dossiers.services import dossier_receive
 from motcua.dossiers.tests.factories import intake
 from motcua.dossiers.workflow import replay
+from motcua.identity.personal_id import personal_id_check
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -175,11 +175,11 @@ def test_personal_ids_and_names_are_valid(setup: None) -> None:
     for name, number, representative in Dossier.objects.values_list(
         "applicant_name", "applicant_id_number", "representative_id_number"
     ):
-        person = parse_personal_id(number)
+        person = personal_id_check(number)
         assert 1930 <= person.birth_year <= NOW.year - 18
         assert len(name.split()) >= 3 and name == name.strip()
         if representative:
-            parse_personal_id(representative)
+            personal_id_check(representative)
     phones = [p for p in Dossier.objects.values_list("applicant_phone", flat=True) if p]
     assert phones and all(re.fullmatch(r"0\d{9}", p) for p in phones)
     assert Dossier.objects.filter(applicant_name__contains="Nguyễn").exists()
