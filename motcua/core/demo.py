@@ -47,7 +47,9 @@ def _commune_agencies(unit: AdministrativeUnit, identifier_serial: int) -> dict[
             name=f"Ủy ban nhân dân xã {short}",
             identifier=f"000.{identifier_serial:02d}.20.H12",
         ),
-        AgencyKind.COMMUNE_POLICE: agency_ensure(unit=unit, kind=AgencyKind.COMMUNE_POLICE, name=f"Công an xã {short}"),
+        AgencyKind.COMMUNE_POLICE: agency_ensure(
+            unit=unit, kind=AgencyKind.COMMUNE_POLICE, name=f"Công an xã {short}", identifier=f"G01.{identifier_serial:02d}.96"
+        ),
     }
 
 
