@@ -395,7 +395,13 @@ def _create_dossier(
         created_by=actor,
         assigned_to=actor,
     )
-    dossier.full_clean(exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency"])
+    # Field validation only: the unique and check constraints are enforced by the database in
+    # the same transaction (validating them here would cost one query each per intake).
+    dossier.full_clean(
+        exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     dossier.save()
     for position, (document, content_type) in enumerate(documents, start=1):
         _add_document(dossier=dossier, document=document, content_type=content_type, position=position)
