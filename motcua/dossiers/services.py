@@ -146,9 +146,7 @@ def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, dat
     year = timezone.localtime(at).year
     serial = next_serial(f"slip:{form.value}:{agency.pk}:{year}")
     prefixes: dict[str, str] = getattr(settings, "MOTCUA_SLIP_PREFIXES", {})
-    prefix = prefixes.get(
-        form.value, {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD"}.get(form.value, "")
-    )
+    prefix = prefixes.get(form.value, DEFAULT_SLIP_PREFIXES.get(form.value, ""))
     number = f"{serial:04d}/{prefix}-TTPVHCC" if prefix else f"{serial:04d}/TTPVHCC"
     return Slip.objects.create(
         dossier=dossier, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data
@@ -266,7 +264,9 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
     receiving: Agency = profile.agency
     key = intake.idempotency_key.strip()[:80]
     if key:
-        existing = Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key).first()
+        existing = (
+            Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key).exclude(idempotency_key="").order_by().first()
+        )
         if existing is not None:
             return IntakeResult(existing, False)
 
@@ -325,7 +325,12 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
     except IntegrityError:
         # A concurrent submit with the same key won the race: return its dossier.
         if key:
-            existing = Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key).first()
+            existing = (
+                Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key)
+                .exclude(idempotency_key="")
+                .order_by()
+                .first()
+            )
             if existing is not None:
                 return IntakeResult(existing, False)
         raise

@@ -104,7 +104,8 @@ def _rows(path: Path | None) -> list[tuple[str, str]]:
     return rows
 
 
-@pytest.mark.slow  # 22 s on SQLite, 28 s on PostgreSQL here (2 shared cores); `make test` still runs it
+# 15 s on SQLite and 19 s on PostgreSQL on the 2 shared cores (22 s and 28 s before bf689f0 made
+# intake lighter): under the ~20 s that would make it `slow`.
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_intakes_from_separate_processes_get_distinct_codes_and_one_dossier_per_key(
     units: None, tmp_path: Path
