@@ -7,7 +7,6 @@ import binascii
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -17,8 +16,9 @@ from motcua.core.apikeys import ApiKeyAuth
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.schemas import ActionIn, DossierOut, DossierPage, ErrorOut, IntakeIn, LookupOut
-from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue, missing_items
+from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue
 from motcua.dossiers.services import (
     ActionInput,
     ApplicantInput,
@@ -255,46 +255,10 @@ def slip_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     return response
 
 
-LOOKUP_LIMIT = 30  # attempts per client address per 10 minutes
-
-
-def _throttle(request: HttpRequest) -> None:
-    key = f"lookup:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count > LOOKUP_LIMIT:
-        raise DomainError(
-            "too_many_lookups", _("Too many look-ups from this address. Try again in a few minutes."), status_code=429
-        )
-
-
-def lookup_payload(dossier: Dossier) -> dict[str, Any]:
-    from motcua.dossiers.ratings import rating_url_for
-
-    can_rate = dossier.status == DossierStatus.RETURNED and not dossier.rated
-    return {
-        "code": dossier.code,
-        "procedure_name": dossier.procedure.name,
-        "status": dossier.status,
-        "status_label": str(DossierStatus(dossier.status).label),
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "returned_at": dossier.returned_at,
-        "timeliness": dossier.timeliness,
-        "missing_items": missing_items(dossier),
-        "receiving_agency": dossier.receiving_agency.name,
-        "can_rate": can_rate,
-        "rating_url": rating_url_for(dossier) if can_rate else "",
-    }
-
-
 @public_router.get(
     "/{code}", response={200: LookupOut, 404: ErrorOut, 429: ErrorOut}, summary="Public look-up by code and check digits"
 )
 def lookup(request: HttpRequest, code: str, check: str) -> dict[str, Any]:
     """`check`: the last 4 digits of the applicant's ID number or phone."""
-    _throttle(request)
+    lookup_throttle(request)
     return lookup_payload(dossier_lookup(code=code, check=check))

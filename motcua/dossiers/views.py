@@ -25,6 +25,7 @@ from motcua.core.scoping import user_unit
 from motcua.core.text import search_terms
 from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm
 from motcua.dossiers.forms import IntakeForm, LookupForm
+from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.ratings import rating_url_for
 from motcua.dossiers.selectors import (
     QueueFilter,
@@ -391,15 +392,13 @@ def book(request: HttpRequest) -> HttpResponse:
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     """Public: status by dossier code plus check digits (or from the receipt's QR)."""
-    from motcua.dossiers.api import _throttle, lookup_payload
-
     form = LookupForm(request.GET or None)
     result = None
     error = None
     status = 200
     if request.GET and form.is_valid():
         try:
-            _throttle(request)
+            lookup_throttle(request)
             result = lookup_payload(dossier_lookup(code=form.cleaned_data["code"], check=form.cleaned_data["check"]))
         except DomainError as exc:
             error, status = exc, exc.status_code

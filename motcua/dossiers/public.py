@@ -1,0 +1,50 @@
+"""The public look-up, shared by the page (/tra-cuu/) and the API (/api/v1/lookup/): the
+per-address attempt limit and what a citizen may see (no name, no ID)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from motcua.core.exceptions import DomainError
+from motcua.dossiers.choices import DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import missing_items
+
+LOOKUP_LIMIT = 30  # attempts per client address per 10 minutes
+
+
+def lookup_throttle(request: HttpRequest) -> None:
+    key = f"lookup:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    if count > LOOKUP_LIMIT:
+        raise DomainError(
+            "too_many_lookups", _("Too many look-ups from this address. Try again in a few minutes."), status_code=429
+        )
+
+
+def lookup_payload(dossier: Dossier) -> dict[str, Any]:
+    from motcua.dossiers.ratings import rating_url_for
+
+    can_rate = dossier.status == DossierStatus.RETURNED and not dossier.rated
+    return {
+        "code": dossier.code,
+        "procedure_name": dossier.procedure.name,
+        "status": dossier.status,
+        "status_label": str(DossierStatus(dossier.status).label),
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "returned_at": dossier.returned_at,
+        "timeliness": dossier.timeliness,
+        "missing_items": missing_items(dossier),
+        "receiving_agency": dossier.receiving_agency.name,
+        "can_rate": can_rate,
+        "rating_url": rating_url_for(dossier) if can_rate else "",
+    }
