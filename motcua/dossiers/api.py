@@ -18,7 +18,7 @@ from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, Dossi
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.schemas import ActionIn, DossierOut, DossierPage, ErrorOut, IntakeIn, LookupOut
-from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue
+from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue, queue_count
 from motcua.dossiers.services import (
     ActionInput,
     ApplicantInput,
@@ -211,7 +211,8 @@ def list_dossiers(
     )
     qs = dossier_queue(user=user, flt=flt)
     limit = max(1, min(limit, 200))
-    return {"count": qs.count(), "items": [summary(d) for d in qs[offset : offset + limit]]}
+    count, more = queue_count(qs)
+    return {"count": count, "more": more, "items": [summary(d) for d in qs[offset : offset + limit]]}
 
 
 @router.get("/{code}", response={200: DossierOut, **ERRORS}, summary="One dossier: events, steps, documents, clock, rating")

@@ -19,6 +19,9 @@ class DossierStatus(models.TextChoices):
 
 
 TERMINAL_STATUSES = frozenset({DossierStatus.REFUSED, DossierStatus.RETURNED, DossierStatus.STOPPED})
+# In the enumeration's order: the queues' filter and the partial indexes' condition must read
+# the same list for PostgreSQL to use the indexes.
+OPEN_STATUSES = tuple(s for s in DossierStatus if s not in TERMINAL_STATUSES)
 # The clock does not run in these (the citizen's time, or the work is done).
 CLOCK_STOPPED_STATUSES = frozenset(
     {

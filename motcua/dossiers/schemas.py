@@ -144,7 +144,8 @@ class DossierOut(DossierSummaryOut):
 
 
 class DossierPage(Schema):
-    count: int
+    count: int = Field(description="Rows in the queue, counted up to 1,000")
+    more: bool = Field(False, description="True when the queue has more than `count` rows")
     items: list[DossierSummaryOut]
 
 

@@ -12,9 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,6 +36,7 @@ from motcua.dossiers.selectors import (
     dossier_queue,
     is_overdue,
     missing_items,
+    queue_count,
     tracking_book,
 )
 from motcua.dossiers.services import (
@@ -63,6 +66,18 @@ def _staff(request: HttpRequest, perm: str = PERM_VIEW) -> User:
     return user
 
 
+class QueuePaginator(Paginator):  # type: ignore[type-arg]
+    """Counts a queue only up to ``QUEUE_COUNT_CAP``; the page then says "more than 1,000"."""
+
+    more = False
+
+    @cached_property
+    def count(self) -> int:
+        assert isinstance(self.object_list, QuerySet)
+        n, self.more = queue_count(self.object_list)
+        return n
+
+
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -81,7 +96,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             awaiting_decision=flt.awaiting_decision,
             q=search,
         )
-    page = Paginator(dossier_queue(user=user, flt=flt), 50).get_page(request.GET.get("page"))
+    page = QueuePaginator(dossier_queue(user=user, flt=flt), 50).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(d, is_overdue(d, now)) for d in page.object_list]
     template = "dossiers/partials/_queue_rows.html" if request.headers.get("HX-Request") else "dossiers/queue.html"
