@@ -3,7 +3,8 @@
 ``django_setup()`` points Django at the benchmark database and prepares it:
 
 * ``DJANGO_SETTINGS_MODULE`` is ``motcua.config.test_settings`` (fixed secret, in-memory
-  files and notifications), so nothing from ``var/`` is touched;
+  files and notifications), so nothing from ``var/`` is touched; loaded working calendars
+  are kept for 60 s as in production;
 * the database is ``DATABASE_URL`` when it is set, otherwise a fresh SQLite file in a
   temporary directory (removed at exit), or a named PostgreSQL database that is created once
   and kept (``postgres_database``) so that a million seeded rows are reused by later runs;
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.test_settings")
+# Keep loaded working calendars for 60 s, as the production settings do (tests read them fresh).
+os.environ.setdefault("MOTCUA_TEST_CALENDAR_CACHE_SECONDS", "60")
 
 PG_ADMIN_URL = os.environ.get("MOTCUA_BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 DEMO_PASSWORD = "bench-password-not-secret"  # noqa: S105  throw-away demo users of a benchmark database

@@ -175,6 +175,8 @@ WHITENOISE_USE_FINDERS = True
 MOTCUA_OFFICE_SESSIONS = os.environ.get("MOTCUA_OFFICE_SESSIONS", "07:00-11:00,13:00-17:00")
 # A receipt after this time counts from the next working day (per procedure overridable).
 MOTCUA_RECEIPT_CUTOFF = os.environ.get("MOTCUA_RECEIPT_CUTOFF", "15:00")
+# Seconds a process keeps a unit's loaded working calendar (0: read the overrides every time).
+MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_CALENDAR_CACHE_SECONDS", "60"))
 
 # --- Public URL used in QR codes -------------------------------------------------------------
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")

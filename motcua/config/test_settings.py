@@ -15,3 +15,5 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # silences WhiteNoise; var/ is git-ignored
 MOTCUA_NOTIFICATION_BACKEND = "motcua.core.notifications.MemoryBackend"
+# Tests add and roll back overrides freely: read them on every call (the cache has its own tests).
+MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_TEST_CALENDAR_CACHE_SECONDS", "0"))

@@ -72,11 +72,19 @@ def audit_record(
     user = actor if isinstance(actor, User) else None
     label = actor_label or (user.get_username() if user is not None else "")
     payload = json.loads(_canonical(data or {}))
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(singleton=1)
+    # No savepoint of its own: an error here rolls back the caller's whole transaction, which
+    # is what a change without its audit row needs.
+    with transaction.atomic(savepoint=False):
+        # The head row serialises appends: locked until the caller's transaction ends.
+        head = AuditChainHead.objects.select_for_update().filter(singleton=1).first()
+        if head is None:
+            # The very first append (or after a flush): create the head under a lock on
+            # PostgreSQL so that two first appends cannot both start a chain (SQLite's
+            # IMMEDIATE transactions already serialise writers).
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(singleton=1)
         prev_hash = head.last_hash or GENESIS_HASH
         occurred_at = timezone.now()
         event = AuditEvent(

@@ -36,6 +36,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from time import monotonic as _monotonic
 from typing import TYPE_CHECKING, TypeAlias
 from zoneinfo import ZoneInfo
 
@@ -493,17 +494,52 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[: index + 1]) + "/" for index in range(len(parts))]
 
 
-def calendar_for(unit: AdministrativeUnit | None = None) -> WorkingCalendar:
-    """The working calendar of ``unit`` (nationwide when None), with one query.
+# Loaded calendars per unit path and settings, each with its expiry (time.monotonic()).
+_LOADED: dict[tuple[str, str, str, str], tuple[float, WorkingCalendar]] = {}
 
-    Overrides are read fresh on every call, so an edit in the admin applies at once; reuse
-    the returned calendar for many computations in one request or job.
+
+def calendar_cache_clear() -> None:
+    """Forget every loaded calendar (called when an override is saved or deleted)."""
+    _LOADED.clear()
+
+
+def calendar_for(unit: AdministrativeUnit | None = None) -> WorkingCalendar:
+    """The working calendar of ``unit`` (nationwide when None).
+
+    One query, then kept in this process for ``MOTCUA_CALENDAR_CACHE_SECONDS`` (60 by
+    default; 0 reads the overrides on every call). Saving or deleting an override in this
+    process forgets the loaded calendars when its transaction commits; other processes pick
+    the change up within that time. The returned calendar is immutable: reuse it.
     """
-    from motcua.core.models import CalendarOverride  # the calendar module must import without the app registry
+    ttl = float(getattr(settings, "MOTCUA_CALENDAR_CACHE_SECONDS", 60))
+    if ttl <= 0:
+        return _calendar_load(unit)
+    key = (
+        unit.path if unit is not None else "",
+        str(settings.MOTCUA_OFFICE_SESSIONS),
+        str(settings.MOTCUA_RECEIPT_CUTOFF),
+        settings.TIME_ZONE,
+    )
+    now = _monotonic()
+    hit = _LOADED.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    calendar = _calendar_load(unit)
+    _LOADED[key] = (now + ttl, calendar)
+    return calendar
+
+
+def _calendar_load(unit: AdministrativeUnit | None) -> WorkingCalendar:
+    """Read the overrides of ``unit`` and every unit above it (and the nationwide ones)."""
+    # Imported here: the calendar module must import without the app registry.
+    from motcua.core.models import AdministrativeUnit, CalendarOverride
 
     condition = Q(unit__isnull=True)
     if unit is not None:
-        condition |= Q(unit__path__in=_ancestor_paths(unit.path))
+        # A subquery on the indexed path, not a join: joined, PostgreSQL hashed all 14,000
+        # units for every call (3.6 ms against 0.1 ms).
+        ancestors = AdministrativeUnit.objects.filter(path__in=_ancestor_paths(unit.path)).values("pk")
+        condition |= Q(unit_id__in=ancestors)
     rows = CalendarOverride.objects.filter(condition).values_list("date", "kind", "source", "unit__path", "updated_at", "pk")
     chosen: dict[date, tuple[tuple[int, datetime, int], str, str]] = {}
     for day, kind, source, path, updated_at, pk in rows:

@@ -58,11 +58,11 @@ class Dossier(models.Model):
     # The clock (instants). due_at moves only through ClockChange rows.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True, db_index=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("original due at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("processing finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices)
     timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
     extension_used = models.BooleanField(default=False)

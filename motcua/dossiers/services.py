@@ -17,8 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,10 +115,22 @@ def sniff_content_type(content: bytes) -> str | None:
 
 
 def next_serial(key: str) -> int:
-    """Increment and return a named counter; safe under concurrent transactions."""
-    Counter.objects.bulk_create([Counter(key=key, value=0)], ignore_conflicts=True)
-    Counter.objects.filter(key=key).update(value=F("value") + 1)
-    return Counter.objects.values_list("value", flat=True).get(key=key)
+    """Increment and return a named counter; safe under concurrent transactions.
+
+    One statement on both engines (SQLite ≥ 3.35 and PostgreSQL): the row is created at 1 or
+    incremented, and its row lock (PostgreSQL) or the write lock (SQLite) is held until the
+    caller's transaction ends, so two intakes never read the same value.
+    """
+    quote = connection.ops.quote_name
+    table, key_col, value_col = quote(Counter._meta.db_table), quote("key"), quote("value")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_col}, {value_col}) VALUES (%s, 1) "  # noqa: S608  names from the model
+            f"ON CONFLICT ({key_col}) DO UPDATE SET {value_col} = {table}.{value_col} + 1 RETURNING {value_col}",
+            [key],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def _province_path(unit: AdministrativeUnit) -> str:
@@ -168,8 +179,10 @@ def _event(
     at: datetime,
     reason: str = "",
     payload: dict[str, Any] | None = None,
+    first: bool = False,
 ) -> DossierEvent:
-    seq = (dossier.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    # A dossier created in this transaction has no events yet: its first is seq 1.
+    seq = 1 if first else (dossier.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     return DossierEvent.objects.create(
         dossier=dossier,
         seq=seq,
@@ -263,12 +276,8 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
         raise PermissionDenied("no_agency", _("Your account is not attached to an agency."))
     receiving: Agency = profile.agency
     key = intake.idempotency_key.strip()[:80]
-    if key:
-        existing = (
-            Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key).exclude(idempotency_key="").order_by().first()
-        )
-        if existing is not None:
-            return IntakeResult(existing, False)
+    # A repeated key is found by the unique index when the insert fails (below), not looked up
+    # first: the look-up cost every intake a round trip to find, almost always, nothing.
 
     procedure = Procedure.objects.filter(code=intake.procedure_code.strip()).first()
     errors: dict[str, str] = {}
@@ -323,7 +332,8 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
                 True,
             )
     except IntegrityError:
-        # A concurrent submit with the same key won the race: return its dossier.
+        # The same key was received before (a double submit, or a concurrent one that won the
+        # race): return that dossier. ``exclude`` lets SQLite use the partial unique index.
         if key:
             existing = (
                 Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key)
@@ -401,9 +411,10 @@ def _create_dossier(
         assigned_to=actor,
     )
     # Field validation only: the unique and check constraints are enforced by the database in
-    # the same transaction (validating them here would cost one query each per intake).
+    # the same transaction (validating them here would cost one query each per intake), and
+    # the foreign keys point at rows this function has just read.
     dossier.full_clean(
-        exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency"],
+        exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency", "created_by", "assigned_to"],
         validate_unique=False,
         validate_constraints=False,
     )
@@ -419,6 +430,7 @@ def _create_dossier(
         actor=actor,
         at=at,
         payload={"channel": intake.channel, "documents": len(documents)},
+        first=True,
     )
     if due_at is not None:
         ClockChange.objects.create(

@@ -681,3 +681,52 @@ def test_between_is_additive(cal: WorkingCalendar, a: datetime, b: datetime, c: 
 @given(a=INSTANTS, b=INSTANTS)
 def test_between_is_antisymmetric(a: datetime, b: datetime) -> None:
     assert CAL.between(b, a) == -CAL.between(a, b)
+
+
+# --- The per-process cache of loaded calendars ---------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loaded_calendar_is_reused_then_forgotten_when_an_override_commits(
+    units: None, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    from motcua.core.calendar import calendar_cache_clear
+    from motcua.core.services import calendar_override_set
+    from motcua.core.tests.factories import current_unit
+
+    unit = current_unit("32218")
+    day = date(2026, 12, 3)  # a Thursday
+    calendar_cache_clear()
+    with override_settings(MOTCUA_CALENDAR_CACHE_SECONDS=60):
+        with django_assert_num_queries(1):
+            first = calendar_for(unit)
+            again = calendar_for(unit)
+        assert again is first and first.is_working_day(day)
+
+        calendar_override_set(
+            actor=None, day=day, kind=OverrideKind.DAY_OFF, source="QĐ 1/UBND", unit=unit, check_permission=False
+        )
+
+        assert not calendar_for(unit).is_working_day(day)
+    calendar_cache_clear()
+
+
+@pytest.mark.django_db
+def test_calendar_cache_expires_and_can_be_switched_off(units: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from motcua.core import calendar as calendar_module
+    from motcua.core.tests.factories import current_unit
+
+    unit = current_unit("32218")
+    clock = [1000.0]
+    monkeypatch.setattr(calendar_module, "_monotonic", lambda: clock[0])
+    calendar_module.calendar_cache_clear()
+    with override_settings(MOTCUA_CALENDAR_CACHE_SECONDS=60):
+        first = calendar_for(unit)
+        clock[0] += 59
+        assert calendar_for(unit) is first
+        assert calendar_for(None) is not first  # another unit, another entry
+        clock[0] += 2
+        assert calendar_for(unit) is not first
+    with override_settings(MOTCUA_CALENDAR_CACHE_SECONDS=0):
+        assert calendar_for(unit) is not calendar_for(unit)
+    calendar_module.calendar_cache_clear()
