@@ -7,14 +7,13 @@ Django view reading one row.
 The database is seeded with ``dossiers_seed`` (100,000 by default; ``--full``: 1,000,000 in the
 PostgreSQL database ``motcua_bench_1m``, created once and kept, so reruns reuse it). gunicorn
 serves ``motcua.config.wsgi`` with 2 sync workers and the production settings plus the
-benchmark URLconf (``_bench_settings``, ``_bench_urls``). Four targets, each with 20
+benchmark URLconf (``_bench_settings``, ``_bench_urls``). Three targets, each with 20
 keep-alive connections over a fixed sample of 5,000 random dossiers:
 
 * floor: ``/bench/floor/<pk>``, a bare view reading one dossier row by primary key;
 * ``/bench/lookup/<code>?check=NNNN``: ``selectors.dossier_lookup`` through a tiny view;
 * ``/api/v1/lookup/<code>?check=NNNN``: the public look-up API (its per-address throttle is
-  neutralised: the server's cache stores nothing, see ``_bench_settings``);
-* ``/bench/lookup-lean/…``: what-if, the look-up query proposed in docs/performance.md.
+  neutralised: the server's cache stores nothing, see ``_bench_settings``).
 
 The load generator is ``wrk`` (``apt-get install -y wrk``) for a fixed duration, or, without
 it or with ``--client python``, Python threads with ``http.client`` for a fixed number of
@@ -211,7 +210,6 @@ def main() -> None:
     targets = {
         "floor: one row by pk": [f"/bench/floor/{pk}" for pk, _c, _k in sample],
         "dossier_lookup, tiny view": [f"/bench/lookup/{code}?check={check}" for _p, code, check in sample],
-        "proposed lean query, tiny view": [f"/bench/lookup-lean/{code}?check={check}" for _p, code, check in sample],
         "GET /api/v1/lookup/{code}": [f"/api/v1/lookup/{code}?check={check}" for _p, code, check in sample],
     }
     print(_setup.machine())

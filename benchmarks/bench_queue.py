@@ -47,7 +47,7 @@ def main() -> None:
     from django.utils import timezone
 
     from motcua.dossiers.models import Dossier
-    from motcua.dossiers.selectors import OPEN_STATUSES, QueueFilter, dossier_queryset, dossier_queue
+    from motcua.dossiers.selectors import OPEN_STATUSES, QueueFilter, dossier_queryset, dossier_queue, queue_count
 
     print(_setup.machine())
     officer_id = User.objects.get(username=OFFICER).pk
@@ -69,7 +69,14 @@ def main() -> None:
             lambda u: list(dossier_queue(user=u, flt=QueueFilter(due_within_days=2), now=now)[:50]),
         ),
         ("queue: overdue, first 50", lambda u: list(dossier_queue(user=u, flt=QueueFilter(overdue=True), now=now)[:50])),
-        ("queue: overdue, count", lambda u: dossier_queue(user=u, flt=QueueFilter(overdue=True), now=now).count()),
+        (
+            "queue: overdue, count as the pager does (capped)",
+            lambda u: queue_count(dossier_queue(user=u, flt=QueueFilter(overdue=True), now=now)),
+        ),
+        (
+            "queue: overdue, exact count (not used)",
+            lambda u: dossier_queue(user=u, flt=QueueFilter(overdue=True), now=now).count(),
+        ),
         ("dossier_queryset(user).filter(code=…)", lambda u: dossier_queryset(u).filter(code=next(picks)).first()),
         (
             "floor: overdue page, no scoping",

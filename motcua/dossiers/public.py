@@ -31,12 +31,13 @@ def lookup_throttle(request: HttpRequest) -> None:
 
 
 def lookup_payload(dossier: Dossier) -> dict[str, Any]:
+    """The answer for a dossier from ``selectors.dossier_lookup``."""
     from motcua.dossiers.ratings import rating_url_for
 
     can_rate = dossier.status == DossierStatus.RETURNED and not dossier.rated
     return {
         "code": dossier.code,
-        "procedure_name": dossier.procedure.name,
+        "procedure_name": dossier.procedure_name,  # type: ignore[attr-defined]  # read by dossier_lookup
         "status": dossier.status,
         "status_label": str(DossierStatus(dossier.status).label),
         "received_at": dossier.received_at,
@@ -44,7 +45,7 @@ def lookup_payload(dossier: Dossier) -> dict[str, Any]:
         "returned_at": dossier.returned_at,
         "timeliness": dossier.timeliness,
         "missing_items": missing_items(dossier),
-        "receiving_agency": dossier.receiving_agency.name,
+        "receiving_agency": dossier.receiving_agency_name,  # type: ignore[attr-defined]
         "can_rate": can_rate,
         "rating_url": rating_url_for(dossier) if can_rate else "",
     }
