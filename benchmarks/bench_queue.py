@@ -3,7 +3,8 @@
 Target (issue "Performance"): queue pages with a fixed query budget and under 100 ms at 1M
 rows. Measured for the reception officer of Xã Phú Tân (``phutan.reception``): the first page
 of 50 of ``dossier_queue`` for "mine", "due soon" (2 days) and "overdue", the count a pager
-shows, and ``dossier_queryset(user).filter(code=…)``. Each call gets a fresh user object, as a
+shows (capped at 1,000, and the exact count for comparison), ``dossier_queryset(user).filter(code=…)``
+and the whole HTML queue page through the test client. Each call gets a fresh user object, as a
 request does, so the queries of the scoping (roles, unit) are counted too. The floor is the
 same page read straight from the table without scoping (one indexed query). On PostgreSQL, a
 case slower than 100 ms, or whose plan reads the dossier table sequentially, prints its plan.
@@ -87,6 +88,21 @@ def main() -> None:
             ),
         ),
     ]
+    # The whole HTML page as the officer gets it (session, user, scope, capped count, 50 rows).
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(pk=officer_id))
+
+    def page(view: str) -> int:
+        response = client.get(f"/ho-so/?view={view}")
+        assert response.status_code == 200, response.status_code
+        return int(response.content.count(b"<tr") - 1)
+
+    cases += [
+        ("page: GET /ho-so/?view=mine (HTML)", lambda u: page("mine")),
+        ("page: GET /ho-so/?view=overdue (HTML)", lambda u: page("overdue")),
+    ]
     print(f"\nQueues on {_setup.vendor()}, {total:,} dossiers, officer {OFFICER} (budget {BUDGET_MS} ms)")
     floor_ms = None
     results: list[tuple[str, float, float, int, int]] = []
@@ -102,7 +118,7 @@ def main() -> None:
         results.append((label, p50, p95, queries, size))
         if label.startswith("floor"):
             floor_ms = p50
-        if connection.vendor == "postgresql" and not label.startswith("floor"):
+        if connection.vendor == "postgresql" and not label.startswith(("floor", "page")):
             _explain_if_slow(label, call, user(), captured.captured_queries, p95)
     for label, p50, p95, queries, size in results:
         ratio = f"{p50 / floor_ms:6.1f}× floor" if floor_ms else ""

@@ -74,6 +74,11 @@ class Dossier(models.Model):
     check_id4 = models.CharField(max_length=4, blank=True)
     check_phone4 = models.CharField(max_length=4, blank=True)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The agency that holds the dossier's open step (liên thông), None while it is at the desk.
+    # Kept by the services with the steps; the queues of that agency read it.
+    current_agency = models.ForeignKey(
+        Agency, verbose_name=_("at agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -111,6 +116,7 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_unit", "due_at"], condition=_OPEN, name="dossiers_open_unit_due"),
             models.Index(fields=["deciding_agency", "due_at"], condition=_OPEN, name="dossiers_open_deciding_due"),
             models.Index(fields=["assigned_to", "due_at"], condition=_OPEN, name="dossiers_open_assignee_due"),
+            models.Index(fields=["current_agency", "due_at"], condition=_OPEN, name="dossiers_open_current_due"),
         ]
 
     def __str__(self) -> str:
@@ -167,7 +173,6 @@ class DossierStep(models.Model):
         ordering = ["dossier", "position"]
         indexes = [
             models.Index(fields=["received_by", "dossier"], condition=Q(status="open"), name="dossiers_step_open_receiver"),
-            models.Index(fields=["agency", "dossier"], condition=Q(status="open"), name="dossiers_step_open_agency"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "position"], name="dossiers_step_position_uniq"),

@@ -756,6 +756,7 @@ class _Life:
         if end is not None and self.due_at is not None:  # as services._timeliness
             timeliness = Timeliness.LATE if self.supplements >= 2 else _judge(end, self.due_at, self.office.tz)
         desk, phone = self.desk, person.phone
+        open_steps = [step for step in self.steps if step["status"] == StepStatus.OPEN]
         return {
             "procedure_id": self.procedure.id, "procedure_snapshot": self.procedure.snapshot,
             "receiving_agency_id": desk.receiving.id, "receiving_unit_id": desk.unit.id, "deciding_agency_id": self.deciding.id,
@@ -773,6 +774,7 @@ class _Life:
             "extension_used": self.extended, "result_summary": self.result_summary,
             "check_id4": person.id_number[-4:], "check_phone4": phone[-4:] if len(phone) >= 4 else "",
             "assigned_to_id": self.assigned_to, "created_by_id": desk.reception.id,
+            "current_agency_id": open_steps[0]["agency_id"] if open_steps else None,
         }  # fmt: skip
 
 

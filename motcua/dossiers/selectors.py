@@ -94,9 +94,9 @@ def _queue_scope(user: User | AnonymousUser) -> Q | None:
     """The queue's scope as plain id filters (None: nothing; an empty Q: everything).
 
     The units and agencies under the user's root are resolved first (a few rows), so the
-    dossier query filters on indexed ids instead of joining paths. For a queue of work, an
-    inter-agency dossier counts when one of those agencies holds its open step; reading a
-    dossier (``dossier_queryset``) still allows any step.
+    dossier query filters on indexed columns of the dossier row alone. For a queue of work,
+    an inter-agency dossier counts while one of those agencies holds its open step
+    (``Dossier.current_agency``); reading a dossier (``dossier_queryset``) allows any step.
     """
     if not user.is_authenticated or not user.has_perm(PERM_VIEW):
         return None
@@ -109,8 +109,7 @@ def _queue_scope(user: User | AnonymousUser) -> Q | None:
     agencies = [pk for pk, _unit in pairs]
     # A dossier's receiving unit is always its receiving agency's unit, so these are all of them.
     units = sorted({unit for _pk, unit in pairs})
-    open_step = DossierStep.objects.filter(dossier=OuterRef("pk"), status=StepStatus.OPEN, agency_id__in=agencies)
-    return Q(receiving_unit_id__in=units) | Q(deciding_agency_id__in=agencies) | Q(Exists(open_step))
+    return Q(receiving_unit_id__in=units) | Q(deciding_agency_id__in=agencies) | Q(current_agency_id__in=agencies)
 
 
 def dossier_queue(*, user: User | AnonymousUser, flt: QueueFilter, now: datetime | None = None) -> QuerySet[Dossier]:

@@ -639,6 +639,7 @@ def _close_open_step(dossier: Dossier, actor: User, at: datetime, note: str) -> 
     step.note = note
     step.timeliness = clock.judge(finished_at=at, due_at=step.due_at)
     step.save()
+    dossier.current_agency = None
     return step
 
 
@@ -745,6 +746,7 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
         due_at=max(due, at),
     )
     dossier.assigned_to = receiver
+    dossier.current_agency = agency
     return {
         "agency": agency.pk,
         "agency_name": agency.name,

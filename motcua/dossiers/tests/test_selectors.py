@@ -142,3 +142,33 @@ def test_lookup_reads_one_row_and_the_payload_needs_no_more(officer: User, djang
     assert payload["receiving_agency"] == dossier.receiving_agency.name
     assert payload["due_at"] == dossier.due_at
     assert payload["can_rate"] is False
+
+
+def test_current_agency_follows_the_open_step_and_the_migration_fills_it(officer: User) -> None:
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    pc = commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
+    dossier = _receive(officer)
+    assert dossier.current_agency_id is None
+
+    moved = dossier_act(
+        actor=officer, code=dossier.code, action=DossierAction.TRANSFER, data=ActionInput(agency_id=pc.pk), now=NOW
+    )
+    assert moved.current_agency_id == pc.pk
+
+    # Rows written before the column existed get it from their open step.
+    Dossier.objects.filter(pk=dossier.pk).update(current_agency=None)
+    migration = importlib.import_module("motcua.dossiers.migrations.0002_open_queues")
+    migration.current_agency_backfill(django_apps, None)
+    assert Dossier.objects.get(pk=dossier.pk).current_agency_id == pc.pk
+
+    back = dossier_act(
+        actor=staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE),
+        code=dossier.code,
+        action=DossierAction.COMPLETE_STEP,
+        data=ActionInput(reason="Xong"),
+        now=NOW + dt.timedelta(hours=1),
+    )
+    assert back.current_agency_id is None
