@@ -82,7 +82,7 @@ def main() -> None:
         (
             "floor: overdue page, no scoping",
             lambda u: list(
-                Dossier.objects.filter(receiving_unit_id=unit_id, status__in=OPEN_STATUSES, due_at__lt=now)
+                Dossier.objects.filter(receiving_unit_id=unit_id, status__in_literal=OPEN_STATUSES, due_at__lt=now)
                 .select_related("procedure", "receiving_unit", "assigned_to")
                 .order_by("due_at", "id")[:50]
             ),

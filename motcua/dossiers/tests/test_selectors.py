@@ -172,3 +172,28 @@ def test_current_agency_follows_the_open_step_and_the_migration_fills_it(officer
         now=NOW + dt.timedelta(hours=1),
     )
     assert back.current_agency_id is None
+
+
+def test_in_literal_refuses_anything_but_identifiers() -> None:
+    with pytest.raises(ValueError):
+        list(Dossier.objects.filter(status__in_literal=["received'; DROP TABLE x; --"]))
+    with pytest.raises(ValueError):
+        list(Dossier.objects.filter(status__in_literal=[]))
+
+
+def test_queue_sql_repeats_the_partial_index_condition_word_for_word(officer: User) -> None:
+    """SQLite uses a partial index only when the query says its condition literally."""
+    from django.db import connection
+
+    _receive(officer)
+    qs = dossier_queue(user=officer, flt=QueueFilter(overdue=True), now=NOW)
+    sql, params = qs.query.sql_with_params()
+    literal = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+
+    assert f'"status" IN ({literal})' in sql
+    assert not any(param in OPEN_STATUSES for param in params)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "dossiers_open_" in plan, plan
