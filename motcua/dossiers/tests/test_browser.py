@@ -46,6 +46,25 @@ def page(live_server: object) -> Iterator[object]:
         yield tab
         context.close()
         browser.close()
+    _end_live_server_sessions()
+
+
+def _end_live_server_sessions() -> None:
+    """End the database sessions the live server's request threads left open.
+
+    A request thread whose browser connection went away keeps its PostgreSQL session, and
+    PostgreSQL then refuses to drop the test database at the end of the run. SQLite has
+    nothing to end.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def _login(page: object, base: str, username: str) -> None:
