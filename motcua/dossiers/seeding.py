@@ -598,7 +598,7 @@ class _Life:
     def complete_step(self, at: datetime) -> None:
         step = self._close_step(at, self.desk.specialist, "")
         if step is not None:
-            self.assigned_to = None
+            self.assigned_to = self.desk.reception.id  # back to the desk (services._back_to_desk)
             self._emit(A.COMPLETE_STEP, at, self.desk.specialist, step=step["position"], timeliness=step["timeliness"])
 
     def fees(self, at: datetime, paid_at: datetime | None) -> None:
@@ -628,6 +628,7 @@ class _Life:
     def decide(self, at: datetime, *, approved: bool) -> None:
         self.result_summary = "Đã cấp kết quả theo đề nghị." if approved else self.rng.choice(REJECTION_REASONS)
         self._close_step(at, self.desk.leader, self.result_summary)
+        self.assigned_to = self.desk.reception.id  # back to the desk (services._back_to_desk)
         self._emit(
             A.APPROVE if approved else A.REJECT, at, self.desk.leader, "" if approved else self.result_summary, approved=approved
         )

@@ -643,6 +643,14 @@ def _close_open_step(dossier: Dossier, actor: User, at: datetime, note: str) -> 
     return step
 
 
+def _back_to_desk(dossier: Dossier) -> None:
+    """The dossier is back at the one-stop desk: with the officer who received it, so that it
+    is in their own queue for the next step (another transfer, marking ready, the return)."""
+    dossier.assigned_to_id = (
+        dossier.events.filter(action=DossierAction.RECEIVE).order_by("seq").values_list("actor_id", flat=True).first()
+    )
+
+
 def _on_request_supplement(
     dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
 ) -> dict[str, Any]:
@@ -761,7 +769,7 @@ def _on_complete_step(
     step = _close_open_step(dossier, actor, at, data.reason.strip())
     if step is None:
         raise DomainError("no_open_step", _("This dossier has no step in progress."), status_code=409)
-    dossier.assigned_to = None
+    _back_to_desk(dossier)
     return {"step": step.position, "timeliness": step.timeliness}
 
 
@@ -786,6 +794,7 @@ def _on_decide(
         raise DomainError("reason_required", _("A rejection must state its reasons."), fields={"result_summary": _("Required.")})
     dossier.result_summary = summary
     _close_open_step(dossier, actor, at, summary)
+    _back_to_desk(dossier)
     documents, errors = _read_documents(data.documents)
     if errors:
         raise DomainError("invalid_documents", _("Some files are not acceptable."), fields=errors)
@@ -875,6 +884,7 @@ def _on_receive_online(
     dossier.received_at = at
     dossier.due_at = due
     dossier.original_due_at = due
+    dossier.assigned_to = actor  # the officer who checked the online submission takes it
     ClockChange.objects.create(
         dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure)
     )

@@ -197,3 +197,31 @@ def test_queue_sql_repeats_the_partial_index_condition_word_for_word(officer: Us
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         assert "dossiers_open_" in plan, plan
+
+
+def test_decided_dossier_comes_back_to_the_officer_who_received_it(officer: User) -> None:
+    leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
+    specialist = staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE)
+    pc = commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
+    dossier = _receive(officer)
+    dossier_act(
+        actor=officer,
+        code=dossier.code,
+        action=DossierAction.TRANSFER,
+        data=ActionInput(agency_id=pc.pk, receiver_id=specialist.pk),
+        now=NOW,
+    )
+    assert _codes(specialist, QueueFilter(mine=True)) == {dossier.code}
+    assert _codes(officer, QueueFilter(mine=True)) == set()
+
+    decided = dossier_act(
+        actor=leader,
+        code=dossier.code,
+        action=DossierAction.APPROVE,
+        data=ActionInput(result_summary="Đã cấp"),
+        now=NOW + dt.timedelta(hours=1),
+    )
+
+    assert decided.assigned_to_id == officer.pk and decided.current_agency_id is None
+    assert _codes(officer, QueueFilter(mine=True)) == {dossier.code}
+    assert _codes(specialist, QueueFilter(mine=True)) == set()

@@ -335,3 +335,21 @@ def test_hours_procedure_due_the_same_day(officer: object) -> None:
     dossier = dossier_receive(actor=officer, intake=intake(procedure_code="2.000815"), now=at("2026-03-02", "08:00")).dossier  # type: ignore[arg-type]
 
     assert dossier.due_at == at("2026-03-02", "10:00")
+
+
+def test_online_submission_starts_its_clock_when_an_officer_receives_it(officer: object) -> None:
+    portal = staff("portal", Role.RECEPTION_OFFICER)  # the public-service portal's integration account
+    submitted = dossier_receive(actor=portal, intake=intake(channel="online"), online=True, now=at("2026-03-02", "21:30")).dossier
+
+    assert submitted.status == DossierStatus.SUBMITTED
+    assert submitted.due_at is None and submitted.received_at is None
+    assert not Slip.objects.filter(dossier=submitted).exists()
+
+    received = dossier_act(actor=officer, code=submitted.code, action=DossierAction.RECEIVE, now=at("2026-03-03", "08:00"))  # type: ignore[arg-type]
+
+    assert received.status == DossierStatus.RECEIVED
+    assert received.received_at == at("2026-03-03", "08:00")
+    assert received.due_at == at("2026-03-10", "17:00")  # 5 working days counted from Wednesday 04/03
+    assert received.assigned_to_id == officer.pk  # type: ignore[attr-defined]
+    assert Slip.objects.get(dossier=received).form == SlipForm.RECEIPT
+    assert [c.kind for c in received.clock_changes.all()] == [ClockChangeKind.START]
