@@ -59,3 +59,20 @@ def test_console_script_maps_hyphenated_commands(capsys: pytest.CaptureFixture[s
     main(["motcua", "import-units"])
 
     assert "0 created, 0 updated" in capsys.readouterr().out
+
+
+def test_compiling_translations_makes_the_process_read_them_again() -> None:
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    from motcua.core.management.commands.compile_translations import _forget_loaded_catalogues
+
+    with translation.override("vi"):
+        translation.gettext("Reception officer")
+    assert "vi" in trans_real._translations  # type: ignore[attr-defined]
+
+    _forget_loaded_catalogues()
+
+    assert trans_real._translations == {}  # type: ignore[attr-defined]
+    with translation.override("vi"):
+        assert translation.gettext("Reception officer") == "Công chức tiếp nhận và trả kết quả"
