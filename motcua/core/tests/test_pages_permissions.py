@@ -194,3 +194,23 @@ def test_language_switch_sets_english(client: Client) -> None:
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Search procedures" in html
+
+
+@pytest.mark.django_db
+def test_missing_page_and_refusal_are_explained_in_vietnamese(client: Client) -> None:
+    from django.contrib.auth.models import User
+
+    missing = client.get("/khong-co-trang-nay/")
+    client.force_login(User.objects.create_user("nobody", password="x"))
+    refused = client.get("/ho-so/")
+
+    assert missing.status_code == 404 and "Không tìm thấy trang" in missing.content.decode()
+    assert refused.status_code == 403 and "Không có quyền truy cập" in refused.content.decode()
+
+
+def test_server_error_page_needs_no_context() -> None:
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+
+    assert "Lỗi hệ thống" in html and "Server error" in html
