@@ -52,6 +52,14 @@ class DossierAction(models.TextChoices):
     STOP = "stop", _("Stop at the applicant's request")
 
 
+class ResultDelivery(models.TextChoices):
+    """How the applicant wants the result (BM.01 "Nhận kết quả tại"; BM.06 "Phương thức nhận kết quả")."""
+
+    IN_PERSON = "in_person", _("At the one-stop desk")
+    POSTAL = "postal", _("By public postal service")
+    ONLINE = "online", _("Online (electronic result)")
+
+
 class Channel(models.TextChoices):
     """KenhThucHien on the national portal: 1 in person, 2 online, 3 postal."""
 

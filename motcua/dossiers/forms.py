@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.choices import ApplicantKind, Channel
+from motcua.dossiers.choices import ApplicantKind, Channel, ResultDelivery
 
 
 class IntakeForm(forms.Form):
@@ -19,6 +19,9 @@ class IntakeForm(forms.Form):
     representative_id_number = forms.CharField(label=_("Representative's personal ID"), max_length=20, required=False)
     authorisation_note = forms.CharField(label=_("Authorisation paper"), max_length=300, required=False)
     channel = forms.ChoiceField(label=_("Submitted"), choices=Channel.choices, initial=Channel.IN_PERSON)
+    result_delivery = forms.ChoiceField(
+        label=_("Result delivered"), choices=ResultDelivery.choices, initial=ResultDelivery.IN_PERSON, required=False
+    )
     sets_count = forms.IntegerField(label=_("Number of sets"), min_value=1, max_value=50, initial=1)
     fee_amount = forms.IntegerField(label=_("Fees collected (đồng)"), min_value=0, initial=0)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)

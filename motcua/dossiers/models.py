@@ -19,6 +19,7 @@ from motcua.dossiers.choices import (
     ClockChangeKind,
     DossierAction,
     DossierStatus,
+    ResultDelivery,
     SlipForm,
     StepStatus,
     Timeliness,
@@ -43,6 +44,9 @@ class Dossier(models.Model):
         Agency, verbose_name=_("competent agency"), on_delete=models.PROTECT, related_name="decided_dossiers"
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    result_delivery = models.CharField(
+        _("result delivery"), max_length=12, choices=ResultDelivery.choices, default=ResultDelivery.IN_PERSON
+    )
     # Applicant (person with a 12-digit personal ID, or organisation with a tax code).
     applicant_kind = models.CharField(_("applicant kind"), max_length=12, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("applicant name"), max_length=200)
@@ -101,6 +105,9 @@ class Dossier(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=DossierStatus.values), name="dossiers_dossier_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="dossiers_dossier_channel_valid"),
+            models.CheckConstraint(
+                condition=Q(result_delivery__in=ResultDelivery.values), name="dossiers_dossier_result_delivery_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(timeliness="") | Q(timeliness__in=Timeliness.values), name="dossiers_dossier_timeliness_valid"
             ),

@@ -29,6 +29,7 @@ class IntakeIn(Schema):
     procedure_code: str
     applicant: ApplicantIn
     channel: str = "in_person"
+    result_delivery: str = Field("in_person", description="in_person, postal or online")
     documents: list[DocumentIn] = []
     representative_name: str = ""
     representative_id_number: str = ""
@@ -118,6 +119,7 @@ class DossierSummaryOut(Schema):
 
 class DossierOut(DossierSummaryOut):
     channel: str
+    result_delivery: str
     applicant_kind: str
     applicant_id_number: str
     applicant_address: str

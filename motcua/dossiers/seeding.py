@@ -49,6 +49,7 @@ from motcua.dossiers.choices import (
     ClockChangeKind,
     DossierAction,
     DossierStatus,
+    ResultDelivery,
     SlipForm,
     StepStatus,
     Timeliness,
@@ -155,6 +156,7 @@ REFUSAL_REASONS = (
 STOP_REASONS = ("Người yêu cầu đề nghị dừng giải quyết hồ sơ.", "Người yêu cầu rút hồ sơ để nộp lại sau.")
 APOLOGY_REASONS = ("Cần xác minh thêm thông tin với cơ quan có liên quan.", "Chờ kết quả phối hợp của cơ quan liên thông.")
 REJECTION_REASONS = ("Không đủ điều kiện theo quy định của pháp luật.", "Kết quả xác minh không khớp với hồ sơ.")
+DELIVERIES = (ResultDelivery.IN_PERSON, ResultDelivery.POSTAL, ResultDelivery.ONLINE)
 FEES = (8_000, 10_000, 15_000, 20_000, 30_000, 50_000, 100_000)
 
 
@@ -473,6 +475,9 @@ class _Life:
 
     def __init__(self, *, rng: random.Random, desk: _Desk, procedure: _Proc, target: DossierStatus, channel: Channel) -> None:
         self.rng, self.desk, self.procedure, self.target, self.channel = rng, desk, procedure, target, channel
+        # Most collect the result at the desk; online applicants often take the electronic result.
+        weights = (45, 15, 40) if channel == Channel.ONLINE else (85, 12, 3)
+        self.result_delivery = rng.choices(DELIVERIES, weights=weights)[0]
         self.office = desk.office
         self.deciding = desk.police if procedure.police and desk.police is not None else desk.committee
         self.events: list[_Event] = []
@@ -761,7 +766,8 @@ class _Life:
         return {
             "procedure_id": self.procedure.id, "procedure_snapshot": self.procedure.snapshot,
             "receiving_agency_id": desk.receiving.id, "receiving_unit_id": desk.unit.id, "deciding_agency_id": self.deciding.id,
-            "channel": self.channel, "applicant_kind": ApplicantKind.PERSON, "applicant_name": person.name,
+            "channel": self.channel, "result_delivery": self.result_delivery,
+            "applicant_kind": ApplicantKind.PERSON, "applicant_name": person.name,
             "applicant_id_number": person.id_number, "applicant_address": person.address, "applicant_phone": phone,
             "applicant_email": person.email,
             "representative_name": representative.name if representative else "",

@@ -38,6 +38,7 @@ from motcua.dossiers.choices import (
     ClockChangeKind,
     DossierAction,
     DossierStatus,
+    ResultDelivery,
     SlipForm,
     StepStatus,
     Timeliness,
@@ -86,6 +87,7 @@ class IntakeInput:
     procedure_code: str
     applicant: ApplicantInput
     channel: Channel = Channel.IN_PERSON
+    result_delivery: str = ResultDelivery.IN_PERSON
     documents: list[DocumentInput] = field(default_factory=list)
     representative_name: str = ""
     representative_id_number: str = ""
@@ -289,6 +291,8 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
     errors.update(document_errors)
     if intake.channel not in Channel.values:
         errors["channel"] = _("Choose how the dossier was submitted.")
+    if intake.result_delivery not in ResultDelivery.values:
+        errors["result_delivery"] = _("Choose how the applicant will receive the result.")
     if intake.representative_id_number:
         try:
             personal_id_check(normalise_digits(intake.representative_id_number))
@@ -386,6 +390,7 @@ def _create_dossier(
         receiving_unit=receiving.unit,
         deciding_agency=deciding,
         channel=intake.channel,
+        result_delivery=intake.result_delivery,
         applicant_kind=applicant.kind,
         applicant_name=" ".join(applicant.name.split()),
         applicant_id_number=number,
@@ -863,7 +868,7 @@ def _on_mark_ready(dossier: Dossier, actor: User, data: ActionInput, at: datetim
 
 
 def _on_return(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
-    return {"delivered_to": data.reason.strip()}
+    return {"delivered_to": data.reason.strip(), "delivery": dossier.result_delivery}
 
 
 def _on_stop(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from segno import encoder as segno_encoder
 from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import DomainError
 from motcua.core.models import Agency
-from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, SlipForm, StepStatus, Timeliness
+from motcua.dossiers.choices import ApplicantKind, DossierAction, ResultDelivery, SlipForm, StepStatus, Timeliness
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Slip
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -91,8 +91,12 @@ _ISSUING_ACTION: dict[SlipForm, DossierAction] = {
 }
 _STEP_RESULT = {Timeliness.EARLY.value: "Trước hạn", Timeliness.ON_TIME.value: "Đúng hạn", Timeliness.LATE.value: "Quá hạn"}
 _LEAD_TIME_UNIT = {"working_day": "ngày làm việc", "calendar_day": "ngày", "working_hour": "giờ làm việc", "hour": "giờ"}
-# BM.06 "Phương thức nhận kết quả": the dossier has no delivery field yet, so the channel stands in.
-_DELIVERY = {Channel.IN_PERSON.value: "Trực tiếp", Channel.ONLINE.value: "Trực tuyến", Channel.POSTAL.value: "Bưu chính"}
+# BM.06 "Phương thức nhận kết quả", from the delivery the applicant chose at receipt.
+_DELIVERY = {
+    ResultDelivery.IN_PERSON.value: "Trực tiếp",
+    ResultDelivery.POSTAL.value: "Bưu chính công ích",
+    ResultDelivery.ONLINE.value: "Trực tuyến",
+}
 BOOK_COLUMNS = (
     "STT",
     "Mã hồ sơ",
@@ -466,9 +470,18 @@ def _slip_data(dossier: Dossier, slip: Slip, form: SlipForm) -> dict[str, Any]:
     return data
 
 
+def _return_place(dossier: Dossier) -> str:
+    """BM.01 "Nhận kết quả tại": where, or how, the applicant chose to receive the result."""
+    if dossier.result_delivery == ResultDelivery.POSTAL:
+        return _nfc(f"qua dịch vụ bưu chính công ích, tại địa chỉ: {dossier.applicant_address or '(chưa ghi)'}")
+    if dossier.result_delivery == ResultDelivery.ONLINE:
+        return "trực tuyến, vào kho dữ liệu của tổ chức, cá nhân trên Cổng Dịch vụ công quốc gia"
+    receiving = dossier.receiving_agency
+    return ", ".join(part for part in (receiving.name, receiving.address) if part)
+
+
 def _receipt_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
     data = _slip_data(dossier, slip, SlipForm.RECEIPT)
-    receiving = dossier.receiving_agency
     documents = [d.name for d in dossier.documents.all() if d.submitted and not d.is_result]
     data.update(
         representative=(
@@ -486,7 +499,7 @@ def _receipt_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
         received_at=_time(dossier.received_at or slip.issued_at),
         # The appointment as printed at receipt; later moves are on BM.02/BM.04.
         due_at=_iso_time(slip.data.get("due_at")) or _time(dossier.original_due_at or dossier.due_at),
-        return_place=", ".join(part for part in (receiving.name, receiving.address) if part),
+        return_place=_return_place(dossier),
         book_year=str(slip.year),
         book_serial=str(slip.serial),
     )
@@ -616,7 +629,7 @@ _BOOK_VALUES = (
     "received_at",
     "due_at",
     "returned_at",
-    "channel",
+    "result_delivery",
 )
 
 
@@ -631,7 +644,7 @@ def _book_entry(
     received: datetime | None,
     due: datetime | None,
     returned: datetime | None,
-    channel: str,
+    delivery: str,
 ) -> _BookEntry:
     contact = ", ".join(part for part in (address, phone) if part)
     return _BookEntry(
@@ -643,7 +656,7 @@ def _book_entry(
         received,
         due,
         returned,
-        _DELIVERY.get(channel, ""),
+        _DELIVERY.get(delivery, ""),
     )
 
 
@@ -667,7 +680,7 @@ def _book_entries(dossiers: Iterable[Dossier]) -> Iterator[_BookEntry]:
             d.received_at,
             d.due_at,
             d.returned_at,
-            d.channel,
+            d.result_delivery,
         )
 
 

@@ -25,7 +25,7 @@ from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import Agency
 from motcua.core.scoping import user_unit
 from motcua.core.text import search_terms
-from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm
+from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, ResultDelivery, SlipForm
 from motcua.dossiers.forms import IntakeForm, LookupForm
 from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.ratings import rating_url_for
@@ -189,6 +189,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     email=data["applicant_email"],
                 ),
                 channel=Channel(data["channel"]),
+                result_delivery=data["result_delivery"] or ResultDelivery.IN_PERSON,
                 documents=documents,
                 representative_name=data["representative_name"],
                 representative_id_number=data["representative_id_number"],

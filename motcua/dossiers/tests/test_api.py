@@ -70,6 +70,20 @@ def test_invalid_fields_get_422_with_codes_and_vietnamese(client: Client, office
     assert Dossier.objects.count() == 0
 
 
+def test_result_delivery_is_taken_and_checked(client: Client, officer_key: str) -> None:
+    good = client.post("/api/v1/dossiers", _body(result_delivery="online"), content_type="application/json", **_auth(officer_key))
+    bad = client.post(
+        "/api/v1/dossiers",
+        _body(result_delivery="pigeon", idempotency_key="api-2"),
+        content_type="application/json",
+        **_auth(officer_key),
+    )
+
+    assert good.status_code == 201 and good.json()["result_delivery"] == "online"
+    assert bad.status_code == 400 and "result_delivery" in bad.json()["fields"]
+    assert Dossier.objects.count() == 1
+
+
 def test_missing_body_fields_get_a_coded_422(client: Client, officer_key: str) -> None:
     response = client.post("/api/v1/dossiers", {"applicant": {}}, content_type="application/json", **_auth(officer_key))
 

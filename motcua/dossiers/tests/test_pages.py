@@ -82,6 +82,7 @@ def test_officer_sees_queue_and_dossier_page_with_only_allowed_actions(client: C
     assert f"/ho-so/{dossier.code}/hanh-dong/transfer/" in page
     assert f"/ho-so/{dossier.code}/hanh-dong/approve/" not in page
     assert "27/02/2026" in page or "17:00" in page
+    assert "Hình thức nhận kết quả" in page and "Trực tiếp tại Bộ phận Một cửa" in page
 
 
 def test_intake_form_receives_a_dossier(client: Client, officer: object) -> None:

@@ -353,3 +353,24 @@ def test_online_submission_starts_its_clock_when_an_officer_receives_it(officer:
     assert received.assigned_to_id == officer.pk  # type: ignore[attr-defined]
     assert Slip.objects.get(dossier=received).form == SlipForm.RECEIPT
     assert [c.kind for c in received.clock_changes.all()] == [ClockChangeKind.START]
+
+
+def test_unknown_result_delivery_is_a_field_error_and_nothing_is_written(officer: object) -> None:
+    with pytest.raises(DomainError) as excinfo:
+        dossier_receive(actor=officer, intake=intake(result_delivery="pigeon"))  # type: ignore[arg-type]
+
+    assert "result_delivery" in excinfo.value.fields
+    assert not Dossier.objects.exists()
+
+
+def test_the_return_records_how_the_result_was_delivered(officer: object) -> None:
+    dossier = dossier_receive(actor=officer, intake=intake(result_delivery="postal"), now=at("2026-03-02")).dossier  # type: ignore[arg-type]
+    for action in (DossierAction.TRANSFER,):
+        dossier_act(actor=officer, code=dossier.code, action=action, now=at("2026-03-02", "11:00"))  # type: ignore[arg-type]
+    leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
+    dossier_act(actor=leader, code=dossier.code, action=DossierAction.APPROVE, now=at("2026-03-03"))
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY, now=at("2026-03-03", "11:00"))  # type: ignore[arg-type]
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT, now=at("2026-03-04"))  # type: ignore[arg-type]
+
+    event = DossierEvent.objects.get(dossier=dossier, action=DossierAction.RETURN_RESULT)
+    assert event.payload["delivery"] == "postal"

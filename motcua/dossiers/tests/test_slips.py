@@ -454,3 +454,47 @@ def test_tracking_book_pdf_lists_every_dossier_on_landscape_a4(officer: User) ->
     assert page_sizes(pdf) == [(A4_POINTS[1], A4_POINTS[0])]
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Tháng 03/2026" in text
     assert [d.code in text for d in dossiers] == [True, True, True]
+
+
+# --- How the result is delivered (BM.01 "Nhận kết quả tại", BM.06 "Phương thức nhận kết quả") --
+
+
+def test_receipt_says_the_result_comes_by_post_to_the_applicants_address(officer: User) -> None:
+    dossier = _received(officer, result_delivery="postal")
+
+    text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.RECEIPT))
+
+    assert dossier.result_delivery == "postal"
+    assert "Nhận kết quả tại: qua dịch vụ bưu chính công ích, tại địa chỉ: Ấp Cái Đôi, Xã Phú Tân" in text
+
+
+def test_receipt_of_a_result_collected_at_the_desk_names_the_desk(officer: User) -> None:
+    text = pdf_text(render_slip_pdf(dossier=_received(officer), form=SlipForm.RECEIPT))
+
+    assert "Nhận kết quả tại: TTPVHCC Phú Tân" in text
+
+
+def test_tracking_book_shows_the_chosen_delivery(officer: User) -> None:
+    postal = _received(officer, result_delivery="postal")
+    online = _received(officer, result_delivery="online")
+    agency = commune_agencies()[AgencyKind.SERVICE_CENTRE]
+
+    content = render_tracking_book_xlsx(dossiers=Dossier.objects.order_by("id"), agency=agency, title_period="Tháng 03/2026")
+    rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+
+    assert [(row[1], row[9]) for row in rows[1:]] == [(postal.code, "Bưu chính công ích"), (online.code, "Trực tuyến")]
+
+
+def test_rows_from_before_the_delivery_field_keep_what_the_book_showed(officer: User) -> None:
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    online = _received(officer, channel="online")
+    at_desk = _received(officer)
+    Dossier.objects.update(result_delivery="in_person")
+
+    importlib.import_module("motcua.dossiers.migrations.0003_result_delivery").delivery_from_channel(django_apps, None)
+
+    assert Dossier.objects.get(pk=online.pk).result_delivery == "online"
+    assert Dossier.objects.get(pk=at_desk.pk).result_delivery == "in_person"
