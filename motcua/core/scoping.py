@@ -34,6 +34,12 @@ def user_unit(user: User | AnonymousUser | None) -> AdministrativeUnit | None:
     return unit
 
 
+def user_unit_code(user: User | AnonymousUser | None) -> str:
+    """The code of the user's unit, or "" (as audit rows and dossier events record it)."""
+    unit = user_unit(user)
+    return unit.code if unit else ""
+
+
 def scope_root_path(user: User | AnonymousUser | None) -> str | None:
     """The path prefix the user may see: ``ALL``, a unit path, or None for nothing."""
     roles = user_roles(user)

@@ -53,15 +53,7 @@ def _documents(items: list[Any]) -> list[DocumentInput]:
                     _("The dossier has errors. Correct the fields listed."),
                     fields={f"documents.{index}.content_base64": _("Not valid base64.")},
                 ) from exc
-        documents.append(
-            DocumentInput(
-                name=item.name,
-                content=content,
-                filename=item.filename,
-                procedure_document_id=item.procedure_document_id,
-                reuse_document_id=item.reuse_document_id,
-            )
-        )
+        documents.append(DocumentInput(**item.model_dump(exclude={"content_base64"}), content=content))
     return documents
 
 
@@ -164,30 +156,13 @@ def create_dossier(request: HttpRequest, payload: IntakeIn) -> Status[dict[str, 
         raise DomainError(
             "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"applicant.kind": _("Not valid.")}
         )
-    a = payload.applicant
+    # The schemas carry the service inputs' field names; only the typed and decoded ones differ.
+    applicant = payload.applicant.model_dump()
     intake = IntakeInput(
-        procedure_code=payload.procedure_code,
-        applicant=ApplicantInput(
-            kind=ApplicantKind(a.kind),
-            name=a.name,
-            id_number=a.id_number,
-            birth_date=a.birth_date,
-            male=a.male,
-            address=a.address,
-            phone=a.phone,
-            email=a.email,
-        ),
+        **payload.model_dump(exclude={"applicant", "documents", "channel", "idempotency_key", "online"}),
+        applicant=ApplicantInput(**{**applicant, "kind": ApplicantKind(applicant["kind"])}),
         channel=Channel(payload.channel),
-        result_delivery=payload.result_delivery,
         documents=_documents(payload.documents),
-        representative_name=payload.representative_name,
-        representative_id_number=payload.representative_id_number,
-        authorisation_note=payload.authorisation_note,
-        request_summary=payload.request_summary,
-        sets_count=payload.sets_count,
-        fee_amount=payload.fee_amount,
-        fee_paid=payload.fee_paid,
-        deciding_agency_id=payload.deciding_agency_id,
         idempotency_key=key,
     )
     result = dossier_receive(actor=user, intake=intake, online=payload.online)

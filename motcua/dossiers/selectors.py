@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Exists, Field, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.models import Procedure
 from motcua.core.exceptions import NotFound
 from motcua.core.models import Agency
 from motcua.core.scoping import ALL, scope_root_path
@@ -37,19 +38,9 @@ LOOKUP_FIELDS = (
     "check_phone4",
     "rated",
 )
-# Procedure texts a queue row never shows (kilobytes each).
-PROCEDURE_LONG_FIELDS = (
-    "search_text",
-    "subjects",
-    "competent_agency",
-    "implementing_agency",
-    "coordinating_agency",
-    "receiving_address",
-    "steps",
-    "requirements",
-    "result",
-    "documents_note",
-    "parse_notes",
+# Procedure texts a queue row never shows (kilobytes each): every text and JSON column.
+PROCEDURE_LONG_FIELDS = tuple(
+    f.name for f in Procedure._meta.concrete_fields if isinstance(f, (models.TextField, models.JSONField))
 )
 
 
@@ -159,8 +150,6 @@ def queue_count(qs: QuerySet[Dossier]) -> tuple[int, bool]:
 @cache
 def _lookup_sql() -> str:
     """The look-up's one query, written out from the models' tables and columns."""
-    from motcua.catalog.models import Procedure
-
     quote = connection.ops.quote_name
 
     def column(model: type[Model], name: str) -> str:

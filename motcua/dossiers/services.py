@@ -30,7 +30,7 @@ from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.ids import normalise_digits, parse_tax_code
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.notifications import notify
-from motcua.core.scoping import ALL, scope_root_path, user_unit
+from motcua.core.scoping import ALL, scope_root_path, user_unit_code
 from motcua.dossiers import clock
 from motcua.dossiers.choices import (
     ApplicantKind,
@@ -166,11 +166,6 @@ def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, dat
     )
 
 
-def _actor_unit_code(actor: User | None) -> str:
-    unit = user_unit(actor) if actor is not None else None
-    return unit.code if unit else ""
-
-
 def _event(
     *,
     dossier: Dossier,
@@ -194,7 +189,7 @@ def _event(
         at=at,
         actor=actor,
         actor_label=actor.get_username() if actor else "",
-        actor_unit_code=_actor_unit_code(actor),
+        actor_unit_code=user_unit_code(actor),
         reason=reason,
         payload=payload or {},
     )
@@ -600,7 +595,7 @@ def dossier_act(
         audit_record(
             action=f"dossier.{action.value}",
             actor=actor,
-            unit_code=_actor_unit_code(actor),
+            unit_code=user_unit_code(actor),
             object_type="dossier",
             object_id=dossier.code,
             data={"from": status.value, "to": target.value, **{k: v for k, v in payload.items() if k != "documents"}},

@@ -149,9 +149,9 @@ def render_slip_pdf(*, dossier: Dossier, form: SlipForm, slip: Slip | None = Non
     builders = {
         SlipForm.RECEIPT: _receipt_data,
         SlipForm.SUPPLEMENT: _supplement_data,
-        SlipForm.REFUSAL: _refusal_data,
+        SlipForm.REFUSAL: _reason_data,
         SlipForm.APOLOGY: _apology_data,
-        SlipForm.STOP_NOTICE: _stop_data,
+        SlipForm.STOP_NOTICE: _reason_data,
     }
     return _compile(_TEMPLATES[form], builders[form](dossier, slip))
 
@@ -516,8 +516,9 @@ def _supplement_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
     return data
 
 
-def _refusal_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
-    data = _slip_data(dossier, slip, SlipForm.REFUSAL)
+def _reason_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
+    """BM.03 (refusal) and the stop notice: the common fields and the stated reason."""
+    data = _slip_data(dossier, slip, SlipForm(slip.form))
     data["reason"] = str(slip.data.get("reason", ""))
     return data
 
@@ -532,12 +533,6 @@ def _apology_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
         received_date=f"{timezone.localtime(received, VN):%d/%m/%Y}",
         receiving_agency_name=dossier.receiving_agency.name,
     )
-    return data
-
-
-def _stop_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
-    data = _slip_data(dossier, slip, SlipForm.STOP_NOTICE)
-    data["reason"] = str(slip.data.get("reason", ""))
     return data
 
 

@@ -32,7 +32,7 @@ from motcua.core.permissions import (
     IDENTITY_ERASE,
     IDENTITY_MERGE,
 )
-from motcua.core.scoping import user_unit
+from motcua.core.scoping import user_unit, user_unit_code
 from motcua.core.text import fold
 from motcua.identity import face
 from motcua.identity.choices import (
@@ -74,12 +74,11 @@ def permission_require(actor: Actor, permission: str, *, what: str, object_id: s
     """The actor as a staff ``User`` holding ``permission``; otherwise log the attempt and refuse."""
     if isinstance(actor, User) and actor.is_authenticated and actor.is_active and actor.has_perm(permission):
         return actor
-    unit = user_unit(actor)
     with transaction.atomic():
         audit_record(
             action="identity.denied",
             actor=actor if isinstance(actor, User) else None,
-            unit_code=unit.code if unit else "",
+            unit_code=user_unit_code(actor),
             object_type="citizen" if object_id else "",
             object_id=object_id,
             data={"attempt": what, "permission": permission},
@@ -324,11 +323,10 @@ def citizen_merge(*, actor: Actor, survivor: Citizen, duplicate: Citizen, reason
         survivor.save()
         duplicate_pk = duplicate.pk
         duplicate.delete()
-        unit = user_unit(user)
         audit_record(
             action="identity.merge",
             actor=user,
-            unit_code=unit.code if unit else "",
+            unit_code=user_unit_code(user),
             object_type="citizen",
             object_id=survivor.pk,
             data={"duplicate": duplicate_pk, "reason": reason.strip(), "moved": moved},
@@ -364,11 +362,10 @@ def citizen_erase(*, actor: Actor, citizen: Citizen, reason: str) -> None:
         }
         citizen_pk = citizen.pk
         citizen.delete()
-        unit = user_unit(user)
         audit_record(
             action="identity.erase",
             actor=user,
-            unit_code=unit.code if unit else "",
+            unit_code=user_unit_code(user),
             object_type="citizen",
             object_id=citizen_pk,
             data={"reason": reason.strip(), "deleted": counts},
@@ -413,7 +410,6 @@ def consent_withdraw(*, actor: Actor, citizen: Citizen, purpose: ConsentPurpose,
     code); staff need the consent permission.
     """
     user = None if by_citizen else permission_require(actor, CONSENT_MANAGE, what="consent_withdraw", object_id=citizen.pk)
-    unit = user_unit(user) if user is not None else None
     with transaction.atomic():
         consent = Consent.objects.select_for_update().filter(citizen=citizen, purpose=purpose, withdrawn_at__isnull=True).first()
         if consent is None:
@@ -426,7 +422,7 @@ def consent_withdraw(*, actor: Actor, citizen: Citizen, purpose: ConsentPurpose,
             action="identity.consent_withdrawn",
             actor=user,
             actor_label="" if user else "citizen",
-            unit_code=unit.code if unit else "",
+            unit_code=user_unit_code(user),
             object_type="citizen",
             object_id=citizen.pk,
             data={"purpose": purpose.value, "consent": consent.pk, "templates_deleted": deleted},
