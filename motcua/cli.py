@@ -31,7 +31,7 @@ def ensure_demo_env(path: Path) -> None:
     import base64
     import secrets
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.write_text(
         "# Written by `motcua demo` for the demo only. Production installs set their own environment.\n"
         f"MOTCUA_SECRET_KEY={secrets.token_urlsafe(50)}\n"
@@ -49,6 +49,8 @@ def _var_dir() -> Path:
 
 def main(argv: list[str] | None = None, *, django_style: bool = False) -> int:
     args = list(sys.argv if argv is None else argv)
+    # Everything this process writes under var/ (database, scans, keys, logs) is private.
+    os.umask(0o077)
     env_file = _var_dir() / "motcua.env"
     if len(args) > 1 and args[1] == "demo":
         ensure_demo_env(env_file)

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from motcua.core.files import append_private
+
 Channel = Literal["email", "sms"]
 
 
@@ -32,6 +34,21 @@ class Message:
     body: str
     kind: str = ""  # e.g. "dossier.received", "identity.access_code"
     created_at: datetime = field(default_factory=timezone.now)
+    # Values in the body that must never be written down in clear (one-time codes): a delivery
+    # backend sends them, a log or outbox file masks them.
+    secrets: tuple[str, ...] = ()
+
+    def redacted(self) -> Message:
+        """The message with every secret in its subject and body replaced by a mask."""
+        subject, body = self.subject, self.body
+        for secret in self.secrets:
+            if secret:
+                subject = subject.replace(secret, REDACTED)
+                body = body.replace(secret, REDACTED)
+        return Message(channel=self.channel, to=self.to, subject=subject, body=body, kind=self.kind, created_at=self.created_at)
+
+
+REDACTED = "******"
 
 
 class NotificationBackend(Protocol):
@@ -39,7 +56,12 @@ class NotificationBackend(Protocol):
 
 
 class FileBackend:
-    """Appends each message as one JSON line to a file (the demo's outbox)."""
+    """Appends each message as one JSON line to a file (the demo's outbox).
+
+    The file is a log, not a delivery channel: secrets (one-time codes) are masked in it, and it
+    is created readable by the owner only (0600, directory 0700). To try a one-time code in the
+    demo, use ``ConsoleBackend``, which prints to the server's console and writes nothing.
+    """
 
     _lock = threading.Lock()
 
@@ -48,10 +70,19 @@ class FileBackend:
         self.path = Path(path) if path is not None else Path(default)
 
     def send(self, message: Message) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({**asdict(message), "created_at": message.created_at.isoformat()}, ensure_ascii=False)
-        with self._lock, self.path.open("a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
+        safe = message.redacted()
+        record = {**asdict(safe), "created_at": safe.created_at.isoformat(), "redacted": bool(message.secrets)}
+        record.pop("secrets")
+        line = json.dumps(record, ensure_ascii=False)
+        with self._lock:
+            append_private(self.path, line + "\n")
+
+
+class ConsoleBackend:
+    """Prints each message, in full, to standard output (a demo on one's own machine)."""
+
+    def send(self, message: Message) -> None:
+        print(f"[{message.kind or 'message'}] {message.channel} → {message.to}: {message.subject}\n{message.body}", flush=True)
 
 
 class MemoryBackend:
@@ -83,8 +114,10 @@ def get_backend() -> NotificationBackend:
     return backend
 
 
-def notify(*, channel: Channel, to: str, subject: str, body: str, kind: str = "") -> Message:
-    """Queue a message to be sent when the current transaction commits (at once outside one)."""
-    message = Message(channel=channel, to=to, subject=subject, body=body, kind=kind)
+def notify(*, channel: Channel, to: str, subject: str, body: str, kind: str = "", secrets: tuple[str, ...] = ()) -> Message:
+    """Queue a message to be sent when the current transaction commits (at once outside one).
+
+    ``secrets``: values in the body (a one-time code) that logs and outbox files must mask."""
+    message = Message(channel=channel, to=to, subject=subject, body=body, kind=kind, secrets=secrets)
     transaction.on_commit(lambda: get_backend().send(message))
     return message

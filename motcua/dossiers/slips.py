@@ -41,6 +41,7 @@ from segno import encoder as segno_encoder
 
 from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import DomainError
+from motcua.core.exports import safe_row
 from motcua.core.models import Agency
 from motcua.dossiers.choices import ApplicantKind, DossierAction, ResultDelivery, SlipForm, StepStatus, Timeliness
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Slip
@@ -200,7 +201,7 @@ def render_tracking_book_xlsx(*, dossiers: Iterable[Dossier], agency: Agency, ti
             cell.number_format = time_format
             values.append(cell)
         values += [entry.delivery, None]
-        sheet.append(values)
+        sheet.append(safe_row(values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Max, QuerySet
 
+from motcua.core.files import private_dir, write_private
 from motcua.core.models import AdministrativeUnit
 from motcua.identity.choices import ConsentPurpose
 from motcua.identity.crypto import blob_decrypt, blob_encrypt, template_decrypt
@@ -103,14 +104,14 @@ def _delete_files(unit_id: int) -> None:
 
 def _save(partition: _Partition) -> None:
     data_path, meta_path = _paths(partition.unit_id)
-    data_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(data_path.parent)
     sealed = blob_encrypt(partition.index.dump(), aad=_aad(partition.unit_id, partition.index.kind))
     tmp = data_path.with_name(data_path.name + ".tmp")
     tmp.write_bytes(sealed)
     tmp.chmod(0o600)
     tmp.replace(data_path)
     meta = {"kind": partition.index.kind, "max_key": partition.max_key, "count": len(partition.index), "model": MODEL_VERSION}
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    write_private(meta_path, json.dumps(meta).encode())
 
 
 def _load(unit: AdministrativeUnit, db_max: int) -> _Partition | None:

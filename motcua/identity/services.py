@@ -680,6 +680,7 @@ def access_code_request(*, personal_id: str, channel: NotifyChannel) -> None:
                 % {"code": code, "minutes": minutes}
             ),
             kind="identity.access_code",
+            secrets=(code,),
         )
         audit_record(
             action="identity.access_code_sent",

@@ -240,3 +240,12 @@ def test_tracking_book_xlsx_and_permissions(client: Client, officer: object, dos
     values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
     assert dossier.code in values
     assert bad.status_code == 400
+
+
+def test_procedure_picker_reads_the_search_box_by_its_own_name(client: Client, officer: object) -> None:
+    """The search box sends itself (no script builds the query: CSP forbids eval)."""
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    html = client.get("/ho-so/tiep-nhan/thu-tuc/?procedure_q=dang+ky+khai+sinh").content.decode()
+
+    assert "1.001193" in html

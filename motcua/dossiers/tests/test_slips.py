@@ -498,3 +498,17 @@ def test_rows_from_before_the_delivery_field_keep_what_the_book_showed(officer: 
 
     assert Dossier.objects.get(pk=online.pk).result_delivery == "online"
     assert Dossier.objects.get(pk=at_desk.pk).result_delivery == "in_person"
+
+
+def test_tracking_book_defuses_a_name_written_as_a_formula(officer: User) -> None:
+    """Issue 9 item 9 (OWASP CSV injection): a typed name never becomes a formula in BM.06."""
+    dossier = _received(officer)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_name='=HYPERLINK("http://evil.example","Xem")')
+    agency = commune_agencies()[AgencyKind.SERVICE_CENTRE]
+
+    content = render_tracking_book_xlsx(
+        dossiers=Dossier.objects.filter(pk=dossier.pk), agency=agency, title_period="Tháng 03/2026"
+    )
+    rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+
+    assert rows[1][3] == '\'=HYPERLINK("http://evil.example","Xem")'
