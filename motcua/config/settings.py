@@ -116,7 +116,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every worker process (attempt limits must not be counted per process): the
+    # database cache, its table created by migration core.0004.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "motcua_cache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -154,8 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
-# Lock-out: this many failed logins for one user name within the window lock it for the window.
+# Failed logins (core.services.login_check): after this many on one account from one address,
+# that address waits 1 minute, then 2, 4, … up to MOTCUA_LOGIN_LOCK_MINUTES for that account; one
+# address failing this many times on any accounts waits the same way for all of them.
 MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
+MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 MOTCUA_LOGIN_LOCK_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCK_MINUTES", "15"))
 OTP_TOTP_ISSUER = "MotCua"
 

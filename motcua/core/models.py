@@ -234,22 +234,6 @@ class AuditChainHead(models.Model):
         return f"head #{self.last_event_id}"
 
 
-class LoginThrottle(models.Model):
-    """Failed-login counter per user name, for the lock-out."""
-
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    first_failure_at = models.DateTimeField(null=True, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("login throttle")
-        verbose_name_plural = _("login throttles")
-
-    def __str__(self) -> str:
-        return f"{self.username}: {self.failures}"
-
-
 class ApiKey(models.Model):
     """An integration's key: ``Authorization: Bearer <key>`` acts as ``user``. Only the
     SHA-256 of the key is stored; the key itself is shown once, when created."""

@@ -119,7 +119,9 @@ def procedure_picker(request: HttpRequest) -> HttpResponse:
     """htmx: procedures matching what the officer types (accent-insensitive)."""
     _staff(request, PERM_RECEIVE)
     return render(
-        request, "dossiers/partials/_procedure_options.html", {"procedures": _procedure_choices(request.GET.get("q") or request.GET.get("procedure_q", ""))}
+        request,
+        "dossiers/partials/_procedure_options.html",
+        {"procedures": _procedure_choices(request.GET.get("q") or request.GET.get("procedure_q", ""))},
     )
 
 

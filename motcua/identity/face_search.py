@@ -16,18 +16,23 @@ approximate distances into exact ones).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Max, QuerySet
 
+from motcua.core.audit import audit_record
+from motcua.core.exceptions import DomainError
 from motcua.core.files import private_dir, write_private
 from motcua.core.models import AdministrativeUnit
 from motcua.identity.choices import ConsentPurpose
 from motcua.identity.crypto import blob_decrypt, blob_encrypt, template_decrypt
+from motcua.identity.exceptions import IdentityErrorCode
 from motcua.identity.face import DIMENSIONS, MODEL_VERSION
 from motcua.identity.models import FaceTemplate
 from motcua.identity.vector_index import FaceIndex, HnswIndex, index_for_size, index_restore
@@ -43,6 +48,8 @@ class _Partition:
 
 
 _partitions: dict[int, _Partition] = {}
+_damaged: dict[int, set[int]] = {}
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
@@ -62,17 +69,57 @@ def _aad(unit_id: int, kind: str) -> bytes:
     return f"motcua.face_index:{unit_id}:{kind}:{MODEL_VERSION}".encode()
 
 
-def _decrypt_rows(rows: QuerySet[FaceTemplate]) -> tuple[np.ndarray, np.ndarray]:
+def _decrypt_rows(rows: QuerySet[FaceTemplate]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Keys and vectors of the rows that decrypt. A template that cannot be decrypted (a key that
+    was removed from MOTCUA_FACE_KEY, altered bytes) is left out of the index and reported (log
+    and audit, once per build), so one bad row never turns every identification into an error.
+    The third value is the largest id read, damaged or not, so a skipped row is not read again."""
+    last = 0
     keys: list[int] = []
     vectors: list[np.ndarray] = []
-    for pk, citizen_id, model_name, blob in rows.values_list("id", "citizen_id", "model_name", "ciphertext").iterator(
-        chunk_size=_CHUNK
-    ):
+    damaged: list[tuple[int, int]] = []
+    for pk, citizen_id, model_name, blob, unit_id in rows.values_list(
+        "id", "citizen_id", "model_name", "ciphertext", "unit_id"
+    ).iterator(chunk_size=_CHUNK):
+        last = max(last, pk)
+        try:
+            vector = template_decrypt(blob, citizen_id=citizen_id, model=model_name)
+        except DomainError as exc:
+            if exc.code != IdentityErrorCode.FACE_TEMPLATE_DAMAGED:
+                raise
+            damaged.append((pk, unit_id))
+            continue
         keys.append(pk)
-        vectors.append(template_decrypt(blob, citizen_id=citizen_id, model=model_name))
+        vectors.append(vector)
+    if damaged:
+        _report_damaged(damaged)
     if not keys:
-        return np.empty(0, dtype=np.int64), np.empty((0, DIMENSIONS), dtype=np.float32)
-    return np.asarray(keys, dtype=np.int64), np.vstack(vectors).astype(np.float32)
+        return np.empty(0, dtype=np.int64), np.empty((0, DIMENSIONS), dtype=np.float32), last
+    return np.asarray(keys, dtype=np.int64), np.vstack(vectors).astype(np.float32), last
+
+
+def _report_damaged(damaged: list[tuple[int, int]]) -> None:
+    logger.error("face index: %d template(s) cannot be decrypted and were skipped: %s", len(damaged), [pk for pk, _ in damaged])
+    with _lock:
+        for pk, unit_id in damaged:
+            _damaged.setdefault(unit_id, set()).add(pk)
+    with transaction.atomic():
+        for pk, unit_id in damaged:
+            audit_record(
+                action="identity.face_template_damaged",
+                actor_label="system",
+                object_type="face_template",
+                object_id=pk,
+                data={"unit_id": unit_id},
+            )
+
+
+def face_damaged_templates(unit_id: int | None = None) -> list[int]:
+    """Template ids skipped by this process because they could not be decrypted."""
+    with _lock:
+        if unit_id is not None:
+            return sorted(_damaged.get(unit_id, set()))
+        return sorted(pk for ids in _damaged.values() for pk in ids)
 
 
 def _ef() -> int:
@@ -81,13 +128,13 @@ def _ef() -> int:
 
 def partition_build(unit: AdministrativeUnit, *, save: bool = True) -> _Partition:
     """Build one unit's partition from the database (and persist it, encrypted)."""
-    keys, vectors = _decrypt_rows(searchable_templates(unit.pk).order_by("id"))
+    keys, vectors, last = _decrypt_rows(searchable_templates(unit.pk).order_by("id"))
     index = index_for_size(len(keys), exact_max=int(settings.MOTCUA_FACE_EXACT_MAX), ef=_ef())
     if isinstance(index, HnswIndex):
         index.add(keys, vectors, threads=0)
     else:
         index.add(keys, vectors)
-    partition = _Partition(unit_id=unit.pk, index=index, max_key=int(keys.max()) if len(keys) else 0)
+    partition = _Partition(unit_id=unit.pk, index=index, max_key=last)
     if save and len(index):
         _save(partition)
     elif save:
@@ -139,7 +186,7 @@ def partition_get(unit: AdministrativeUnit) -> _Partition:
     if partition is None:
         partition = _load(unit, db_max) or partition_build(unit)
     if db_max > partition.max_key:
-        keys, vectors = _decrypt_rows(searchable_templates(unit.pk).filter(id__gt=partition.max_key).order_by("id"))
+        keys, vectors, _last = _decrypt_rows(searchable_templates(unit.pk).filter(id__gt=partition.max_key).order_by("id"))
         partition.index.add(keys, vectors)
         partition.max_key = db_max
         if partition.index.kind == "exact" and len(partition.index) > int(settings.MOTCUA_FACE_EXACT_MAX):
@@ -169,6 +216,7 @@ def face_index_reset() -> None:
     """Forget every loaded partition (tests; after a restore of the database)."""
     with _lock:
         _partitions.clear()
+        _damaged.clear()
 
 
 def face_index_rebuild(*, unit_ids: list[int] | None = None) -> list[tuple[str, int, str]]:

@@ -6,7 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.core.choices import Role
-from motcua.core.models import AuditEvent, LoginThrottle
+from motcua.core.models import AuditEvent
 from motcua.core.tests.factories import PASSWORD, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_wrong_password_is_refused_with_a_vietnamese_message(client: Client) -> 
     assert AuditEvent.objects.filter(action="auth.login_failed", actor_label="officer").count() == 1
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client: Client) -> None:
+def test_repeated_failures_from_one_address_block_it_even_for_the_right_password(client: Client) -> None:
     staff_user("officer", Role.RECEPTION_OFFICER)
     for _ in range(5):
         _login(client, "officer", "wrong password")
@@ -56,10 +56,62 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client: 
     response = _login(client, "officer", PASSWORD)
 
     assert response.status_code == 429
-    assert "bị khóa" in response.content.decode()
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert LoginThrottle.objects.get(username="officer").locked_until is not None
     assert AuditEvent.objects.filter(action="auth.locked").count() == 1
+    assert AuditEvent.objects.filter(action="auth.login_refused_locked").count() == 1
+
+
+def test_a_stranger_cannot_lock_a_colleague_out_by_typing_their_name(client: Client) -> None:
+    """Issue 9 item 10: the back-off holds the failing address, not the account everywhere."""
+    user = staff_user("officer", Role.RECEPTION_OFFICER)
+    stranger = Client(REMOTE_ADDR="10.9.9.9")
+    for _ in range(8):
+        stranger.post("/dang-nhap/", {"username": "officer", "password": "guess"})
+
+    response = Client(REMOTE_ADDR="127.0.0.7").post("/dang-nhap/", {"username": "officer", "password": PASSWORD})
+
+    assert _login(stranger, "officer", PASSWORD).status_code == 429  # type: ignore[attr-defined]
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="auth.login", actor=user).count() == 1
+
+
+def test_one_address_failing_on_many_names_is_blocked_for_all(client: Client, settings: object) -> None:
+    settings.MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS = 6  # type: ignore[attr-defined]
+    staff_user("officer", Role.RECEPTION_OFFICER)
+    for n in range(6):
+        _login(client, f"name{n}", "guess")
+
+    assert _login(client, "officer", PASSWORD).status_code == 429  # type: ignore[attr-defined]
+
+
+def test_guessing_unknown_names_writes_no_row_per_name(client: Client) -> None:
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    tables_before = {t: _count(t) for t in connection.introspection.table_names() if t != "motcua_cache"}
+    for n in range(3):
+        _login(client, f"khong-ton-tai-{n}", "guess")
+
+    grown = {t for t, before in tables_before.items() if _count(t) != before}
+    assert grown <= {"core_auditevent", "core_auditchainhead"}  # only the audit log records the attempts
+    assert not User.objects.filter(username__startswith="khong-ton-tai").exists()
+
+
+def _count(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608  names from introspection
+        return int(cursor.fetchone()[0])
+
+
+def test_back_off_doubles_and_is_capped() -> None:
+    from motcua.core.throttle import backoff_seconds
+
+    assert [backoff_seconds(f, free=5, first_seconds=60, max_seconds=900) for f in range(3, 11)] == [
+        0, 0, 60, 120, 240, 480, 900, 900,
+    ]  # fmt: skip
 
 
 def test_lock_expires_after_the_window(client: Client, time_machine: object) -> None:
@@ -104,7 +156,7 @@ def test_wrong_totp_code_counts_as_a_failure(client: Client) -> None:
     response = _login(client, "leader", PASSWORD, otp="000000")
 
     assert response.status_code == 401
-    assert LoginThrottle.objects.get(username="leader").failures == 1
+    assert AuditEvent.objects.get(action="auth.login_failed", actor_label="leader").data["reason"] == "otp"
 
 
 def test_totp_setup_confirms_with_a_code(client: Client) -> None:
