@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TEST_ENV := DJANGO_SETTINGS_MODULE=motcua.config.test_settings
 COVERAGE_FLOOR ?= 87
 
-.PHONY: demo serve install test lint typecheck check pytest bench translations clean
+.PHONY: demo serve install test lint typecheck check pytest fuzz bench translations clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -28,8 +28,8 @@ demo: install
 serve: install
 	$(BIN)/motcua serve
 
-## test: lint, type check, Django checks, migrations check and the whole pytest suite
-test: lint typecheck check pytest
+## test: lint, type check, Django checks, migrations check, the whole pytest suite and the API fuzz
+test: lint typecheck check pytest fuzz
 
 lint: install
 	$(BIN)/ruff check .
@@ -44,6 +44,10 @@ check: translations
 
 pytest: translations
 	$(BIN)/pytest --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
+
+## fuzz: schemathesis over every API operation, anonymous and with a key (MOTCUA_FUZZ_EXAMPLES each)
+fuzz: translations
+	$(BIN)/pytest -m fuzz -p no:cacheprovider motcua/config/tests/test_api_fuzz.py
 
 ## bench: performance figures beside their floors (prints, never asserts)
 bench: translations

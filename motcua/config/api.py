@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -10,11 +12,44 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as core_router
 from motcua.core.exceptions import DomainError
+from motcua.core.schemas import ErrorOut
 from motcua.dossiers.api import public_router as lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.identity.api import router as identity_router
 
-api = NinjaAPI(
+# Every operation may answer with the JSON error body (core.schemas.ErrorOut): bad input (400, 422),
+# not logged in (401), not allowed (403), missing or outside the caller's scope (404), a conflict
+# such as a reused idempotency key (409), a body over the limit (413), too many attempts (429).
+ERROR_RESPONSES = {
+    "400": "Bad request: a rule of the domain refused the input",
+    "401": "Not authenticated",
+    "403": "Not allowed",
+    "404": "Not found (or outside the caller's administrative unit)",
+    "405": "Method not allowed",
+    "409": "Conflict",
+    "413": "Request body too large",
+    "422": "Input that does not match the schema",
+    "429": "Too many attempts",
+}
+
+
+class MotCuaApi(NinjaAPI):
+    """The API whose OpenAPI document also describes the error answers of every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = MotCuaApi(
     title="MotCua API",
     version="1",
     description="MotCua: một cửa, một cửa liên thông. Errors are JSON bodies with a stable `code` and a translated `message`.",
