@@ -12,6 +12,7 @@ from motcua.core.api import router as core_router
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.api import public_router as lookup_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.dossiers.api import visits_router as counter_visits_router
 from motcua.identity.api import router as identity_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api.add_router("/units", core_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/identity", identity_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/counter-visits", counter_visits_router)
 api.add_router("/lookup", lookup_router)
 
 
