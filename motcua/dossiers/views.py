@@ -279,7 +279,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "procedure": procedure,
-        "field_errors": errors,
+        # Pairs, not the dict: a field named "items" would shadow dict.items in the template.
+        "field_errors": list(errors.items()),
         "citizen_id": citizen_id,
         "earlier": earlier,
         "reusable": reusable,
