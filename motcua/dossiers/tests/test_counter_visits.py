@@ -146,6 +146,7 @@ def test_visit_refusals_and_online_refusals_share_the_bm03_numbering(officer: Us
 
 
 def test_same_key_returns_the_same_visit_without_a_second_slip(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     first = counter_visit_record(actor=officer, visit=_guided(idempotency_key="v-1"))
     second = counter_visit_record(actor=officer, visit=_guided(idempotency_key="v-1"))
 
@@ -169,6 +170,7 @@ def test_guided_visit_must_list_the_items_and_a_refusal_its_reason(officer: User
 
 
 def test_visit_may_omit_the_id_but_not_give_a_wrong_one(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     without = counter_visit_record(actor=officer, visit=_refused(applicant=_applicant(id_number="")))
     with pytest.raises(DomainError) as wrong:
         counter_visit_record(actor=officer, visit=_refused(applicant=_applicant(id_number="12345")))
@@ -179,6 +181,7 @@ def test_visit_may_omit_the_id_but_not_give_a_wrong_one(officer: User) -> None:
 
 
 def test_role_without_receive_permission_cannot_record_a_visit(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     specialist = staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE)
 
     with pytest.raises(PermissionDenied):
@@ -188,6 +191,7 @@ def test_role_without_receive_permission_cannot_record_a_visit(officer: User) ->
 
 
 def test_visit_becomes_a_received_dossier_in_one_step(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided(), now=at("2026-03-02")).visit
 
     result = counter_visit_receive(
@@ -206,6 +210,7 @@ def test_visit_becomes_a_received_dossier_in_one_step(officer: User) -> None:
 
 
 def test_a_visit_becomes_one_dossier_only(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided()).visit
     first = counter_visit_receive(actor=officer, visit_id=visit.pk, intake=intake(idempotency_key="back-1"))
 
@@ -219,6 +224,7 @@ def test_a_visit_becomes_one_dossier_only(officer: User) -> None:
 
 
 def test_other_unit_cannot_see_or_receive_a_visit(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided()).visit
     other = staff("other", Role.RECEPTION_OFFICER, code="32214")
 
@@ -248,6 +254,7 @@ def test_counter_stats_count_each_outcome_of_the_unit_in_the_period(officer: Use
 
 
 def test_a_slip_hangs_off_a_dossier_or_a_visit_never_both_or_neither(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_refused()).visit
     dossier = dossier_receive(actor=officer, intake=intake()).dossier
     agency = visit.receiving_agency
@@ -264,6 +271,7 @@ def test_a_slip_hangs_off_a_dossier_or_a_visit_never_both_or_neither(officer: Us
 
 
 def test_bm02_of_a_visit_prints_the_items_without_a_dossier_code(officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided(), now=at("2026-03-02")).visit
 
     text = pdf_text(render_visit_slip_pdf(visit=visit))
@@ -309,6 +317,7 @@ def _form(**overrides: str) -> dict[str, str]:
 
 
 def test_page_refuse_to_receive_lands_on_the_visit_page_without_a_code(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     client.force_login(officer)
 
     response = client.post("/ho-so/tiep-nhan/", _form(outcome="refuse", reason="Không thuộc thẩm quyền"))
@@ -323,6 +332,7 @@ def test_page_refuse_to_receive_lands_on_the_visit_page_without_a_code(client: C
 
 
 def test_page_guide_a_supplement_needs_the_items_and_changes_nothing_without(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     client.force_login(officer)
 
     missing = client.post("/ho-so/tiep-nhan/", _form(outcome="guide", reason="Thiếu"))
@@ -334,6 +344,7 @@ def test_page_guide_a_supplement_needs_the_items_and_changes_nothing_without(cli
 
 
 def test_intake_page_shows_the_desk_statistics(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     counter_visit_record(actor=officer, visit=_guided())
     client.force_login(officer)
 
@@ -344,6 +355,7 @@ def test_intake_page_shows_the_desk_statistics(client: Client, officer: User) ->
 
 
 def test_page_receive_from_a_visit_prefills_and_links(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided()).visit
     client.force_login(officer)
 
@@ -357,6 +369,7 @@ def test_page_receive_from_a_visit_prefills_and_links(client: Client, officer: U
 
 
 def test_anonymous_gets_login_and_changes_nothing(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided()).visit
 
     for url in (f"/ho-so/luot-tiep/{visit.pk}/", f"/ho-so/luot-tiep/{visit.pk}/phieu.pdf"):
@@ -369,6 +382,7 @@ def test_anonymous_gets_login_and_changes_nothing(client: Client, officer: User)
 
 
 def test_role_without_permission_gets_403_and_changes_nothing(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided()).visit
     client.force_login(staff("data", Role.DATA_OFFICER))
 
@@ -379,6 +393,7 @@ def test_role_without_permission_gets_403_and_changes_nothing(client: Client, of
 
 
 def test_other_unit_gets_404_and_changes_nothing(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided()).visit
     client.force_login(staff("other", Role.RECEPTION_OFFICER, code="32214"))
 
@@ -390,6 +405,7 @@ def test_other_unit_gets_404_and_changes_nothing(client: Client, officer: User) 
 
 
 def test_officer_of_the_unit_gets_the_visit_and_its_pdf(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_refused()).visit
     client.force_login(staff("colleague", Role.RECEPTION_OFFICER))
 
@@ -422,6 +438,7 @@ def _key(user: User) -> dict[str, str]:
 
 
 def test_api_records_a_visit_idempotently(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     auth = _key(officer)
 
     first = client.post("/api/v1/counter-visits", _body(), content_type="application/json", **auth)
@@ -435,6 +452,7 @@ def test_api_records_a_visit_idempotently(client: Client, officer: User) -> None
 
 
 def test_api_rejects_an_unknown_outcome_and_writes_nothing(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     response = client.post("/api/v1/counter-visits", _body(outcome="maybe"), content_type="application/json", **_key(officer))
 
     assert response.status_code == 422
@@ -443,6 +461,7 @@ def test_api_rejects_an_unknown_outcome_and_writes_nothing(client: Client, offic
 
 
 def test_api_permission_matrix_for_visits(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_refused()).visit
     other = _key(staff("other", Role.RECEPTION_OFFICER, code="32214"))
     data = _key(staff("data", Role.DATA_OFFICER))
@@ -466,6 +485,7 @@ def test_api_permission_matrix_for_visits(client: Client, officer: User) -> None
 
 
 def test_api_receives_the_dossier_from_a_visit_and_prints_the_slip(client: Client, officer: User) -> None:
+    """RULES.md §1.4 row 2."""
     visit = counter_visit_record(actor=officer, visit=_guided()).visit
     auth = _key(officer)
     body = {
