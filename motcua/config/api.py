@@ -15,6 +15,7 @@ from motcua.core.exceptions import DomainError
 from motcua.core.schemas import ErrorOut
 from motcua.dossiers.api import public_router as lookup_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.dossiers.api import visits_router as counter_visits_router
 from motcua.identity.api import router as identity_router
 
 # Every operation may answer with the JSON error body (core.schemas.ErrorOut): bad input (400, 422),
@@ -59,6 +60,7 @@ api.add_router("/units", core_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/identity", identity_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/counter-visits", counter_visits_router)
 api.add_router("/lookup", lookup_router)
 
 

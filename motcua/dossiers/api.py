@@ -4,32 +4,57 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import django_auth
 
 from motcua.core.apikeys import ApiKeyAuth
 from motcua.core.exceptions import DomainError
-from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm, VisitOutcome
+from motcua.dossiers.models import CounterVisit, Dossier
 from motcua.dossiers.public import lookup_payload, lookup_throttle
-from motcua.dossiers.schemas import ActionIn, DossierOut, DossierPage, ErrorOut, IntakeIn, LookupOut
-from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue, queue_count
+from motcua.dossiers.schemas import (
+    ActionIn,
+    DossierOut,
+    DossierPage,
+    ErrorOut,
+    IntakeIn,
+    LookupOut,
+    VisitIn,
+    VisitOut,
+    VisitStatsOut,
+)
+from motcua.dossiers.selectors import (
+    QueueFilter,
+    counter_stats,
+    counter_visit_get,
+    dossier_detail,
+    dossier_lookup,
+    dossier_queue,
+    is_overdue,
+    queue_count,
+)
 from motcua.dossiers.services import (
     ActionInput,
     ApplicantInput,
     DocumentInput,
     IntakeInput,
+    VisitInput,
     available_actions,
+    counter_visit_receive,
+    counter_visit_record,
     dossier_act,
     dossier_receive,
 )
 
 router = Router(tags=["dossiers"], auth=[ApiKeyAuth(), django_auth])
+visits_router = Router(tags=["counter visits"], auth=[ApiKeyAuth(), django_auth])
 public_router = Router(tags=["look-up"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
@@ -38,6 +63,27 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def _intake_input(request: HttpRequest, payload: IntakeIn) -> IntakeInput:
+    if payload.channel not in Channel.values:
+        raise DomainError(
+            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"channel": _("Not valid.")}
+        )
+    if payload.applicant.kind not in ApplicantKind.values:
+        raise DomainError(
+            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"applicant.kind": _("Not valid.")}
+        )
+    # The schemas carry the service inputs' field names; only the typed and decoded ones differ.
+    applicant = payload.applicant.model_dump()
+    return IntakeInput(
+        **payload.model_dump(exclude={"applicant", "documents", "channel", "idempotency_key", "online", "time_limit_unit"}),
+        applicant=ApplicantInput(**{**applicant, "kind": ApplicantKind(applicant["kind"])}),
+        channel=Channel(payload.channel),
+        documents=_documents(payload.documents),
+        idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
+        time_limit_unit=payload.time_limit_unit.value if payload.time_limit_unit else "",
+    )
 
 
 def _documents(items: list[Any]) -> list[DocumentInput]:
@@ -147,25 +193,7 @@ def detail(dossier: Dossier, user: User) -> dict[str, Any]:
 @router.post("", response={200: DossierOut, 201: DossierOut, **ERRORS}, summary="Receive a dossier (idempotent)")
 def create_dossier(request: HttpRequest, payload: IntakeIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    key = payload.idempotency_key or request.headers.get("Idempotency-Key", "")
-    if payload.channel not in Channel.values:
-        raise DomainError(
-            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"channel": _("Not valid.")}
-        )
-    if payload.applicant.kind not in ApplicantKind.values:
-        raise DomainError(
-            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"applicant.kind": _("Not valid.")}
-        )
-    # The schemas carry the service inputs' field names; only the typed and decoded ones differ.
-    applicant = payload.applicant.model_dump()
-    intake = IntakeInput(
-        **payload.model_dump(exclude={"applicant", "documents", "channel", "idempotency_key", "online"}),
-        applicant=ApplicantInput(**{**applicant, "kind": ApplicantKind(applicant["kind"])}),
-        channel=Channel(payload.channel),
-        documents=_documents(payload.documents),
-        idempotency_key=key,
-    )
-    result = dossier_receive(actor=user, intake=intake, online=payload.online)
+    result = dossier_receive(actor=user, intake=_intake_input(request, payload), online=payload.online)
     return Status(201 if result.created else 200, detail(dossier_detail(user=user, code=result.dossier.code), user))
 
 
@@ -240,3 +268,83 @@ def lookup(request: HttpRequest, code: str, check: str) -> dict[str, Any]:
     """`check`: the last 4 digits of the applicant's ID number or phone."""
     lookup_throttle(request)
     return lookup_payload(dossier_lookup(code=code, check=check))
+
+
+# --- Counter visits: the check ends in a guided supplement or a refusal (no dossier code) -------
+
+
+def visit_out(visit: CounterVisit) -> dict[str, Any]:
+    slip = next(iter(visit.slips.all()), None)
+    return {
+        "id": visit.pk,
+        "outcome": visit.outcome,
+        "outcome_label": str(VisitOutcome(visit.outcome).label),
+        "procedure_code": visit.procedure.code,
+        "procedure_name": visit.procedure.name,
+        "receiving_agency": visit.receiving_agency.name,
+        "applicant_kind": visit.applicant_kind,
+        "applicant_name": visit.applicant_name,
+        "applicant_id_number": visit.applicant_id_number,
+        "applicant_address": visit.applicant_address,
+        "applicant_phone": visit.applicant_phone,
+        "applicant_email": visit.applicant_email,
+        "representative_name": visit.representative_name,
+        "request_summary": visit.request_summary,
+        "items": list(visit.items),
+        "reason": visit.reason,
+        "officer": visit.officer.get_username() if visit.officer else "",
+        "at": visit.at,
+        "slip": {"form": slip.form, "number": slip.number, "issued_at": slip.issued_at} if slip else None,
+        "dossier_code": visit.dossier.code if visit.dossier else None,
+    }
+
+
+@visits_router.post(
+    "", response={200: VisitOut, 201: VisitOut, **ERRORS}, summary="Guide a supplement or refuse to receive (idempotent)"
+)
+def create_visit(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    applicant = payload.applicant.model_dump()
+    visit = VisitInput(
+        **payload.model_dump(exclude={"applicant", "outcome", "idempotency_key"}),
+        outcome=VisitOutcome(payload.outcome),
+        applicant=ApplicantInput(**{**applicant, "kind": ApplicantKind(applicant["kind"])}),
+        idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
+    )
+    result = counter_visit_record(actor=user, visit=visit)
+    return Status(201 if result.created else 200, visit_out(counter_visit_get(user=user, pk=result.visit.pk)))
+
+
+@visits_router.get("/stats", response={200: VisitStatsOut, **ERRORS}, summary="Check outcomes at my unit's counter")
+def visit_stats(request: HttpRequest, start: datetime, end: datetime) -> dict[str, Any]:
+    user = _user(request)
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        start, end = (timezone.make_aware(t) if timezone.is_naive(t) else t for t in (start, end))
+    stats = counter_stats(user=user, start=start, end=end)
+    return {"received": stats.received, "guided": stats.guided, "refused": stats.refused}
+
+
+@visits_router.get("/{visit_id}", response={200: VisitOut, **ERRORS}, summary="One counter visit")
+def get_visit(request: HttpRequest, visit_id: int) -> dict[str, Any]:
+    return visit_out(counter_visit_get(user=_user(request), pk=visit_id))
+
+
+@visits_router.post(
+    "/{visit_id}/receive", response={200: DossierOut, 201: DossierOut, **ERRORS}, summary="Receive the dossier from a visit"
+)
+def receive_visit(request: HttpRequest, visit_id: int, payload: IntakeIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    if payload.online:
+        raise DomainError("invalid_dossier", _("A counter visit is received at the counter."), fields={"online": _("Not valid.")})
+    result = counter_visit_receive(actor=user, visit_id=visit_id, intake=_intake_input(request, payload))
+    return Status(201 if result.created else 200, detail(dossier_detail(user=user, code=result.dossier.code), user))
+
+
+@visits_router.get("/{visit_id}/slip.pdf", response={200: None, **ERRORS}, summary="The visit's BM.02 or BM.03 as PDF")
+def visit_slip_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
+    from motcua.dossiers.slips import render_visit_slip_pdf
+
+    visit = counter_visit_get(user=_user(request), pk=visit_id)
+    response = HttpResponse(render_visit_slip_pdf(visit=visit), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="visit-{visit.pk}.pdf"'
+    return response

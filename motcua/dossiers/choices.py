@@ -52,6 +52,14 @@ class DossierAction(models.TextChoices):
     STOP = "stop", _("Stop at the applicant's request")
 
 
+class VisitOutcome(models.TextChoices):
+    """The completeness check at the counter when the dossier is not received (RULES.md §1.4 row 2):
+    a supplement is guided (BM.02) or the dossier is refused (BM.03). Neither gets a dossier code."""
+
+    GUIDED = "guided", _("Guided to supplement")
+    REFUSED = "refused", _("Refused to receive")
+
+
 class ResultDelivery(models.TextChoices):
     """How the applicant wants the result (BM.01 "Nhận kết quả tại"; BM.06 "Phương thức nhận kết quả")."""
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.choices import TimeUnit
 from motcua.dossiers.choices import ApplicantKind, Channel, ResultDelivery
 
 
@@ -24,7 +25,35 @@ class IntakeForm(forms.Form):
     )
     sets_count = forms.IntegerField(label=_("Number of sets"), min_value=1, max_value=50, initial=1)
     fee_amount = forms.IntegerField(label=_("Fees collected (đồng)"), min_value=0, initial=0)
+    # RULES.md §1.6 (last bullet): only when the procedure has no time limit in the catalogue.
+    time_limit_value = forms.DecimalField(
+        label=_("Time limit set at intake (only if the catalogue has none)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+    )
+    time_limit_unit = forms.ChoiceField(
+        label=_("Unit of that time limit"), choices=[("", "—"), *TimeUnit.choices], required=False
+    )
+    time_limit_reason = forms.CharField(label=_("Reason for that time limit"), max_length=500, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class CounterVisitForm(forms.Form):
+    """The intake page's fields a guided or refused visit needs (the rest is not asked)."""
+
+    procedure_code = forms.CharField(max_length=40)
+    applicant_kind = forms.ChoiceField(choices=ApplicantKind.choices)
+    applicant_name = forms.CharField(max_length=200)
+    applicant_id_number = forms.CharField(max_length=20, required=False)
+    applicant_phone = forms.CharField(max_length=20, required=False)
+    applicant_email = forms.EmailField(required=False)
+    applicant_address = forms.CharField(max_length=300, required=False)
+    representative_name = forms.CharField(max_length=200, required=False)
+    items = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+    idempotency_key = forms.CharField(required=False)
 
 
 class LookupForm(forms.Form):

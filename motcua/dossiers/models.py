@@ -23,6 +23,7 @@ from motcua.dossiers.choices import (
     SlipForm,
     StepStatus,
     Timeliness,
+    VisitOutcome,
 )
 
 # Written into the SQL (see lookups.py) so that SQLite's planner can match the partial indexes.
@@ -243,10 +244,64 @@ class ClockChange(models.Model):
         return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class Slip(models.Model):
-    """An issued official slip (form), numbered per form, issuing agency and year."""
+class CounterVisit(models.Model):
+    """A visit to the counter that did not end in a receipt (RULES.md §1.4 row 2): the officer
+    guided a supplement (BM.02) or refused to receive (BM.03). No dossier code, no clock. It
+    counts in the desk's statistics, and becomes a received dossier (``dossier``) if the
+    applicant comes back with what was missing."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=VisitOutcome.choices)
+    procedure = models.ForeignKey(
+        "catalog.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="counter_visits"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="counter_visits"
+    )
+    receiving_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="counter_visits")
+    applicant_kind = models.CharField(_("applicant kind"), max_length=12, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant name"), max_length=200)
+    applicant_id_number = models.CharField(_("personal ID or tax code"), max_length=20, blank=True, db_index=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    representative_name = models.CharField(_("authorised representative"), max_length=200, blank=True)
+    request_summary = models.CharField(_("request"), max_length=500, blank=True)
+    # Guided: the items to supplement (BM.02); refused: empty.
+    items = models.JSONField(_("items to supplement"), default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("time"), db_index=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    # Set when the applicant came back and the dossier was received from this visit.
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("received as"), null=True, blank=True, on_delete=models.PROTECT, related_name="counter_visit"
+    )
+
+    class Meta:
+        verbose_name = _("counter visit")
+        verbose_name_plural = _("counter visits")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receiving_agency", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="dossiers_visit_idempotency_uniq",
+            ),
+            models.CheckConstraint(condition=Q(outcome__in=VisitOutcome.values), name="dossiers_visit_outcome_valid"),
+            models.CheckConstraint(condition=~Q(reason=""), name="dossiers_visit_reason_not_empty"),
+        ]
+        indexes = [models.Index(fields=["receiving_unit", "at"], name="dossiers_visit_unit_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} #{self.pk}"
+
+
+class Slip(models.Model):
+    """An issued official slip (form), numbered per form, issuing agency and year. It belongs to
+    a dossier, or to a counter visit (BM.02 / BM.03 given instead of a receipt): exactly one."""
+
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="slips")
+    visit = models.ForeignKey(CounterVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="slips")
     form = models.CharField(max_length=6, choices=SlipForm.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -257,7 +312,13 @@ class Slip(models.Model):
 
     class Meta:
         ordering = ["dossier", "issued_at"]
-        constraints = [models.UniqueConstraint(fields=["form", "agency", "year", "serial"], name="dossiers_slip_number_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "agency", "year", "serial"], name="dossiers_slip_number_uniq"),
+            models.CheckConstraint(
+                condition=(Q(dossier__isnull=False) & Q(visit__isnull=True)) | (Q(dossier__isnull=True) & Q(visit__isnull=False)),
+                name="dossiers_slip_dossier_or_visit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -5,6 +5,9 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from motcua.catalog.choices import TimeUnit
+from motcua.dossiers.choices import ApplicantKind, VisitOutcome
+
 
 class ApplicantIn(Schema):
     kind: str = Field("person", description="person | organisation")
@@ -41,6 +44,68 @@ class IntakeIn(Schema):
     deciding_agency_id: int | None = None
     idempotency_key: str = Field("", description="Repeat a request with the same key to get the same dossier back")
     online: bool = False
+    time_limit_value: Decimal | None = Field(
+        None, description="Only when the procedure has no time limit in the catalogue (RULES.md §1.6): the officer's limit"
+    )
+    time_limit_unit: TimeUnit | None = Field(None, description="Unit of time_limit_value")
+    time_limit_reason: str = Field("", description="Required with time_limit_value: why this limit")
+
+
+class VisitApplicantIn(Schema):
+    kind: ApplicantKind = ApplicantKind.PERSON
+    name: str
+    id_number: str = Field("", description="12-digit personal ID or tax code, if the applicant has one")
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class VisitIn(Schema):
+    """A counter check that ends without a receipt: guided (BM.02) or refused (BM.03)."""
+
+    outcome: VisitOutcome
+    procedure_code: str
+    applicant: VisitApplicantIn
+    reason: str = Field(..., description="The supplement's reason, or the specific reasons for refusing")
+    items: list[str] = Field([], description="Guided: every missing or incorrect item")
+    representative_name: str = ""
+    request_summary: str = ""
+    idempotency_key: str = Field("", description="Repeat a request with the same key to get the same visit back")
+
+
+class VisitSlipOut(Schema):
+    form: str
+    number: str
+    issued_at: datetime
+
+
+class VisitOut(Schema):
+    id: int
+    outcome: VisitOutcome
+    outcome_label: str
+    procedure_code: str
+    procedure_name: str
+    receiving_agency: str
+    applicant_kind: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_address: str
+    applicant_phone: str
+    applicant_email: str
+    representative_name: str
+    request_summary: str
+    items: list[str]
+    reason: str
+    officer: str
+    at: datetime
+    slip: VisitSlipOut | None
+    dossier_code: str | None = Field(None, description="Set once the dossier was received from this visit")
+
+
+class VisitStatsOut(Schema):
+    received: int
+    guided: int
+    refused: int
 
 
 class ActionIn(Schema):

@@ -646,7 +646,7 @@ class _Life:
         rng, target, office = self.rng, self.target, self.office
         if self.channel == Channel.ONLINE:
             self.submit(start)
-            early = target == S.SUBMITTED or (target in (S.SUPPLEMENT_REQUESTED, S.REFUSED, S.STOPPED) and rng.random() < 0.4)
+            early = target in (S.SUBMITTED, S.REFUSED) or (target in (S.SUPPLEMENT_REQUESTED, S.STOPPED) and rng.random() < 0.4)
             if rng.random() < 0.08 or (early and target == S.SUPPLEMENT_REQUESTED):
                 self.request_supplement(self._later(0, 1.0), self.desk.reception)
                 if early and target == S.SUPPLEMENT_REQUESTED:
@@ -666,13 +666,6 @@ class _Life:
         if target == S.RECEIVED:
             if rng.random() < 0.1:
                 self._supplement_cycle(office.minutes(0.05 * rng.random()))
-            return
-        if target == S.REFUSED:
-            if rng.random() < 0.3:  # the applicant never brought what was missing
-                self.request_supplement(self._u_at(office.minutes(0.05 * rng.random())), self.desk.reception)
-                self.refuse(self._later(5 + rng.random() * 25))
-            else:
-                self.refuse(self._u_at(round(min(0.2 * office.day, budget) * rng.random())))
             return
         if target == S.STOPPED and rng.random() < 0.35:
             self.stop(self._u_at(round(budget * 0.3 * rng.random())))
@@ -849,7 +842,9 @@ class _Generator:
         self.made += 1
         desk: _Desk = self.desks[rng.randrange(len(self.desks))]
         procedure: _Proc = self.procedures.pick(rng)
-        channel: Channel = Channel.ONLINE if target == S.SUBMITTED else self.channels.pick(rng)
+        # A refused dossier is an online submission refused at the check: at the counter the
+        # refusal is a counter visit, never a received dossier (RULES.md §1.4 row 2).
+        channel: Channel = Channel.ONLINE if target in (S.SUBMITTED, S.REFUSED) else self.channels.pick(rng)
         person = self.people.person(rng, desk, self.now.year)
         representative = self.people.person(rng, desk, self.now.year) if rng.random() < 0.05 else None
         seed, time_of_day = rng.getrandbits(64), rng.random()

@@ -21,9 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Procedure
 from motcua.core.exceptions import NotFound
 from motcua.core.models import Agency
-from motcua.core.scoping import ALL, scope_root_path
-from motcua.dossiers.choices import OPEN_STATUSES, TERMINAL_STATUSES, DossierStatus, SlipForm, StepStatus
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Slip
+from motcua.core.scoping import ALL, restrict, scope_root_path, user_unit
+from motcua.dossiers.choices import (
+    OPEN_STATUSES,
+    TERMINAL_STATUSES,
+    Channel,
+    DossierStatus,
+    SlipForm,
+    StepStatus,
+    VisitOutcome,
+)
+from motcua.dossiers.models import CounterVisit, Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.workflow import PERM_VIEW
 
 # What the public look-up reads of the dossier (``public.lookup_payload``, the rating link).
@@ -242,3 +250,62 @@ def tracking_book(*, user: User | AnonymousUser, start: datetime, end: datetime)
         .select_related("procedure", "deciding_agency")
         .order_by("received_at", "id")
     )
+
+
+# --- Counter visits (guided / refused at the check, RULES.md §1.4 row 2) ------------------------
+
+
+def counter_visit_queryset(user: User | AnonymousUser) -> QuerySet[CounterVisit]:
+    """The counter visits the user may see: those of receiving units in their scope."""
+    if not user.is_authenticated or not user.has_perm(PERM_VIEW):
+        return CounterVisit.objects.none()
+    return restrict(CounterVisit.objects.all(), user, unit_path="receiving_unit__path")
+
+
+def counter_visit_get(*, user: User | AnonymousUser, pk: int) -> CounterVisit:
+    visit = (
+        counter_visit_queryset(user)
+        .select_related("procedure", "receiving_agency__unit__parent", "receiving_unit", "officer", "dossier")
+        .prefetch_related("slips")
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None:
+        raise NotFound("visit_not_found", _("No counter visit has the number %(pk)s.") % {"pk": pk})
+    return visit
+
+
+@dataclass(frozen=True)
+class CounterStats:
+    """The outcomes of the check at one unit's counter in a period (RULES.md §1.4 row 2)."""
+
+    received: int
+    guided: int
+    refused: int
+
+    @property
+    def total(self) -> int:
+        return self.received + self.guided + self.refused
+
+
+def counter_stats(*, user: User | AnonymousUser, start: datetime, end: datetime) -> CounterStats:
+    """Counts per outcome at the user's own unit between two instants: dossiers received at the
+    counter (in person or by post; online submissions are checked on the portal) and the
+    guided and refused visits."""
+    unit = user_unit(user)
+    if unit is None:
+        return CounterStats(0, 0, 0)
+    visits = dict(
+        counter_visit_queryset(user)
+        .filter(receiving_unit=unit, at__gte=start, at__lt=end)
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=models.Count("id"))
+        .values_list("outcome", "n")
+    )
+    received = (
+        dossier_queryset(user)
+        .filter(receiving_unit=unit, received_at__gte=start, received_at__lt=end, channel__in=[Channel.IN_PERSON, Channel.POSTAL])
+        .count()
+    )
+    return CounterStats(received=received, guided=visits.get(VisitOutcome.GUIDED, 0), refused=visits.get(VisitOutcome.REFUSED, 0))

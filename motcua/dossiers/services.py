@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.choices import TimeUnit
 from motcua.catalog.models import Procedure
 from motcua.core.audit import audit_record
 from motcua.core.calendar import WorkingCalendar, calendar_for
@@ -42,8 +43,9 @@ from motcua.dossiers.choices import (
     SlipForm,
     StepStatus,
     Timeliness,
+    VisitOutcome,
 )
-from motcua.dossiers.models import ClockChange, Counter, Document, Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.models import ClockChange, Counter, CounterVisit, Document, Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
     PERM_RECEIVE,
@@ -98,6 +100,20 @@ class IntakeInput:
     fee_paid: bool = False
     deciding_agency_id: int | None = None
     idempotency_key: str = ""
+    # Only for a procedure without a time limit in the catalogue (RULES.md §1.6, last bullet):
+    # the receiving officer sets one, with the reason.
+    time_limit_value: Decimal | None = None
+    time_limit_unit: str = ""
+    time_limit_reason: str = ""
+
+
+@dataclass(frozen=True)
+class OfficerTimeLimit:
+    """A time limit set by the receiving officer for a procedure the catalogue has none for."""
+
+    value: Decimal
+    unit: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -155,14 +171,23 @@ def dossier_code(*, deciding_agency: Agency, received_at: datetime) -> str:
 DEFAULT_SLIP_PREFIXES = {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD", "STOP": "TBD"}
 
 
-def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, data: dict[str, Any]) -> Slip:
+def _slip(
+    *,
+    form: SlipForm,
+    agency: Agency,
+    at: datetime,
+    data: dict[str, Any],
+    dossier: Dossier | None = None,
+    visit: CounterVisit | None = None,
+) -> Slip:
+    """Number and record a slip of a dossier or of a counter visit (exactly one of them)."""
     year = timezone.localtime(at).year
     serial = next_serial(f"slip:{form.value}:{agency.pk}:{year}")
     prefixes: dict[str, str] = getattr(settings, "MOTCUA_SLIP_PREFIXES", {})
     prefix = prefixes.get(form.value, DEFAULT_SLIP_PREFIXES.get(form.value, ""))
     number = f"{serial:04d}/{prefix}-TTPVHCC" if prefix else f"{serial:04d}/TTPVHCC"
     return Slip.objects.create(
-        dossier=dossier, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data
+        dossier=dossier, visit=visit, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data
     )
 
 
@@ -260,18 +285,57 @@ def default_deciding_agency(receiving: Agency) -> Agency:
     return Agency.objects.filter(unit=receiving.unit, kind=AgencyKind.PEOPLES_COMMITTEE).order_by("pk").first() or receiving
 
 
-def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, now: datetime | None = None) -> IntakeResult:
-    """Receive a dossier at the counter (or record an online submission when ``online``).
-
-    Idempotent: the same ``idempotency_key`` at the same agency returns the first dossier.
-    Raises ``DomainError`` with field errors; nothing is written then.
-    """
+def _receiving_agency(actor: User) -> Agency:
+    """The counter officer's agency (the receiving desk), or PermissionDenied."""
     if not actor.is_authenticated or not actor.has_perm(PERM_RECEIVE):
         raise PermissionDenied("forbidden", _("You do not have permission to do this."))
     profile = getattr(actor, "staff_profile", None)
     if profile is None:
         raise PermissionDenied("no_agency", _("Your account is not attached to an agency."))
-    receiving: Agency = profile.agency
+    agency: Agency = profile.agency
+    return agency
+
+
+def _officer_time_limit(procedure: Procedure, intake: IntakeInput, errors: dict[str, str]) -> OfficerTimeLimit | None:
+    """RULES.md §1.6 (last bullet): a procedure without a time limit in the catalogue stays
+    receivable; the officer sets the limit, with a reason. Refused when the catalogue has one."""
+    reason = " ".join(intake.time_limit_reason.split())
+    if intake.time_limit_value is None and not intake.time_limit_unit and not reason:
+        return None
+    if procedure.lead_time_value is not None and procedure.lead_time_unit:
+        errors["time_limit_value"] = _(
+            "This procedure has a time limit in the catalogue (%(limit)s); it cannot be set at intake."
+        ) % {"limit": procedure.lead_time_display}
+        return None
+    value = intake.time_limit_value
+    before = len(errors)
+    if value is None or not value.is_finite() or value <= 0 or value > 3650:
+        errors["time_limit_value"] = _("Enter a positive time limit.")
+    if intake.time_limit_unit not in TimeUnit.values:
+        errors["time_limit_unit"] = _("Choose the unit of the time limit.")
+    if not reason:
+        errors["time_limit_reason"] = _("Give the reason for the time limit you set (the catalogue has none).")
+    if len(errors) > before or value is None:
+        return None
+    return OfficerTimeLimit(value=value, unit=intake.time_limit_unit, reason=reason[:500])
+
+
+def dossier_receive(
+    *,
+    actor: User,
+    intake: IntakeInput,
+    online: bool = False,
+    now: datetime | None = None,
+    from_visit: CounterVisit | None = None,
+) -> IntakeResult:
+    """Receive a dossier at the counter (or record an online submission when ``online``).
+
+    Idempotent: the same ``idempotency_key`` at the same agency returns the first dossier.
+    Raises ``DomainError`` with field errors; nothing is written then. ``from_visit``: the
+    counter visit (guided or refused earlier) this dossier is received from; the receive event
+    names it (``counter_visit_receive`` links the visit).
+    """
+    receiving = _receiving_agency(actor)
     key = intake.idempotency_key.strip()[:80]
     # A repeated key is found by the unique index when the insert fails (below), not looked up
     # first: the look-up cost every intake a round trip to find, almost always, nothing.
@@ -306,6 +370,7 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
             )
         else:
             deciding = chosen
+    officer_limit = _officer_time_limit(procedure, intake, errors) if procedure is not None else None
     if errors:
         raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
     assert procedure is not None
@@ -327,6 +392,8 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
                     at=at,
                     status=status,
                     online=online,
+                    officer_limit=officer_limit,
+                    from_visit=from_visit,
                 ),
                 True,
             )
@@ -358,18 +425,18 @@ def _create_dossier(
     at: datetime,
     status: DossierStatus,
     online: bool,
+    officer_limit: OfficerTimeLimit | None = None,
+    from_visit: CounterVisit | None = None,
 ) -> Dossier:
     applicant = intake.applicant
     phone = "".join(ch for ch in applicant.phone if ch.isdigit())
     calendar = calendar_for(receiving.unit)
     due_at: datetime | None = None
+    limit_value = officer_limit.value if officer_limit else procedure.lead_time_value
+    limit_unit = officer_limit.unit if officer_limit else procedure.lead_time_unit
     if status == DossierStatus.RECEIVED:
         due_at = clock.initial_due(
-            calendar,
-            received_at=at,
-            value=procedure.lead_time_value,
-            unit=procedure.lead_time_unit,
-            cutoff=procedure.receipt_cutoff,
+            calendar, received_at=at, value=limit_value, unit=limit_unit or None, cutoff=procedure.receipt_cutoff
         )
     dossier = Dossier(
         code=dossier_code(deciding_agency=deciding, received_at=at),
@@ -377,9 +444,11 @@ def _create_dossier(
         procedure_snapshot={
             "code": procedure.code,
             "name": procedure.name,
-            "lead_time_value": str(procedure.lead_time_value) if procedure.lead_time_value is not None else None,
-            "lead_time_unit": procedure.lead_time_unit,
+            "lead_time_value": str(limit_value) if limit_value is not None else None,
+            "lead_time_unit": limit_unit,
             "version": getattr(procedure, "version", 1),
+            # Set by the receiving officer (the catalogue has no time limit): printed on BM.01.
+            **({"lead_time_reason": officer_limit.reason} if officer_limit else {}),
         },
         receiving_agency=receiving,
         receiving_unit=receiving.unit,
@@ -429,7 +498,12 @@ def _create_dossier(
         to_status=status,
         actor=actor,
         at=at,
-        payload={"channel": intake.channel, "documents": len(documents)},
+        payload={
+            "channel": intake.channel,
+            "documents": len(documents),
+            **({"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}),
+            **({"counter_visit": from_visit.pk} if from_visit is not None else {}),
+        },
         first=True,
     )
     if due_at is not None:
@@ -439,7 +513,7 @@ def _create_dossier(
             at=at,
             new_due_at=due_at,
             event=event,
-            reason=_procedure_time_text(procedure),
+            reason=_officer_time_text(procedure, officer_limit) if officer_limit else _procedure_time_text(procedure),
         )
         _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=receiving, at=at, data={"due_at": due_at.isoformat()})
         _contacts_notify(
@@ -457,9 +531,25 @@ def _create_dossier(
         unit_code=receiving.unit.code,
         object_type="dossier",
         object_id=dossier.code,
-        data={"procedure": procedure.code, "applicant_id": number},
+        data={
+            "procedure": procedure.code,
+            "applicant_id": number,
+            # The catalogue gap is reported: the audit log names every officer-set limit.
+            **({"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}),
+        },
     )
     return dossier
+
+
+def _officer_limit_payload(limit: OfficerTimeLimit) -> dict[str, str]:
+    return {"value": str(limit.value), "unit": limit.unit, "reason": limit.reason, "set_by": "receiving_officer"}
+
+
+def _officer_time_text(procedure: Procedure, limit: OfficerTimeLimit) -> str:
+    return _(
+        "Time limit set by the receiving officer: %(value)s %(unit)s (procedure %(code)s has none in the catalogue). "
+        "Reason: %(reason)s"
+    ) % {"value": limit.value, "unit": TimeUnit(limit.unit).label, "code": procedure.code, "reason": limit.reason}
 
 
 def _procedure_time_text(procedure: Procedure) -> str:
@@ -518,7 +608,7 @@ class ActionInput:
 def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action: DossierAction) -> bool:
     """May ``user`` do ``action`` on ``dossier`` now (table, role and unit)?"""
     try:
-        transition = guard(DossierStatus(dossier.status), action)
+        transition = guard(DossierStatus(dossier.status), action, received=dossier.received_at is not None)
     except IllegalTransition:
         return False
     if not user.is_authenticated or not user.has_perm(transition.permission):
@@ -536,7 +626,10 @@ def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action:
 def available_actions(user: User | AnonymousUser, dossier: Dossier) -> list[DossierAction]:
     from motcua.dossiers.workflow import allowed_actions
 
-    return [a for a in allowed_actions(DossierStatus(dossier.status)) if dossier_permission_for(user, dossier, a)]
+    received = dossier.received_at is not None
+    return [
+        a for a in allowed_actions(DossierStatus(dossier.status), received=received) if dossier_permission_for(user, dossier, a)
+    ]
 
 
 def dossier_act(
@@ -556,7 +649,7 @@ def dossier_act(
             raise NotFound("dossier_not_found", _("No dossier has the code %(code)s.") % {"code": code})
         status = DossierStatus(dossier.status)
         try:
-            guard(status, action)
+            guard(status, action, received=dossier.received_at is not None)
         except IllegalTransition as exc:
             raise DomainError(
                 "action_not_allowed",
@@ -878,16 +971,23 @@ def _on_receive_online(
 ) -> dict[str, Any]:
     """An online submission passes the completeness check: the clock starts now."""
     procedure = dossier.procedure
-    due = clock.initial_due(
-        calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit, cutoff=procedure.receipt_cutoff
-    )
+    value, unit = procedure.lead_time_value, procedure.lead_time_unit
+    snapshot = dossier.procedure_snapshot or {}
+    time_text = _procedure_time_text(procedure)
+    if (value is None or not unit) and snapshot.get("lead_time_reason"):
+        # The catalogue has no time limit; the officer set one when recording the submission.
+        limit = OfficerTimeLimit(
+            value=Decimal(str(snapshot["lead_time_value"])),
+            unit=str(snapshot["lead_time_unit"]),
+            reason=str(snapshot["lead_time_reason"]),
+        )
+        value, unit, time_text = limit.value, limit.unit, _officer_time_text(procedure, limit)
+    due = clock.initial_due(calendar, received_at=at, value=value, unit=unit or None, cutoff=procedure.receipt_cutoff)
     dossier.received_at = at
     dossier.due_at = due
     dossier.original_due_at = due
     dossier.assigned_to = actor  # the officer who checked the online submission takes it
-    ClockChange.objects.create(
-        dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure)
-    )
+    ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=time_text)
     _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=dossier.receiving_agency, at=at, data={"due_at": due.isoformat()})
     _contacts_notify(
         dossier,
@@ -915,3 +1015,154 @@ _HANDLERS = {
     DossierAction.RETURN_RESULT: _on_return,
     DossierAction.STOP: _on_stop,
 }
+
+
+# --- Counter visits: the check ends without a receipt (RULES.md §1.4 row 2) --------------------
+
+
+@dataclass
+class VisitInput:
+    """A counter visit that ends in a guided supplement (BM.02) or a refusal to receive (BM.03)."""
+
+    outcome: VisitOutcome
+    procedure_code: str
+    applicant: ApplicantInput
+    reason: str
+    items: list[str] = field(default_factory=list)  # guided: every missing or incorrect item
+    representative_name: str = ""
+    request_summary: str = ""
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit: CounterVisit
+    created: bool
+
+
+_VISIT_SLIP = {VisitOutcome.GUIDED: SlipForm.SUPPLEMENT, VisitOutcome.REFUSED: SlipForm.REFUSAL}
+
+
+def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None = None) -> VisitResult:
+    """Record the outcome of the completeness check when the dossier is not received: a guided
+    supplement (BM.02) or a refusal to receive (BM.03), each with its numbered slip and no
+    dossier code (Decree 118/2025 Art. 17; RULES.md §1.4 row 2, §1.5).
+
+    Idempotent per receiving agency and ``idempotency_key``, as the intake. Raises
+    ``DomainError("invalid_visit", fields=…)``; nothing is written then.
+    """
+    receiving = _receiving_agency(actor)
+    key = visit.idempotency_key.strip()[:80]
+    errors: dict[str, str] = {}
+    if visit.outcome not in VisitOutcome.values:
+        errors["outcome"] = _("Choose the outcome: guide a supplement or refuse to receive.")
+    procedure = Procedure.objects.filter(code=visit.procedure_code.strip()).first()
+    if procedure is None:
+        errors["procedure_code"] = _("No procedure has the code %(code)s.") % {"code": visit.procedure_code}
+    number, applicant_errors = _validate_applicant(visit.applicant)
+    if not visit.applicant.id_number.strip():
+        # The ID is printed on BM.03 when the applicant has one; a visit is recorded without it.
+        applicant_errors.pop("applicant.id_number", None)
+        number = ""
+    errors.update(applicant_errors)
+    items = [i.strip()[:500] for i in visit.items if i.strip()]
+    reason = visit.reason.strip()
+    outcome = VisitOutcome(visit.outcome) if visit.outcome in VisitOutcome.values else None
+    if outcome == VisitOutcome.GUIDED and not items:
+        errors["items"] = _("List every missing or incorrect document (guide once and completely).")
+    if outcome == VisitOutcome.REFUSED and items:
+        errors["items"] = _("A refusal states its reasons; it lists no items to supplement.")
+    if not reason:
+        errors["reason"] = (
+            _("Give the reason for the supplement request.")
+            if outcome == VisitOutcome.GUIDED
+            else _("Give the specific reason for refusing to receive the dossier.")
+        )
+    if errors:
+        raise DomainError("invalid_visit", _("The visit has errors. Correct the fields listed."), fields=errors)
+    assert procedure is not None and outcome is not None
+    at = now or timezone.now()
+    applicant = visit.applicant
+    try:
+        with transaction.atomic():
+            row = CounterVisit(
+                outcome=outcome,
+                procedure=procedure,
+                receiving_agency=receiving,
+                receiving_unit=receiving.unit,
+                applicant_kind=applicant.kind,
+                applicant_name=" ".join(applicant.name.split()),
+                applicant_id_number=number,
+                applicant_address=applicant.address.strip(),
+                applicant_phone="".join(ch for ch in applicant.phone if ch.isdigit()),
+                applicant_email=applicant.email.strip(),
+                representative_name=visit.representative_name.strip(),
+                request_summary=visit.request_summary.strip()[:500] or procedure.name[:500],
+                items=items,
+                reason=reason,
+                officer=actor,
+                at=at,
+                idempotency_key=key,
+            )
+            row.full_clean(
+                exclude=["procedure", "receiving_agency", "receiving_unit", "officer", "dossier"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            row.save()
+            data: dict[str, Any] = {"items": items, "reason": reason} if outcome == VisitOutcome.GUIDED else {"reason": reason}
+            slip = _slip(visit=row, form=_VISIT_SLIP[outcome], agency=receiving, at=at, data=data)
+            audit_record(
+                action=f"counter_visit.{outcome.value}",
+                actor=actor,
+                unit_code=receiving.unit.code,
+                object_type="counter_visit",
+                object_id=row.pk,
+                data={"procedure": procedure.code, "applicant_id": number, "slip": slip.number},
+            )
+            return VisitResult(row, True)
+    except IntegrityError:
+        if key:
+            existing = (
+                CounterVisit.objects.filter(receiving_agency=receiving, idempotency_key=key)
+                .exclude(idempotency_key="")
+                .order_by()
+                .first()
+            )
+            if existing is not None:
+                return VisitResult(existing, False)
+        raise
+
+
+def counter_visit_receive(*, actor: User, visit_id: int, intake: IntakeInput, now: datetime | None = None) -> IntakeResult:
+    """The applicant came back: receive the dossier (BM.01, code, clock) from the visit, in one
+    step, and link the visit to it. A visit becomes at most one dossier; repeating the same
+    intake key returns that dossier."""
+    from motcua.dossiers.selectors import counter_visit_get
+
+    _receiving_agency(actor)
+    found = counter_visit_get(user=actor, pk=visit_id)
+    key = intake.idempotency_key.strip()[:80]
+    with transaction.atomic():
+        visit = CounterVisit.objects.select_for_update().select_related("dossier").get(pk=found.pk)
+        if visit.dossier is not None:
+            if key and visit.dossier.idempotency_key == key:
+                return IntakeResult(visit.dossier, False)
+            raise DomainError(
+                "visit_already_received",
+                _("This visit was already received as dossier %(code)s.") % {"code": visit.dossier.code},
+                status_code=409,
+            )
+        result = dossier_receive(actor=actor, intake=intake, now=now, from_visit=visit)
+        if result.created:
+            visit.dossier = result.dossier
+            visit.save(update_fields=["dossier"])
+            audit_record(
+                action="counter_visit.receive",
+                actor=actor,
+                unit_code=user_unit_code(actor),
+                object_type="counter_visit",
+                object_id=visit.pk,
+                data={"dossier": result.dossier.code, "outcome": visit.outcome},
+            )
+    return result

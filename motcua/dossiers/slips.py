@@ -44,7 +44,7 @@ from motcua.core.exceptions import DomainError
 from motcua.core.exports import safe_row
 from motcua.core.models import Agency
 from motcua.dossiers.choices import ApplicantKind, DossierAction, ResultDelivery, SlipForm, StepStatus, Timeliness
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.models import CounterVisit, Dossier, DossierEvent, DossierStep, Slip
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TEMPLATE_DIR = Path(__file__).resolve().parent / "slip_templates"
@@ -155,6 +155,31 @@ def render_slip_pdf(*, dossier: Dossier, form: SlipForm, slip: Slip | None = Non
         SlipForm.STOP_NOTICE: _reason_data,
     }
     return _compile(_TEMPLATES[form], builders[form](dossier, slip))
+
+
+def render_visit_slip_pdf(*, visit: CounterVisit) -> bytes:
+    """The slip of a counter visit: BM.02 for a guided supplement, BM.03 for a refusal to
+    receive. There is no dossier code: BM.03 "Mã hồ sơ (nếu có)" stays empty and no look-up QR
+    code is printed."""
+    slip = visit.slips.order_by("-issued_at", "-id").select_related("agency__unit__parent").first()
+    if slip is None:
+        raise DomainError("slip_not_issued", _("No slip has been issued for this visit."), status_code=404)
+    form = SlipForm(slip.form)
+    data = _base_data(form=form, agency=slip.agency, number=slip.number, issued_at=slip.issued_at, code="")
+    submitter = visit.representative_name or visit.applicant_name
+    data.update(
+        applicant=_applicant(visit),
+        request=visit.request_summary,
+        procedure_name=visit.procedure.name,
+        officer=_person(visit.officer),
+        submitter=submitter,
+        issued_at=_time(slip.issued_at),
+        received_at="",
+        reason=str(slip.data.get("reason", "")),
+    )
+    if form == SlipForm.SUPPLEMENT:
+        data.update(items=[str(item) for item in slip.data.get("items", [])], contact_phone=slip.agency.phone)
+    return _compile(_TEMPLATES[form], data)
 
 
 def render_tracking_book_pdf(*, dossiers: Iterable[Dossier], agency: Agency, title_period: str) -> bytes:
@@ -398,7 +423,11 @@ def lead_time_text(dossier: Dossier) -> str:
         value = None
     if value is None or not unit:
         return ""
-    return f"{_number_text(value)} {_LEAD_TIME_UNIT.get(unit, unit)}"
+    text = f"{_number_text(value)} {_LEAD_TIME_UNIT.get(unit, unit)}"
+    reason = snapshot.get("lead_time_reason")
+    if reason:  # the catalogue had no time limit: the receiving officer set it (RULES.md §1.6)
+        text += f" (do cán bộ tiếp nhận xác định: {reason})"
+    return text
 
 
 def _agency_lines(agency: Agency) -> list[str]:
@@ -431,7 +460,7 @@ def _base_data(*, form: SlipForm, agency: Agency, number: str, issued_at: dateti
     }
 
 
-def _applicant(dossier: Dossier) -> dict[str, str]:
+def _applicant(dossier: Dossier | CounterVisit) -> dict[str, str]:
     person = dossier.applicant_kind == ApplicantKind.PERSON
     return {
         "name_label": "Ông/Bà" if person else "Tổ chức",

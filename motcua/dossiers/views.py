@@ -25,12 +25,24 @@ from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import Agency
 from motcua.core.scoping import user_unit
 from motcua.core.text import search_terms
-from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, ResultDelivery, SlipForm
-from motcua.dossiers.forms import IntakeForm, LookupForm
+from motcua.dossiers.choices import (
+    ApplicantKind,
+    Channel,
+    DossierAction,
+    DossierStatus,
+    ResultDelivery,
+    SlipForm,
+    VisitOutcome,
+)
+from motcua.dossiers.forms import CounterVisitForm, IntakeForm, LookupForm
+from motcua.dossiers.models import CounterVisit
 from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.ratings import rating_url_for
 from motcua.dossiers.selectors import (
+    CounterStats,
     QueueFilter,
+    counter_stats,
+    counter_visit_get,
     dossier_detail,
     dossier_lookup,
     dossier_queue,
@@ -44,7 +56,11 @@ from motcua.dossiers.services import (
     ApplicantInput,
     DocumentInput,
     IntakeInput,
+    IntakeResult,
+    VisitInput,
     available_actions,
+    counter_visit_receive,
+    counter_visit_record,
     dossier_act,
     dossier_receive,
 )
@@ -159,15 +175,88 @@ def _citizen_prefill(user: User, citizen_id: str) -> tuple[dict[str, object], li
     return initial, extras.get("dossiers", []), extras.get("reusable_documents", [])
 
 
+def _visit_prefill(visit: CounterVisit) -> dict[str, object]:
+    """The intake form pre-filled from a guided or refused visit (the applicant came back)."""
+    return {
+        "procedure_code": visit.procedure.code,
+        "applicant_kind": visit.applicant_kind,
+        "applicant_name": visit.applicant_name,
+        "applicant_id_number": visit.applicant_id_number,
+        "applicant_phone": visit.applicant_phone,
+        "applicant_email": visit.applicant_email,
+        "applicant_address": visit.applicant_address,
+        "representative_name": visit.representative_name,
+    }
+
+
+def _counter_stats_rows(user: User) -> list[tuple[str, CounterStats]]:
+    """The desk's check outcomes today and this month (RULES.md §1.4 row 2)."""
+    now = timezone.localtime()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month = today.replace(day=1)
+    end = today + timedelta(days=1)
+    return [
+        (_("Today"), counter_stats(user=user, start=today, end=end)),
+        (_("This month"), counter_stats(user=user, start=month, end=end)),
+    ]
+
+
+def _record_visit(request: HttpRequest, user: User, outcome: VisitOutcome) -> tuple[HttpResponse | None, dict[str, str], int]:
+    """Guide a supplement or refuse to receive: a counter visit with its slip, no dossier code."""
+    form = CounterVisitForm(request.POST)
+    if not form.is_valid():
+        return None, {name: "; ".join(str(e) for e in errors) for name, errors in form.errors.items()}, 400
+    data = form.cleaned_data
+    visit_input = VisitInput(
+        outcome=outcome,
+        procedure_code=data["procedure_code"],
+        applicant=ApplicantInput(
+            kind=ApplicantKind(data["applicant_kind"]),
+            name=data["applicant_name"],
+            id_number=data["applicant_id_number"],
+            address=data["applicant_address"],
+            phone=data["applicant_phone"],
+            email=data["applicant_email"],
+        ),
+        reason=data["reason"],
+        items=[line for line in data["items"].splitlines() if line.strip()],
+        representative_name=data["representative_name"],
+        idempotency_key=data["idempotency_key"],
+    )
+    try:
+        result = counter_visit_record(actor=user, visit=visit_input)
+    except DomainError as exc:
+        return None, {"": f"{exc.message} ({exc.code})", **{k: str(v) for k, v in exc.fields.items()}}, exc.status_code
+    message = (
+        _("Supplement guided (no dossier code). Print the request for the applicant.")
+        if outcome == VisitOutcome.GUIDED
+        else _("Refusal to receive recorded (no dossier code). Print the refusal for the applicant.")
+    )
+    messages.success(request, message)
+    return redirect("dossiers:visit", pk=result.visit.pk), {}, 200
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     user = _staff(request, PERM_RECEIVE)
     citizen_id = request.GET.get("citizen", "") or request.POST.get("citizen", "")
+    visit_id = request.GET.get("luot", "") or request.POST.get("visit", "")
+    visit = None
+    if visit_id:
+        try:
+            visit = counter_visit_get(user=user, pk=int(visit_id)) if visit_id.isdigit() else None
+        except NotFound:
+            visit = None
+        if visit is None:
+            raise Http404
     try:
         prefill, earlier, reusable = _citizen_prefill(user, citizen_id) if citizen_id else ({}, [], [])
     except DomainError as exc:
         messages.error(request, f"{exc.message} ({exc.code})")
         prefill, earlier, reusable = {}, [], []
+    if visit is not None:
+        prefill = {**prefill, **_visit_prefill(visit)}
+    outcome = request.POST.get("outcome", "receive")
     form = IntakeForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex, **prefill})
     procedure = None
     errors: dict[str, str] = {}
@@ -176,58 +265,85 @@ def intake(request: HttpRequest) -> HttpResponse:
         procedure = (
             Procedure.objects.filter(code=request.POST.get("procedure_code", "").strip()).prefetch_related("documents").first()
         )
-        if form.is_valid():
-            data = form.cleaned_data
-            documents = _posted_documents(request, procedure)
-            intake_input = IntakeInput(
-                procedure_code=data["procedure_code"],
-                applicant=ApplicantInput(
-                    kind=ApplicantKind(data["applicant_kind"]),
-                    name=data["applicant_name"],
-                    id_number=data["applicant_id_number"],
-                    birth_date=data["applicant_birth_date"],
-                    address=data["applicant_address"],
-                    phone=data["applicant_phone"],
-                    email=data["applicant_email"],
-                ),
-                channel=Channel(data["channel"]),
-                result_delivery=data["result_delivery"] or ResultDelivery.IN_PERSON,
-                documents=documents,
-                representative_name=data["representative_name"],
-                representative_id_number=data["representative_id_number"],
-                authorisation_note=data["authorisation_note"],
-                sets_count=data["sets_count"],
-                fee_amount=data["fee_amount"],
-                fee_paid=data["fee_amount"] > 0,
-                idempotency_key=data["idempotency_key"],
-            )
-            try:
-                result = dossier_receive(actor=user, intake=intake_input)
-            except DomainError as exc:
-                form.add_error(None, f"{exc.message} ({exc.code})")
-                for key, message in exc.fields.items():
-                    name = key.replace(".", "_")
-                    if name in form.fields:
-                        form.add_error(name, str(message))
-                    else:
-                        errors[key] = str(message)
-                status = exc.status_code
-            else:
-                messages.success(
-                    request, _("Dossier %(code)s received. Print the receipt for the applicant.") % {"code": result.dossier.code}
-                )
-                return redirect("dossiers:detail", code=result.dossier.code)
+        if outcome in ("guide", "refuse") and visit is None:
+            chosen = VisitOutcome.GUIDED if outcome == "guide" else VisitOutcome.REFUSED
+            response, errors, status = _record_visit(request, user, chosen)
+            if response is not None:
+                return response
+            # Re-show what was typed, without the receipt's own required-field errors.
+            form = IntakeForm(initial=request.POST.dict())
+        elif form.is_valid():
+            response, errors, status = _receive(request, user, form, procedure, visit)
+            if response is not None:
+                return response
         else:
             status = 400
     context = {
         "form": form,
         "procedure": procedure,
-        "field_errors": errors,
+        # Pairs, not the dict: a field named "items" would shadow dict.items in the template.
+        "field_errors": list(errors.items()),
         "citizen_id": citizen_id,
         "earlier": earlier,
         "reusable": reusable,
+        "visit": visit,
+        "outcome_items": request.POST.get("items", ""),
+        "outcome_reason": request.POST.get("reason", ""),
+        "stats": _counter_stats_rows(user),
     }
     return render(request, "dossiers/intake.html", context, status=status)
+
+
+def _receive(
+    request: HttpRequest, user: User, form: IntakeForm, procedure: Procedure | None, visit: CounterVisit | None
+) -> tuple[HttpResponse | None, dict[str, str], int]:
+    """Receive: BM.01, dossier code, clock (from a visit when the applicant came back)."""
+    data = form.cleaned_data
+    intake_input = IntakeInput(
+        procedure_code=data["procedure_code"],
+        applicant=ApplicantInput(
+            kind=ApplicantKind(data["applicant_kind"]),
+            name=data["applicant_name"],
+            id_number=data["applicant_id_number"],
+            birth_date=data["applicant_birth_date"],
+            address=data["applicant_address"],
+            phone=data["applicant_phone"],
+            email=data["applicant_email"],
+        ),
+        channel=Channel(data["channel"]),
+        result_delivery=data["result_delivery"] or ResultDelivery.IN_PERSON,
+        documents=_posted_documents(request, procedure),
+        representative_name=data["representative_name"],
+        representative_id_number=data["representative_id_number"],
+        authorisation_note=data["authorisation_note"],
+        sets_count=data["sets_count"],
+        fee_amount=data["fee_amount"],
+        fee_paid=data["fee_amount"] > 0,
+        idempotency_key=data["idempotency_key"],
+        time_limit_value=data["time_limit_value"],
+        time_limit_unit=data["time_limit_unit"] or "",
+        time_limit_reason=data["time_limit_reason"],
+    )
+    errors: dict[str, str] = {}
+    try:
+        result: IntakeResult = (
+            counter_visit_receive(actor=user, visit_id=visit.pk, intake=intake_input)
+            if visit is not None
+            else dossier_receive(actor=user, intake=intake_input)
+        )
+    except DomainError as exc:
+        form.add_error(None, f"{exc.message} ({exc.code})")
+        for key, message in exc.fields.items():
+            name = key.replace(".", "_")
+            if name in form.fields:
+                form.add_error(name, str(message))
+            else:
+                errors[key] = str(message)
+        return None, errors, exc.status_code
+    messages.success(
+        request, _("Dossier %(code)s received. Print the receipt for the applicant.") % {"code": result.dossier.code}
+    )
+    return redirect("dossiers:detail", code=result.dossier.code), {}, 200
 
 
 def _posted_documents(request: HttpRequest, procedure: Procedure | None) -> list[DocumentInput]:
@@ -367,6 +483,39 @@ def slip(request: HttpRequest, code: str, form: str) -> HttpResponse:
         raise Http404(str(exc.message)) from exc
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{code}-{form}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guided or refused counter visit: its slip, and "Receive" when the applicant is back."""
+    user = _staff(request)
+    try:
+        visit = counter_visit_get(user=user, pk=pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    return render(
+        request,
+        "dossiers/visit.html",
+        {"visit": visit, "slip": next(iter(visit.slips.all()), None), "can_receive": user.has_perm(PERM_RECEIVE)},
+    )
+
+
+@login_required
+@require_GET
+def visit_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    from motcua.dossiers.slips import render_visit_slip_pdf
+
+    user = _staff(request)
+    try:
+        visit = counter_visit_get(user=user, pk=pk)
+        pdf = render_visit_slip_pdf(visit=visit)
+    except (NotFound, DomainError) as exc:
+        raise Http404(str(exc.message)) from exc
+    form = "BM02" if visit.outcome == VisitOutcome.GUIDED else "BM03"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="luot-tiep-{visit.pk}-{form}.pdf"'
     return response
 
 

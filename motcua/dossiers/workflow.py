@@ -1,5 +1,13 @@
 """The dossier workflow: one table of status → allowed actions (RULES.md §1.4).
 
+The completeness check comes *before* receipt (RULES.md §1.4 row 2): at the counter its
+outcomes "guide a supplement" (BM.02) and "refuse to receive" (BM.03) are counter visits
+(``CounterVisit``), not dossiers, so a received dossier never holds a BM.01 and a contradicting
+BM.03. ``refuse`` is therefore only the check of an online submission: from ``submitted``, and
+from ``supplement_requested`` while the dossier has never been received (an online submission
+whose applicant was asked to complete it). A received dossier ends by the competent agency's
+rejection, a stop at the applicant's request, or the return of the result.
+
 Pure: no database, no Django models. The transition service (``services.dossier_act``) is
 the only place that changes a dossier's status, and it asks :func:`guard` first. The status
 of a dossier is the result of replaying its events through this table (:func:`replay`).
@@ -35,7 +43,6 @@ WORKFLOW: dict[S, dict[A, Transition]] = {
     },
     S.RECEIVED: {
         A.REQUEST_SUPPLEMENT: Transition(S.SUPPLEMENT_REQUESTED, PERM_RECEIVE),
-        A.REFUSE: Transition(S.REFUSED, PERM_RECEIVE),
         A.TRANSFER: Transition(S.IN_PROGRESS, PERM_RECEIVE),
         A.APOLOGIZE: Transition(S.RECEIVED, PERM_DECIDE),
         A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
@@ -68,6 +75,10 @@ WORKFLOW: dict[S, dict[A, Transition]] = {
     S.STOPPED: {},
 }
 
+# Actions that end the check before receipt: not allowed once the dossier has been received
+# (its history holds ``received``), whatever its status now (RULES.md §1.4 rows 2 and 3c).
+BEFORE_RECEIPT_ONLY: frozenset[A] = frozenset({A.REFUSE})
+
 # Actions that create a dossier (there is no status before them).
 CREATING_ACTIONS: dict[A, S] = {A.SUBMIT_ONLINE: S.SUBMITTED, A.RECEIVE: S.RECEIVED}
 
@@ -79,15 +90,16 @@ class IllegalTransition(Exception):
         self.action = action
 
 
-def allowed_actions(status: S) -> list[A]:
-    """Every action the table allows in ``status`` (before permission checks)."""
-    return list(WORKFLOW[status])
+def allowed_actions(status: S, *, received: bool = False) -> list[A]:
+    """Every action the table allows in ``status`` (before permission checks); ``received``:
+    the dossier has been received (BM.01 issued) at some point."""
+    return [a for a in WORKFLOW[status] if not (received and a in BEFORE_RECEIPT_ONLY)]
 
 
-def guard(status: S, action: A) -> Transition:
+def guard(status: S, action: A, *, received: bool = False) -> Transition:
     """The transition for ``action`` in ``status``, or IllegalTransition."""
     transition = WORKFLOW[status].get(action)
-    if transition is None:
+    if transition is None or (received and action in BEFORE_RECEIPT_ONLY):
         raise IllegalTransition(status, action)
     return transition
 
@@ -98,7 +110,7 @@ def next_status(history: list[S], action: A) -> S:
         if action not in CREATING_ACTIONS:
             raise IllegalTransition(None, action)
         return CREATING_ACTIONS[action]
-    transition = guard(history[-1], action)
+    transition = guard(history[-1], action, received=S.RECEIVED in history)
     if transition.target is not None:
         return transition.target
     # Back to where the dossier was when the supplement was requested.

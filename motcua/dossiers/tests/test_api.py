@@ -48,7 +48,7 @@ def test_post_creates_then_returns_the_same_dossier(client: Client, officer_key:
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["code"] == second.json()["code"]
     assert Dossier.objects.count() == 1
-    assert first.json()["allowed_actions"] == ["request_supplement", "refuse", "transfer", "stop"]
+    assert first.json()["allowed_actions"] == ["request_supplement", "transfer", "stop"]
 
 
 def test_idempotency_key_header_is_honoured(client: Client, officer_key: str) -> None:
@@ -139,7 +139,7 @@ def test_wrong_role_gets_403_and_changes_nothing(client: Client, officer_key: st
     _row, key = apikey_create(user=specialist)
 
     response = client.post(
-        f"/api/v1/dossiers/{code}/actions/refuse", {"reason": "x"}, content_type="application/json", **_auth(key)
+        f"/api/v1/dossiers/{code}/actions/stop", {"reason": "x"}, content_type="application/json", **_auth(key)
     )
 
     assert response.status_code == 403
@@ -154,7 +154,7 @@ def test_other_unit_gets_404(client: Client, officer_key: str) -> None:
     assert client.get(f"/api/v1/dossiers/{code}", **_auth(key)).status_code == 404
     assert (
         client.post(
-            f"/api/v1/dossiers/{code}/actions/refuse", {"reason": "x"}, content_type="application/json", **_auth(key)
+            f"/api/v1/dossiers/{code}/actions/stop", {"reason": "x"}, content_type="application/json", **_auth(key)
         ).status_code
         == 404
     )

@@ -135,3 +135,52 @@ def test_one_stop_walk(page: object, live_server: object, units: None) -> None:
     public.click("button:has-text('Tra cứu')")
     public.wait_for_selector("text=Đã trả kết quả")
     assert "Nguyễn Văn An" not in public.content()
+
+
+def test_counter_refusal_and_guided_visit_get_no_code(page: object, live_server: object, units: None) -> None:
+    """RULES.md §1.4 row 2: at the counter the check ends in a refusal to receive (BM.03) or a
+    guided supplement (BM.02) without a dossier code; the guided applicant comes back and the
+    dossier is received from the visit in one step."""
+    from motcua.dossiers.models import CounterVisit
+
+    base = live_server.url  # type: ignore[attr-defined]
+    procedure()
+    commune_agencies()
+    staff("officer", Role.RECEPTION_OFFICER)
+    _login(page, base, "officer")
+
+    # Refuse to receive: the visit page with its BM.03, and no dossier.
+    page.goto(f"{base}/ho-so/tiep-nhan/")
+    page.fill("#id_procedure_code", "1.001193")
+    page.fill("#id_applicant_name", "Trần Văn Tư")
+    page.fill("#outcome-reason", "Không thuộc thẩm quyền giải quyết của xã")
+    page.click("button[name=outcome][value=refuse]")
+    page.wait_for_url(f"{base}/ho-so/luot-tiep/*/")
+    refused = CounterVisit.objects.get()
+    assert "0001/PTC-TTPVHCC" in page.inner_text("h1")
+    response = page.request.get(f"{base}/ho-so/luot-tiep/{refused.pk}/phieu.pdf")
+    assert response.status == 200 and response.body()[:5] == b"%PDF-"
+    assert not Dossier.objects.exists()
+
+    # Guide a supplement: the items are listed on the visit page.
+    page.goto(f"{base}/ho-so/tiep-nhan/")
+    page.fill("#id_procedure_code", "1.001193")
+    page.fill("#id_applicant_name", "Nguyễn Văn An")
+    page.fill("#id_applicant_id_number", "096085004217")
+    page.fill("#outcome-items", "Giấy chứng sinh\nGiấy chứng nhận kết hôn của cha mẹ")
+    page.fill("#outcome-reason", "Thiếu giấy tờ theo quy định")
+    page.click("button[name=outcome][value=guide]")
+    page.wait_for_url(f"{base}/ho-so/luot-tiep/*/")
+    assert "0001/PBS-TTPVHCC" in page.inner_text("h1")
+    assert "Giấy chứng sinh" in page.inner_text("main")
+    assert not Dossier.objects.exists()
+
+    # The applicant comes back: "Tiếp nhận" opens the intake pre-filled; receiving links the visit.
+    page.click("a[accesskey=n]")
+    page.wait_for_url(f"{base}/ho-so/tiep-nhan/?luot=*")
+    assert page.input_value("#id_applicant_name") == "Nguyễn Văn An"
+    page.click("button[accesskey=s]")
+    page.wait_for_url(f"{base}/ho-so/*/")
+    dossier = Dossier.objects.get()
+    assert dossier.code in page.inner_text("h1")
+    assert CounterVisit.objects.get(outcome="guided").dossier == dossier

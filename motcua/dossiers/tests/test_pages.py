@@ -41,7 +41,7 @@ def test_anonymous_is_sent_to_login(client: Client, dossier: Dossier) -> None:
 
 
 def test_anonymous_action_changes_nothing(client: Client, dossier: Dossier) -> None:
-    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": "x"})
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x"})
 
     assert response.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
@@ -52,7 +52,7 @@ def test_role_without_dossier_permission_is_refused(client: Client, dossier: Dos
 
     assert client.get("/ho-so/").status_code == 403
     assert client.get(f"/ho-so/{dossier.code}/").status_code == 403
-    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": "x"}).status_code == 403
+    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x"}).status_code == 403
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
 
 
@@ -66,7 +66,7 @@ def test_other_unit_gets_404_and_changes_nothing(client: Client, dossier: Dossie
     client.force_login(staff("other", Role.RECEPTION_OFFICER, code="32214"))
 
     assert client.get(f"/ho-so/{dossier.code}/").status_code == 404
-    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": "x"}).status_code == 404
+    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x"}).status_code == 404
     assert dossier.code not in client.get("/ho-so/?view=all").content.decode()
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
 
@@ -157,7 +157,7 @@ def test_action_form_moves_the_dossier(client: Client, officer: object, dossier:
 def test_action_error_is_shown_not_500(client: Client, officer: object, dossier: Dossier) -> None:
     client.force_login(officer)  # type: ignore[arg-type]
 
-    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/refuse/", {"reason": ""}, follow=True)
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": ""}, follow=True)
 
     assert response.status_code == 200
     assert "reason_required" in response.content.decode()

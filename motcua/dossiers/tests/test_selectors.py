@@ -90,7 +90,7 @@ def test_mine_is_what_is_assigned_to_me(officer: User) -> None:
 
 def test_closed_dossiers_leave_the_queue(officer: User) -> None:
     dossier = _receive(officer)
-    dossier_act(actor=officer, code=dossier.code, action=DossierAction.REFUSE, data=ActionInput(reason="Không thuộc thẩm quyền"))
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.STOP, data=ActionInput(reason="Người nộp xin dừng"))
 
     assert _codes(officer) == set()
 

@@ -189,15 +189,15 @@ def test_second_supplement_request_makes_the_dossier_late(officer: object) -> No
         )  # type: ignore[arg-type]
         dossier_act(actor=officer, code=dossier.code, action=DossierAction.SUPPLEMENT, now=at(day, "14:00"))  # type: ignore[arg-type]
 
-    refused = dossier_act(
+    stopped = dossier_act(
         actor=officer,
         code=dossier.code,
-        action=DossierAction.REFUSE,
-        data=ActionInput(reason="Không đủ điều kiện"),
+        action=DossierAction.STOP,
+        data=ActionInput(reason="Người nộp xin dừng"),
         now=at("2026-03-05"),
     )  # type: ignore[arg-type]
 
-    assert refused.timeliness == Timeliness.LATE
+    assert stopped.timeliness == Timeliness.LATE
 
 
 def test_apology_once_and_at_least_one_working_day_before(officer: object) -> None:
@@ -253,7 +253,7 @@ def test_other_unit_cannot_see_or_act(officer: object) -> None:
     other = staff("other", Role.RECEPTION_OFFICER, code="32214")
 
     with pytest.raises(NotFound):
-        dossier_act(actor=other, code=dossier.code, action=DossierAction.REFUSE, data=ActionInput(reason="x"))
+        dossier_act(actor=other, code=dossier.code, action=DossierAction.STOP, data=ActionInput(reason="x"))
 
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
 

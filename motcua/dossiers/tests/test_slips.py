@@ -273,8 +273,9 @@ def test_latest_slip_of_the_form_is_printed_by_default(officer: User) -> None:
     assert "1. Giấy tờ thứ nhất" in chosen and "Số: 0001/PBS-TTPVHCC" in chosen
 
 
-def test_refusal_prints_the_reason(officer: User) -> None:
-    dossier = _received(officer)
+def test_refusal_of_an_online_submission_prints_the_reason(officer: User) -> None:
+    """RULES.md §1.4 row 3c: BM.03 to an online applicant (a received dossier is never refused)."""
+    dossier = dossier_receive(actor=officer, intake=intake(), online=True, now=at("2026-03-02")).dossier
     dossier_act(
         actor=officer,
         code=dossier.code,

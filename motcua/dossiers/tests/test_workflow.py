@@ -1,4 +1,8 @@
-"""The workflow table: every (status, action) pair, and random sequences."""
+"""The workflow table: every (status, action) pair, and random sequences.
+
+RULES.md §1.4 row 2: the completeness check comes before receipt, so "refuse" (BM.03) is only
+the check of a dossier never received (an online submission); a received dossier is not refused.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from motcua.dossiers.choices import TERMINAL_STATUSES, DossierAction, DossierStatus
-from motcua.dossiers.workflow import CREATING_ACTIONS, WORKFLOW, IllegalTransition, guard, next_status, replay
+from motcua.dossiers.workflow import (
+    CREATING_ACTIONS,
+    WORKFLOW,
+    IllegalTransition,
+    allowed_actions,
+    guard,
+    next_status,
+    replay,
+)
 
 EXPECTED_ALLOWED = {
     DossierStatus.SUBMITTED: {"receive", "request_supplement", "refuse", "stop"},
-    DossierStatus.RECEIVED: {"request_supplement", "refuse", "transfer", "apologize", "stop"},
+    DossierStatus.RECEIVED: {"request_supplement", "transfer", "apologize", "stop"},
     DossierStatus.SUPPLEMENT_REQUESTED: {"supplement", "refuse", "stop"},
     DossierStatus.IN_PROGRESS: {
         "transfer",
@@ -35,6 +47,14 @@ EXPECTED_ALLOWED = {
 }
 
 
+# Once received (BM.01 issued), the same table less the actions of the check before receipt.
+EXPECTED_ALLOWED_AFTER_RECEIPT = {
+    **EXPECTED_ALLOWED,
+    DossierStatus.SUBMITTED: {"receive", "request_supplement", "stop"},  # unreachable after receipt; refused anyway
+    DossierStatus.SUPPLEMENT_REQUESTED: {"supplement", "stop"},
+}
+
+
 def test_table_covers_every_status() -> None:
     assert set(WORKFLOW) == set(DossierStatus)
 
@@ -47,6 +67,39 @@ def test_every_status_action_pair(status: DossierStatus, action: DossierAction) 
     else:
         with pytest.raises(IllegalTransition):
             guard(status, action)
+
+
+@pytest.mark.parametrize(("status", "action"), list(itertools.product(DossierStatus, DossierAction)))
+def test_every_status_action_pair_after_receipt(status: DossierStatus, action: DossierAction) -> None:
+    """RULES.md §1.4 rows 2 and 3c: a received dossier never gets a BM.03 refusal."""
+    if action.value in EXPECTED_ALLOWED_AFTER_RECEIPT[status]:
+        transition = guard(status, action, received=True)
+        assert transition.target is None or transition.target in DossierStatus
+    else:
+        with pytest.raises(IllegalTransition):
+            guard(status, action, received=True)
+
+
+def test_allowed_actions_follow_the_receipt() -> None:
+    assert DossierAction.REFUSE in allowed_actions(DossierStatus.SUPPLEMENT_REQUESTED)
+    assert DossierAction.REFUSE not in allowed_actions(DossierStatus.SUPPLEMENT_REQUESTED, received=True)
+    assert DossierAction.REFUSE not in allowed_actions(DossierStatus.RECEIVED)
+
+
+def test_a_received_dossier_cannot_be_refused_even_while_a_supplement_is_pending() -> None:
+    """RULES.md §1.4 row 2: no BM.01 and a contradicting BM.03 on one dossier."""
+    with pytest.raises(IllegalTransition):
+        replay([DossierAction.RECEIVE, DossierAction.REFUSE])
+    with pytest.raises(IllegalTransition):
+        replay([DossierAction.RECEIVE, DossierAction.REQUEST_SUPPLEMENT, DossierAction.REFUSE])
+    with pytest.raises(IllegalTransition):
+        replay([DossierAction.SUBMIT_ONLINE, DossierAction.RECEIVE, DossierAction.REQUEST_SUPPLEMENT, DossierAction.REFUSE])
+
+
+def test_an_online_submission_can_be_refused_before_receipt() -> None:
+    """RULES.md §1.4 row 3c: BM.03 to an online applicant, also after an unanswered supplement request."""
+    assert replay([DossierAction.SUBMIT_ONLINE, DossierAction.REFUSE]) == DossierStatus.REFUSED
+    assert replay([DossierAction.SUBMIT_ONLINE, DossierAction.REQUEST_SUPPLEMENT, DossierAction.REFUSE]) == DossierStatus.REFUSED
 
 
 def test_terminal_statuses_allow_nothing() -> None:
@@ -91,7 +144,7 @@ def test_happy_path_reaches_returned() -> None:
 def test_random_legal_walks_never_reach_an_illegal_state(choices: list[int], first: DossierAction) -> None:
     history = [next_status([], first)]
     for choice in choices:
-        allowed = list(WORKFLOW[history[-1]])
+        allowed = allowed_actions(history[-1], received=DossierStatus.RECEIVED in history)
         if not allowed:
             assert history[-1] in TERMINAL_STATUSES
             break
@@ -99,6 +152,7 @@ def test_random_legal_walks_never_reach_an_illegal_state(choices: list[int], fir
         history.append(next_status(history, action))
         assert history[-1] in DossierStatus
         assert history[-1] != DossierStatus.SUBMITTED or action in {DossierAction.SUPPLEMENT}
+        assert history[-1] != DossierStatus.REFUSED or DossierStatus.RECEIVED not in history
 
 
 @settings(max_examples=300, deadline=None)
