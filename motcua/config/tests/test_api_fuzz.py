@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
