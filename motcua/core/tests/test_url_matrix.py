@@ -45,6 +45,13 @@ ROUTES: dict[str, tuple[str, str]] = {
     "ho-so/<str:code>/": (STAFF, "dossiers/tests/test_pages.py"),
     "ho-so/<str:code>/hanh-dong/<str:action>/": (STAFF, "dossiers/tests/test_pages.py"),
     "ho-so/<str:code>/phieu/<str:form>.pdf": (STAFF, "dossiers/tests/test_pages.py"),
+    "api/v1/counter-visits": (STAFF, "dossiers/tests/test_counter_visits.py"),
+    "api/v1/counter-visits/stats": (STAFF, "dossiers/tests/test_counter_visits.py"),
+    "api/v1/counter-visits/<visit_id>": (STAFF, "dossiers/tests/test_counter_visits.py"),
+    "api/v1/counter-visits/<visit_id>/receive": (STAFF, "dossiers/tests/test_counter_visits.py"),
+    "api/v1/counter-visits/<visit_id>/slip.pdf": (STAFF, "dossiers/tests/test_counter_visits.py"),
+    "ho-so/luot-tiep/<int:pk>/": (STAFF, "dossiers/tests/test_counter_visits.py"),
+    "ho-so/luot-tiep/<int:pk>/phieu.pdf": (STAFF, "dossiers/tests/test_counter_visits.py"),
     "tra-cuu/": (PUBLIC, "dossiers/tests/test_pages.py"),
     "danh-gia/<str:token>/": (PUBLIC, "dossiers/tests/test_pages.py"),
 }
