@@ -18,7 +18,16 @@ from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, Dossi
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.schemas import ActionIn, DossierOut, DossierPage, ErrorOut, IntakeIn, LookupOut
-from motcua.dossiers.selectors import QueueFilter, dossier_detail, dossier_lookup, dossier_queue, is_overdue, queue_count
+from motcua.dossiers.selectors import (
+    QueueFilter,
+    dossier_detail,
+    dossier_lookup,
+    dossier_queue,
+    is_handover_late,
+    is_overdue,
+    is_waiting_for_supplement,
+    queue_count,
+)
 from motcua.dossiers.services import (
     ActionInput,
     ApplicantInput,
@@ -27,6 +36,7 @@ from motcua.dossiers.services import (
     available_actions,
     dossier_act,
     dossier_receive,
+    supplement_spent,
 )
 
 router = Router(tags=["dossiers"], auth=[ApiKeyAuth(), django_auth])
@@ -69,6 +79,10 @@ def summary(dossier: Dossier) -> dict[str, Any]:
         "due_at": dossier.due_at,
         "timeliness": dossier.timeliness,
         "overdue": is_overdue(dossier),
+        "waiting_for_supplement": is_waiting_for_supplement(dossier),
+        "remaining_at_pause": dossier.remaining_at_pause,
+        "handover_due_at": dossier.handover_due_at,
+        "handover_late": is_handover_late(dossier),
     }
 
 
@@ -91,6 +105,7 @@ def detail(dossier: Dossier, user: User) -> dict[str, Any]:
         "fee_amount": dossier.fee_amount,
         "fee_paid": dossier.fee_paid,
         "supplement_count": dossier.supplement_count,
+        "supplement_spent": supplement_spent(dossier),
         "extension_used": dossier.extension_used,
         "result_summary": dossier.result_summary,
         "events": [
@@ -213,6 +228,8 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict
         fee_amount=payload.fee_amount,
         result_summary=payload.result_summary,
         documents=_documents(payload.documents),
+        override=payload.override,
+        override_reason=payload.override_reason,
     )
     dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
     return detail(dossier_detail(user=user, code=code), user)

@@ -190,13 +190,12 @@ def test_timeliness_is_derived_from_the_end_of_processing(setup: None) -> None:
 
     judged: dict[str, int] = defaultdict(int)
     for dossier in Dossier.objects.all():
-        end = dossier.finished_at or dossier.returned_at
-        if end is None or dossier.due_at is None:
-            expected = ""
-        elif dossier.supplement_count >= 2:
-            expected = Timeliness.LATE
-        else:
-            expected = clock.judge(finished_at=end, due_at=dossier.due_at)
+        # RULES.md §1.6 Classification, as the services judge (clock.dossier_outcome; only final).
+        events = list(dossier.events.order_by("seq").values_list("action", "at"))
+        outcome = clock.dossier_outcome(events, due_at=dossier.due_at)
+        expected = outcome.timeliness if outcome.final else ""
+        if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+            expected = ""  # waiting for the applicant: not finished, never judged late
         assert dossier.timeliness == expected, dossier.code
         judged[dossier.timeliness] += 1
     for step in DossierStep.objects.filter(status=StepStatus.DONE):
