@@ -826,7 +826,7 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
         # The desk's hand-over to the agency against its own deadline (RULES.md §1.4 row 4).
         result = clock.judge(finished_at=at, due_at=dossier.handover_due_at)
         handover = {
-            "handover_due_at": dossier.handover_due_at.isoformat(),
+            "handover_due_at": timezone.localtime(dossier.handover_due_at).isoformat(),
             "handover_timeliness": result.value,
             "handover_late": result == Timeliness.LATE,
         }
