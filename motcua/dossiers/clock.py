@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -82,11 +82,13 @@ def can_extend(calendar: WorkingCalendar, *, now: datetime, due_at: datetime) ->
     return now < due_at and calendar.between(now, due_at) >= 1
 
 
-def judge(*, finished_at: datetime, due_at: datetime) -> Timeliness:
-    """Late after the due instant; early when finished on an earlier calendar day."""
+def judge(*, finished_at: datetime, due_at: datetime, tz: tzinfo | None = None) -> Timeliness:
+    """Late after the due instant; early when finished on an earlier calendar day (in ``tz``,
+    by default the current time zone; the seeder passes its zone, as a loop is faster so)."""
     if finished_at > due_at:
         return Timeliness.LATE
-    if timezone.localtime(finished_at).date() < timezone.localtime(due_at).date():
+    zone = tz or timezone.get_current_timezone()
+    if finished_at.astimezone(zone).date() < due_at.astimezone(zone).date():
         return Timeliness.EARLY
     return Timeliness.ON_TIME
 
@@ -150,6 +152,7 @@ def dossier_outcome(
     received_at: datetime | None = None,
     calendar: WorkingCalendar | None = None,
     allowed_days: Fraction | None = None,
+    tz: tzinfo | None = None,
 ) -> Outcome:
     """Early / on time / late of a dossier from its events, as the national portal judges it.
 
@@ -202,7 +205,7 @@ def dossier_outcome(
         if not final and requests >= 2:
             timeliness = Timeliness.LATE
         elif due_at is not None:
-            timeliness = judge(finished_at=end, due_at=due_at)
+            timeliness = judge(finished_at=end, due_at=due_at, tz=tz)
         elif processing is not None and allowed_days is not None:
             timeliness = Timeliness.LATE if processing > allowed_days else Timeliness.ON_TIME
     return Outcome(

@@ -261,13 +261,6 @@ class _OfficeMinutes:
         return self.at(end) - self.at(start)
 
 
-def _judge(finished_at: datetime, due_at: datetime, tz: tzinfo) -> Timeliness:
-    """``clock.judge`` with the zone passed in (``timezone.localtime`` is slow in a loop)."""
-    if finished_at > due_at:
-        return Timeliness.LATE
-    return Timeliness.EARLY if finished_at.astimezone(tz).date() < due_at.astimezone(tz).date() else Timeliness.ON_TIME
-
-
 # --- Reference data: units, agencies, staff, procedures ---------------------------------------------
 
 
@@ -530,7 +523,7 @@ class _Life:
         step = self.steps[-1] if self.steps and self.steps[-1]["status"] == StepStatus.OPEN else None
         if step is not None:
             step.update(status=StepStatus.DONE, completed_at=at, completed_by_id=actor.id, note=note,
-                        timeliness=_judge(at, step["due_at"], self.office.tz))  # fmt: skip
+                        timeliness=clock.judge(finished_at=at, due_at=step["due_at"], tz=self.office.tz))  # fmt: skip
         return step
 
     def _finish(self, at: datetime) -> None:
@@ -607,7 +600,7 @@ class _Life:
         receiver = self.desk.specialist_by_agency.get(agency.id)
         handover: dict[str, Any] = {}
         if not self.steps and self.handover_due_at is not None:  # as services._on_transfer
-            result = _judge(at, self.handover_due_at, self.office.tz)
+            result = clock.judge(finished_at=at, due_at=self.handover_due_at, tz=self.office.tz)
             handover = {"handover_due_at": self.handover_due_at.isoformat(), "handover_timeliness": result.value,
                         "handover_late": result == Timeliness.LATE}  # fmt: skip
         previous = self._close_step(at, actor, "")
@@ -781,7 +774,7 @@ class _Life:
     def fields(self, person: _Person, representative: _Person | None) -> dict[str, Any]:
         """The dossier's column values (everything but the code)."""
         # The services' judgement (services._timeliness), stored only when final.
-        outcome = clock.dossier_outcome([(e[0], e[3]) for e in self.events], due_at=self.due_at)
+        outcome = clock.dossier_outcome([(e[0], e[3]) for e in self.events], due_at=self.due_at, tz=self.office.tz)
         timeliness = outcome.timeliness if outcome.final else ""
         desk, phone = self.desk, person.phone
         open_steps = [step for step in self.steps if step["status"] == StepStatus.OPEN]

@@ -51,7 +51,7 @@ from motcua.dossiers.services import (
     dossier_receive,
     supplement_spent,
 )
-from motcua.dossiers.workflow import PERM_DECIDE, PERM_RECEIVE, PERM_VIEW
+from motcua.dossiers.workflow import PERM_DECIDE, PERM_RECEIVE, PERM_VIEW, allowed_actions
 
 QUEUES = {
     "mine": (_("Assigned to me"), QueueFilter(mine=True)),
@@ -287,6 +287,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "handover_late": is_handover_late(dossier),
             "handover": handover_record(dossier),
             "supplement_spent": supplement_spent(dossier),
+            # The table allows a request here, but the one request is spent and only a leader may override.
+            "supplement_blocked": supplement_spent(dossier)
+            and DossierAction.REQUEST_SUPPLEMENT in allowed_actions(DossierStatus(dossier.status))
+            and DossierAction.REQUEST_SUPPLEMENT not in actions,
             "agencies": agencies,
             "slip_forms": [SlipForm(s.form) for s in dossier.slips.all()],
             "missing": missing_items(dossier),

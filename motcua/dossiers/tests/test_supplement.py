@@ -14,6 +14,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from motcua.core.apikeys import apikey_create
 from motcua.core.choices import AgencyKind, Role
@@ -333,3 +335,37 @@ def test_supplement_clears_the_time_left(officer: User, waiting: Dossier) -> Non
 
     assert resumed.remaining_at_pause is None
     assert resumed.status == DossierStatus.RECEIVED
+
+
+# --- Random sequences -------------------------------------------------------------------------------
+
+STEPS = st.lists(st.sampled_from(["officer_request", "leader_override", "supplement"]), min_size=1, max_size=6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_random_requests_never_pass_the_one_request_rule_unrecorded(officer: User, leader: User, steps: list[str]) -> None:
+    """RULES.md §1.4 row 3b: whatever is tried, a request after the first exists only as a
+    leader's recorded override, and a waiting dossier is never overdue (§1.6)."""
+    dossier = _received(officer)
+    when = at("2026-03-02", "10:00")
+    for step in steps:
+        when += dt.timedelta(hours=3)
+        try:
+            if step == "supplement":
+                _supplement(officer, dossier.code, when)
+            elif step == "officer_request":
+                _request(officer, dossier.code, when)
+            else:
+                _request(leader, dossier.code, when, override=True, override_reason="Giấy tờ sai")
+        except (DomainError, PermissionDenied):
+            pass
+
+    row = Dossier.objects.get(pk=dossier.pk)
+    requests = list(DossierEvent.objects.filter(dossier=dossier, action=DossierAction.REQUEST_SUPPLEMENT).order_by("seq"))
+    assert row.supplement_count == len(requests)
+    assert all("override" not in e.payload for e in requests[:1])
+    assert all(e.payload.get("override") is True and e.actor == leader for e in requests[1:])
+    assert AuditEvent.objects.filter(object_id=row.code, action="dossier.supplement_override").count() == len(requests[1:])
+    if row.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        assert not is_overdue(row, at("2027-01-01")) and row.timeliness == ""
