@@ -37,7 +37,9 @@ from motcua.dossiers.selectors import (
     dossier_detail,
     dossier_lookup,
     dossier_queue,
+    is_handover_late,
     is_overdue,
+    is_waiting_for_supplement,
     queue_count,
 )
 from motcua.dossiers.services import (
@@ -51,6 +53,7 @@ from motcua.dossiers.services import (
     counter_visit_record,
     dossier_act,
     dossier_receive,
+    supplement_spent,
 )
 
 router = Router(tags=["dossiers"], auth=[ApiKeyAuth(), django_auth])
@@ -115,6 +118,10 @@ def summary(dossier: Dossier) -> dict[str, Any]:
         "due_at": dossier.due_at,
         "timeliness": dossier.timeliness,
         "overdue": is_overdue(dossier),
+        "waiting_for_supplement": is_waiting_for_supplement(dossier),
+        "remaining_at_pause": dossier.remaining_at_pause,
+        "handover_due_at": dossier.handover_due_at,
+        "handover_late": is_handover_late(dossier),
     }
 
 
@@ -137,6 +144,7 @@ def detail(dossier: Dossier, user: User) -> dict[str, Any]:
         "fee_amount": dossier.fee_amount,
         "fee_paid": dossier.fee_paid,
         "supplement_count": dossier.supplement_count,
+        "supplement_spent": supplement_spent(dossier),
         "extension_used": dossier.extension_used,
         "result_summary": dossier.result_summary,
         "events": [
@@ -241,6 +249,8 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict
         fee_amount=payload.fee_amount,
         result_summary=payload.result_summary,
         documents=_documents(payload.documents),
+        override=payload.override,
+        override_reason=payload.override_reason,
     )
     dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
     return detail(dossier_detail(user=user, code=code), user)

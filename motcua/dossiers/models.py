@@ -67,6 +67,14 @@ class Dossier(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True, db_index=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("original due at"), null=True, blank=True)
+    # The one-stop desk's own deadline to hand the dossier to the competent agency (RULES.md
+    # §1.4 row 4), set at receipt; NULL for dossiers received before it was recorded.
+    handover_due_at = models.DateTimeField(_("hand-over due at"), null=True, blank=True)
+    # Working days that were left when a supplement request paused the clock; shown instead of
+    # a due date while the dossier waits for the applicant, cleared when the supplement arrives.
+    remaining_at_pause = models.DecimalField(
+        _("working days left at the pause"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
     finished_at = models.DateTimeField(_("processing finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices)

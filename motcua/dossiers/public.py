@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.choices import DossierStatus
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import missing_items
+from motcua.dossiers.selectors import is_overdue, is_waiting_for_supplement, missing_items
 
 LOOKUP_LIMIT = 30  # attempts per client address per 10 minutes
 
@@ -44,6 +44,10 @@ def lookup_payload(dossier: Dossier) -> dict[str, Any]:
         "due_at": dossier.due_at,
         "returned_at": dossier.returned_at,
         "timeliness": dossier.timeliness,
+        # Waiting for the applicant: "chờ bổ sung" with the working days left, never overdue.
+        "waiting_for_supplement": is_waiting_for_supplement(dossier),
+        "remaining_days": dossier.remaining_at_pause if is_waiting_for_supplement(dossier) else None,
+        "overdue": is_overdue(dossier),
         "missing_items": missing_items(dossier),
         "receiving_agency": dossier.receiving_agency_name,  # type: ignore[attr-defined]
         "can_rate": can_rate,

@@ -118,6 +118,10 @@ class ActionIn(Schema):
     fee_amount: int | None = None
     result_summary: str = ""
     documents: list[DocumentIn] = []
+    override: bool = Field(
+        False, description="request_supplement a second time: a leader's override of the one-request rule (Decree 118 Art. 11(2))"
+    )
+    override_reason: str = Field("", description="The written reason for the override (required with override)")
 
 
 class EventOut(Schema):
@@ -180,6 +184,10 @@ class DossierSummaryOut(Schema):
     due_at: datetime | None
     timeliness: str
     overdue: bool
+    waiting_for_supplement: bool = Field(description="Waiting for the applicant (chờ bổ sung): never overdue")
+    remaining_at_pause: Decimal | None = Field(description="Working days left when the supplement request stopped the clock")
+    handover_due_at: datetime | None = Field(description="The desk's deadline to hand the dossier to the competent agency")
+    handover_late: bool = Field(description="Received, not yet handed over, and past the hand-over deadline (chuyển muộn)")
 
 
 class DossierOut(DossierSummaryOut):
@@ -199,6 +207,7 @@ class DossierOut(DossierSummaryOut):
     fee_amount: int
     fee_paid: bool
     supplement_count: int
+    supplement_spent: bool = Field(description="The one supplement request is used: a further one needs a leader's override")
     extension_used: bool
     result_summary: str
     events: list[EventOut]
@@ -225,6 +234,9 @@ class LookupOut(Schema):
     due_at: datetime | None
     returned_at: datetime | None
     timeliness: str
+    waiting_for_supplement: bool = Field(description="Waiting for the applicant's supplement (chờ bổ sung): the clock is stopped")
+    remaining_days: Decimal | None = Field(description="Working days left when the clock stopped for the supplement")
+    overdue: bool
     missing_items: list[str]
     receiving_agency: str
     can_rate: bool

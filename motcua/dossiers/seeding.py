@@ -26,6 +26,7 @@ from collections import Counter as Tally
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 from itertools import accumulate
 from time import perf_counter
 from typing import Any
@@ -155,6 +156,7 @@ REFUSAL_REASONS = (
 )  # fmt: skip
 STOP_REASONS = ("Người yêu cầu đề nghị dừng giải quyết hồ sơ.", "Người yêu cầu rút hồ sơ để nộp lại sau.")
 APOLOGY_REASONS = ("Cần xác minh thêm thông tin với cơ quan có liên quan.", "Chờ kết quả phối hợp của cơ quan liên thông.")
+OVERRIDE_REASON = "Lãnh đạo đồng ý yêu cầu bổ sung lần hai: giấy tờ bổ sung lần trước không hợp lệ."
 REJECTION_REASONS = ("Không đủ điều kiện theo quy định của pháp luật.", "Kết quả xác minh không khớp với hồ sơ.")
 DELIVERIES = (ResultDelivery.IN_PERSON, ResultDelivery.POSTAL, ResultDelivery.ONLINE)
 FEES = (8_000, 10_000, 15_000, 20_000, 30_000, 50_000, 100_000)
@@ -257,13 +259,6 @@ class _OfficeMinutes:
 
     def between(self, start: datetime, end: datetime) -> int:
         return self.at(end) - self.at(start)
-
-
-def _judge(finished_at: datetime, due_at: datetime, tz: tzinfo) -> Timeliness:
-    """``clock.judge`` with the zone passed in (``timezone.localtime`` is slow in a loop)."""
-    if finished_at > due_at:
-        return Timeliness.LATE
-    return Timeliness.EARLY if finished_at.astimezone(tz).date() < due_at.astimezone(tz).date() else Timeliness.ON_TIME
 
 
 # --- Reference data: units, agencies, staff, procedures ---------------------------------------------
@@ -501,6 +496,8 @@ class _Life:
         self.anchor_at: datetime | None = None
         self.anchor_u = 0
         self.pause: tuple[datetime, datetime] | None = None  # (paused at, due then)
+        self.remaining_at_pause: Decimal | None = None
+        self.handover_due_at: datetime | None = None
 
     # -- helpers ---------------------------------------------------------------------------------------
 
@@ -526,7 +523,7 @@ class _Life:
         step = self.steps[-1] if self.steps and self.steps[-1]["status"] == StepStatus.OPEN else None
         if step is not None:
             step.update(status=StepStatus.DONE, completed_at=at, completed_by_id=actor.id, note=note,
-                        timeliness=_judge(at, step["due_at"], self.office.tz))  # fmt: skip
+                        timeliness=clock.judge(finished_at=at, due_at=step["due_at"], tz=self.office.tz))  # fmt: skip
         return step
 
     def _finish(self, at: datetime) -> None:
@@ -544,6 +541,8 @@ class _Life:
         extra = {} if self.history else {"channel": self.channel.value, "documents": self.rng.randint(1, 5)}
         index = self._emit(A.RECEIVE, at, desk.reception, **extra)
         self.received_at, self.due_at, self.original_due_at = at, due, due
+        # No documents are seeded: online dossiers are electronic, the others paper.
+        self.handover_due_at = clock.handover_due(desk.calendar, received_at=at, electronic=self.channel == Channel.ONLINE)
         self.anchor_at, self.anchor_u = at, 0
         self.clocks.append((ClockChangeKind.START, at, None, due, _time_text(procedure), index))
         self.slips.append((SlipForm.RECEIPT, desk.receiving.id, at, {"due_at": due.isoformat()}))
@@ -551,11 +550,18 @@ class _Life:
     def request_supplement(self, at: datetime, actor: _Actor) -> None:
         items = self.rng.sample(SUPPLEMENT_ITEMS, self.rng.randint(1, 2))
         reason = self.rng.choice(SUPPLEMENT_REASONS)
+        extra: dict[str, Any] = {}
+        if self.supplements >= 1:  # a second request: only on a leader's override (services._check_override)
+            actor = self.desk.leader
+            extra = {"override": True, "override_reason": OVERRIDE_REASON, "violation": "supplement_once",
+                     "request": self.supplements + 1}  # fmt: skip
         self.supplements += 1
         remaining = clock.remaining_at(self.desk.calendar, at=at, due_at=self.due_at) if self.due_at else None
+        self.remaining_at_pause = clock.as_days(remaining) if remaining is not None else None
         index = self._emit(
-            A.REQUEST_SUPPLEMENT, at, actor, reason, items=items, remaining_days=str(remaining) if remaining is not None else None
-        )
+            A.REQUEST_SUPPLEMENT, at, actor, reason, items=items,
+            remaining_days=str(remaining) if remaining is not None else None, **extra,
+        )  # fmt: skip
         if self.due_at is not None:
             self.clocks.append((ClockChangeKind.PAUSE, at, self.due_at, None, reason, index))
             self.pause = (at, self.due_at)
@@ -571,6 +577,11 @@ class _Life:
             self.due_at = new_due
             self.anchor_at, self.anchor_u = at, resume_u
         self.pause = None
+        self.remaining_at_pause = None
+        if self.handover_due_at is not None and not self.steps:  # as services._on_supplement
+            self.handover_due_at = clock.handover_due(
+                self.desk.calendar, received_at=at, electronic=self.channel == Channel.ONLINE
+            )
 
     def refuse(self, at: datetime) -> None:
         reason = self.rng.choice(REFUSAL_REASONS)
@@ -587,6 +598,11 @@ class _Life:
 
     def transfer(self, at: datetime, agency: _Agency, actor: _Actor, step_minutes: int | None) -> None:
         receiver = self.desk.specialist_by_agency.get(agency.id)
+        handover: dict[str, Any] = {}
+        if not self.steps and self.handover_due_at is not None:  # as services._on_transfer
+            result = clock.judge(finished_at=at, due_at=self.handover_due_at, tz=self.office.tz)
+            handover = {"handover_due_at": self.handover_due_at.isoformat(), "handover_timeliness": result.value,
+                        "handover_late": result == Timeliness.LATE}  # fmt: skip
         previous = self._close_step(at, actor, "")
         due = self.due_at or at
         if step_minutes is not None:
@@ -598,7 +614,7 @@ class _Life:
         })  # fmt: skip
         self.assigned_to = receiver
         self._emit(A.TRANSFER, at, actor, agency=agency.id, agency_name=agency.name, receiver=receiver,
-                   previous_step=previous["position"] if previous else None)  # fmt: skip
+                   previous_step=previous["position"] if previous else None, **handover)  # fmt: skip
 
     def complete_step(self, at: datetime) -> None:
         step = self._close_step(at, self.desk.specialist, "")
@@ -750,10 +766,9 @@ class _Life:
 
     def fields(self, person: _Person, representative: _Person | None) -> dict[str, Any]:
         """The dossier's column values (everything but the code)."""
-        timeliness = ""
-        end = self.finished_at or self.returned_at
-        if end is not None and self.due_at is not None:  # as services._timeliness
-            timeliness = Timeliness.LATE if self.supplements >= 2 else _judge(end, self.due_at, self.office.tz)
+        # The services' judgement (services._timeliness), stored only when final.
+        outcome = clock.dossier_outcome([(e[0], e[3]) for e in self.events], due_at=self.due_at, tz=self.office.tz)
+        timeliness = outcome.timeliness if outcome.final else ""
         desk, phone = self.desk, person.phone
         open_steps = [step for step in self.steps if step["status"] == StepStatus.OPEN]
         return {
@@ -770,6 +785,8 @@ class _Life:
             "request_summary": self.procedure.name[:500], "fee_amount": self.fee_amount, "fee_paid": self.fee_paid,
             "submitted_at": self.submitted_at, "received_at": self.received_at, "due_at": self.due_at,
             "original_due_at": self.original_due_at, "finished_at": self.finished_at, "returned_at": self.returned_at,
+            "handover_due_at": self.handover_due_at,
+            "remaining_at_pause": self.remaining_at_pause if self.history[-1] == S.SUPPLEMENT_REQUESTED else None,
             "status": self.history[-1], "timeliness": timeliness, "supplement_count": self.supplements,
             "extension_used": self.extended, "result_summary": self.result_summary,
             "check_id4": person.id_number[-4:], "check_phone4": phone[-4:] if len(phone) >= 4 else "",

@@ -14,7 +14,7 @@ from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models
-from django.db.models import Exists, Field, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Field, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +26,11 @@ from motcua.dossiers.choices import (
     OPEN_STATUSES,
     TERMINAL_STATUSES,
     Channel,
+    DossierAction,
     DossierStatus,
     SlipForm,
     StepStatus,
+    Timeliness,
     VisitOutcome,
 )
 from motcua.dossiers.models import CounterVisit, Dossier, DossierEvent, DossierStep, Slip
@@ -41,6 +43,7 @@ LOOKUP_FIELDS = (
     "received_at",
     "due_at",
     "returned_at",
+    "remaining_at_pause",
     "timeliness",
     "check_id4",
     "check_phone4",
@@ -129,10 +132,15 @@ def dossier_queue(*, user: User | AnonymousUser, flt: QueueFilter, now: datetime
     if flt.mine and isinstance(user, User):
         mine_step = DossierStep.objects.filter(dossier=OuterRef("pk"), status=StepStatus.OPEN, received_by=user)
         qs = qs.filter(Q(assigned_to=user) | Exists(mine_step))
+    # A dossier waiting for the applicant's supplement has its clock stopped: its due date is
+    # frozen, so it is neither overdue nor due soon (RULES.md §1.6: the citizen's time is never
+    # charged to the agency). It stays in the other queues as "chờ bổ sung".
+    # (Literal like the index condition: no status is ever a bound parameter of a queue query.)
+    waiting = Q(status__in_literal=(DossierStatus.SUPPLEMENT_REQUESTED,))
     if flt.overdue:
-        qs = qs.filter(due_at__lt=now)
+        qs = qs.filter(due_at__lt=now).exclude(waiting)
     if flt.due_within_days is not None:
-        qs = qs.filter(due_at__gte=now, due_at__lte=now + timedelta(days=flt.due_within_days))
+        qs = qs.filter(due_at__gte=now, due_at__lte=now + timedelta(days=flt.due_within_days)).exclude(waiting)
     if flt.status is not None:
         qs = qs.filter(status=flt.status)
     if flt.awaiting_decision:
@@ -233,10 +241,76 @@ def dossier_detail(*, user: User | AnonymousUser, code: str) -> Dossier:
 
 
 def is_overdue(dossier: Dossier, now: datetime | None = None) -> bool:
-    """Open and past its due instant (or finished late)."""
+    """Open and past its due instant (or finished late); never while the dossier waits for the
+    applicant's supplement (its clock is stopped: RULES.md §1.6)."""
+    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        return False
     if dossier.timeliness:
         return dossier.timeliness == "late"
     return dossier.due_at is not None and dossier.status not in TERMINAL_STATUSES and dossier.due_at < (now or timezone.now())
+
+
+def is_waiting_for_supplement(dossier: Dossier) -> bool:
+    """The dossier waits for the applicant ("chờ bổ sung"): shown with the working time it had
+    left at the pause, never as overdue."""
+    return dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+
+
+def handover_pending(dossier: Dossier) -> bool:
+    """Received at the desk and not yet handed to the competent agency (RULES.md §1.4 row 4)."""
+    return dossier.status == DossierStatus.RECEIVED and dossier.handover_due_at is not None
+
+
+def is_handover_late(dossier: Dossier, now: datetime | None = None) -> bool:
+    """Still at the desk after its hand-over deadline ("chuyển muộn")."""
+    return handover_pending(dossier) and dossier.handover_due_at is not None and dossier.handover_due_at < (now or timezone.now())
+
+
+def handover_record(dossier: Dossier) -> dict[str, object] | None:
+    """The desk → agency hand-over as the first transfer event recorded it (due, result, late),
+    from the prefetched events of ``dossier_detail``; None before the first transfer or for
+    dossiers received before the deadline was recorded."""
+    for event in dossier.events.all():
+        if event.action == DossierAction.TRANSFER:
+            if "handover_timeliness" not in event.payload:
+                return None
+            return {
+                "at": event.at,
+                "due_at": dossier.handover_due_at,
+                "timeliness": event.payload["handover_timeliness"],
+                "label": Timeliness(event.payload["handover_timeliness"]).label,
+                "late": bool(event.payload.get("handover_late")),
+            }
+    return None
+
+
+@dataclass(frozen=True)
+class SupplementOverrideCount:
+    unit_code: str
+    unit_name: str
+    count: int
+
+
+def supplement_override_counts(*, user: User | AnonymousUser, start: datetime, end: datetime) -> list[SupplementOverrideCount]:
+    """Second supplement requests made on a leader's override (Decree 118 Art. 11(2) allows
+    one), per receiving unit, for events in [start, end): violations the service index counts
+    against the unit. Scoped like every dossier read."""
+    rows = (
+        DossierEvent.objects.filter(
+            action=DossierAction.REQUEST_SUPPLEMENT,
+            payload__override=True,
+            at__gte=start,
+            at__lt=end,
+            dossier__in=dossier_queryset(user).values("pk"),
+        )
+        .values("dossier__receiving_unit__code", "dossier__receiving_unit__name")
+        .annotate(n=Count("id"))
+        .order_by("dossier__receiving_unit__code")
+    )
+    return [
+        SupplementOverrideCount(row["dossier__receiving_unit__code"], row["dossier__receiving_unit__name"], row["n"])
+        for row in rows
+    ]
 
 
 def tracking_book(*, user: User | AnonymousUser, start: datetime, end: datetime) -> QuerySet[Dossier]:

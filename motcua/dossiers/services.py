@@ -48,6 +48,7 @@ from motcua.dossiers.choices import (
 from motcua.dossiers.models import ClockChange, Counter, CounterVisit, Document, Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
+    PERM_DECIDE,
     PERM_RECEIVE,
     IllegalTransition,
     guard,
@@ -438,6 +439,11 @@ def _create_dossier(
         due_at = clock.initial_due(
             calendar, received_at=at, value=limit_value, unit=limit_unit or None, cutoff=procedure.receipt_cutoff
         )
+    handover_at: datetime | None = None
+    if status == DossierStatus.RECEIVED:
+        # Electronic when submitted online or when every document is digitized (scanned or reused).
+        digitized = bool(documents) and all(d.content is not None or d.reuse_document_id is not None for d, _ in documents)
+        handover_at = clock.handover_due(calendar, received_at=at, electronic=intake.channel == Channel.ONLINE or digitized)
     dossier = Dossier(
         code=dossier_code(deciding_agency=deciding, received_at=at),
         procedure=procedure,
@@ -472,6 +478,7 @@ def _create_dossier(
         received_at=at if status == DossierStatus.RECEIVED else None,
         due_at=due_at,
         original_due_at=due_at,
+        handover_due_at=handover_at,
         status=status,
         idempotency_key=key,
         check_id4=number[-4:],
@@ -603,6 +610,28 @@ class ActionInput:
     fee_amount: int | None = None  # request_fees
     result_summary: str = ""  # approve / reject
     documents: list[DocumentInput] = field(default_factory=list)  # supplement / result files
+    # request_supplement a second time: a leader's override of the one-request rule, with its
+    # written reason (Decree 118 Art. 11(2); RULES.md §1.4 row 3b)
+    override: bool = False
+    override_reason: str = ""
+
+
+def supplement_spent(dossier: Dossier) -> bool:
+    """The one supplement request the law allows has been made (Decree 118 Art. 11(2))."""
+    return dossier.supplement_count >= 1
+
+
+def may_override_supplement(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """A leader (decide permission) over the dossier's receiving unit, competent agency or open
+    step may request a further supplement with a written reason."""
+    if not user.is_authenticated or not user.has_perm(PERM_DECIDE):
+        return False
+    assert isinstance(user, User)
+    units = [dossier.receiving_unit, dossier.deciding_agency.unit]
+    open_step = dossier.steps.filter(status=StepStatus.OPEN).select_related("agency__unit").first()
+    if open_step is not None:
+        units.append(open_step.agency.unit)
+    return any(_in_scope(user, unit) for unit in units)
 
 
 def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action: DossierAction) -> bool:
@@ -611,6 +640,8 @@ def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action:
         transition = guard(DossierStatus(dossier.status), action, received=dossier.received_at is not None)
     except IllegalTransition:
         return False
+    if action == DossierAction.REQUEST_SUPPLEMENT and supplement_spent(dossier):
+        return may_override_supplement(user, dossier)
     if not user.is_authenticated or not user.has_perm(transition.permission):
         return False
     assert isinstance(user, User)
@@ -657,6 +688,8 @@ def dossier_act(
                 % {"action": action.label, "status": status.label},
                 status_code=409,
             ) from exc
+        if action == DossierAction.REQUEST_SUPPLEMENT and supplement_spent(dossier):
+            _check_override(data)
         if not dossier_permission_for(actor, dossier, action):
             raise PermissionDenied("forbidden", _("You do not have permission to do this."))
         history = [DossierStatus(s) for s in dossier.events.order_by("seq").values_list("to_status", flat=True)]
@@ -686,7 +719,8 @@ def dossier_act(
         dossier.timeliness = _timeliness(dossier)
         dossier.save()
         audit_record(
-            action=f"dossier.{action.value}",
+            # A second supplement request is a recorded violation (RULES.md §1.4 row 3b).
+            action="dossier.supplement_override" if payload.get("override") else f"dossier.{action.value}",
             actor=actor,
             unit_code=user_unit_code(actor),
             object_type="dossier",
@@ -705,14 +739,33 @@ def _visible(user: User, dossier: Dossier) -> bool:
 
 
 def _timeliness(dossier: Dossier) -> str:
-    """RULES.md §1.6: the first end of processing (decided > returned > stopped/refused) against
-    the appointment; two or more supplement requests make the dossier late."""
-    end = dossier.finished_at or dossier.returned_at
-    if end is None or dossier.due_at is None:
-        return ""
-    if dossier.supplement_count >= 2:
-        return Timeliness.LATE
-    return clock.judge(finished_at=end, due_at=dossier.due_at)
+    """RULES.md §1.6 (``clock.dossier_outcome``): the first end of processing (decided >
+    returned > stopped/refused, a refusal or stop while a supplement is pending ending at the
+    request) against the appointment in force, which the resumes moved by the citizen's
+    supplement time. Only a final judgement is stored: a dossier waiting for the applicant is
+    not finished (and never shown as late)."""
+    events = list(dossier.events.order_by("seq").values_list("action", "at"))
+    outcome = clock.dossier_outcome(events, due_at=dossier.due_at)
+    return outcome.timeliness if outcome.final else ""
+
+
+def _check_override(data: ActionInput) -> None:
+    """A second supplement request: refused unless a leader overrides with a written reason."""
+    if not data.override:
+        raise DomainError(
+            "supplement_already_requested",
+            _(
+                "A supplement has already been requested for this dossier: the law allows one request only "
+                "(Decree 118/2025 Art. 11(2)). A leader may override it with a written reason."
+            ),
+            status_code=409,
+        )
+    if not data.override_reason.strip():
+        raise DomainError(
+            "override_reason_required",
+            _("Write the reason for requesting a second supplement; it is recorded as a violation."),
+            fields={"override_reason": _("Required.")},
+        )
 
 
 def _require_reason(data: ActionInput, message: str) -> str:
@@ -755,10 +808,12 @@ def _on_request_supplement(
             fields={"items": _("Required.")},
         )
     reason = _require_reason(data, _("Give the reason for the supplement request."))
+    override = supplement_spent(dossier)  # dossier_act has checked the leader's override
     dossier.supplement_count += 1
     remaining = None
     if dossier.due_at is not None:
         remaining = clock.remaining_at(calendar, at=at, due_at=dossier.due_at)
+        dossier.remaining_at_pause = clock.as_days(remaining)
         ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
     _slip(
         dossier=dossier, form=SlipForm.SUPPLEMENT, agency=dossier.receiving_agency, at=at, data={"items": items, "reason": reason}
@@ -770,7 +825,15 @@ def _on_request_supplement(
         body=_("Dossier %(code)s needs: %(items)s. Reason: %(reason)s")
         % {"code": dossier.code, "items": "; ".join(items), "reason": reason},
     )
-    return {"items": items, "remaining_days": str(remaining) if remaining is not None else None}
+    payload: dict[str, Any] = {"items": items, "remaining_days": str(remaining) if remaining is not None else None}
+    if override:
+        payload.update(
+            override=True,
+            override_reason=data.override_reason.strip(),
+            violation="supplement_once",
+            request=dossier.supplement_count,
+        )
+    return payload
 
 
 def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
@@ -793,7 +856,21 @@ def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetim
             reason=_("Supplement received; %(days)s working days were left.") % {"days": _days_text(remaining)},
         )
         dossier.due_at = new_due
-    return {"documents": len(documents)}
+    dossier.remaining_at_pause = None
+    payload: dict[str, Any] = {"documents": len(documents)}
+    if dossier.handover_due_at is not None and not dossier.steps.exists():
+        # Not yet at the agency: the desk's hand-over time counts again from the complete dossier.
+        dossier.handover_due_at = clock.handover_due(calendar, received_at=at, electronic=_is_electronic(dossier))
+        payload["handover_due_at"] = dossier.handover_due_at.isoformat()
+    return payload
+
+
+def _is_electronic(dossier: Dossier) -> bool:
+    """RULES.md §1.4 row 4: an online dossier, or one whose documents are all digitized."""
+    if dossier.channel == Channel.ONLINE:
+        return True
+    documents = dossier.documents.filter(is_result=False)
+    return documents.exists() and not documents.filter(digitized=False).exists()
 
 
 def _days_text(value: Any) -> str:
@@ -837,6 +914,15 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
             raise DomainError("step_days_invalid", _("A step needs a positive time."), fields={"step_days": _("Not valid.")})
         due = min(due, calendar.add_working_time(at, data.step_days))
     position = (dossier.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    handover: dict[str, Any] = {}
+    if position == 1 and dossier.handover_due_at is not None:
+        # The desk's hand-over to the agency against its own deadline (RULES.md §1.4 row 4).
+        result = clock.judge(finished_at=at, due_at=dossier.handover_due_at)
+        handover = {
+            "handover_due_at": timezone.localtime(dossier.handover_due_at).isoformat(),
+            "handover_timeliness": result.value,
+            "handover_late": result == Timeliness.LATE,
+        }
     DossierStep.objects.create(
         dossier=dossier,
         position=position,
@@ -853,6 +939,7 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
         "agency_name": agency.name,
         "receiver": receiver.pk if receiver else None,
         "previous_step": previous.position if previous else None,
+        **handover,
     }
 
 
@@ -986,6 +1073,7 @@ def _on_receive_online(
     dossier.received_at = at
     dossier.due_at = due
     dossier.original_due_at = due
+    dossier.handover_due_at = clock.handover_due(calendar, received_at=at, electronic=True)  # the online channel
     dossier.assigned_to = actor  # the officer who checked the online submission takes it
     ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=time_text)
     _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=dossier.receiving_agency, at=at, data={"due_at": due.isoformat()})

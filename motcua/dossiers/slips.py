@@ -580,7 +580,8 @@ def _control_sheet_data(dossier: Dossier, slip: Slip | None) -> dict[str, Any]:
     data = _base_data(
         form=SlipForm.CONTROL_SHEET, agency=receiving, number=slip.number if slip else "", issued_at=issued_at, code=dossier.code
     )
-    rows = [
+    rows = _handover_rows(dossier, steps)
+    rows += [
         {
             "unit": step.agency.name,
             "step_due": _time(step.due_at),
@@ -622,8 +623,36 @@ def _control_sheet_data(dossier: Dossier, slip: Slip | None) -> dict[str, Any]:
         received_at=_time(dossier.received_at),
         due_at=_time(dossier.due_at),
         rows=rows,
+        transferred=bool(steps),
     )
     return data
+
+
+def _handover_rows(dossier: Dossier, steps: list[DossierStep]) -> list[dict[str, Any]]:
+    """The first row: the one-stop desk's hand-over to the competent agency against its own
+    deadline (RULES.md §1.4 row 4), judged when the first transfer recorded it."""
+    if dossier.handover_due_at is None:
+        return []
+    transfer = (
+        DossierEvent.objects.select_related("actor")
+        .filter(dossier=dossier, action=DossierAction.TRANSFER)
+        .order_by("seq")
+        .first()
+    )
+    first = steps[0] if steps else None
+    desk = dossier.receiving_agency.name
+    return [
+        {
+            "unit": f"{desk} → {first.agency.name}" if first is not None else desk,
+            "step_due": _time(dossier.handover_due_at),
+            "given_at": _time(transfer.at) if transfer else "",
+            "given_by": (_person(transfer.actor) or transfer.actor_label) if transfer else "",
+            "received_at": _time(transfer.at) if transfer else "",
+            "received_by": _person(first.received_by) if first is not None else "",
+            "result": _STEP_RESULT.get(transfer.payload.get("handover_timeliness", ""), "") if transfer else "",
+            "note": "Chuyển hồ sơ đến cơ quan giải quyết",
+        }
+    ]
 
 
 # --- Tracking book -----------------------------------------------------------------------------

@@ -46,6 +46,8 @@ from motcua.dossiers.selectors import (
     dossier_detail,
     dossier_lookup,
     dossier_queue,
+    handover_record,
+    is_handover_late,
     is_overdue,
     missing_items,
     queue_count,
@@ -63,8 +65,9 @@ from motcua.dossiers.services import (
     counter_visit_record,
     dossier_act,
     dossier_receive,
+    supplement_spent,
 )
-from motcua.dossiers.workflow import PERM_DECIDE, PERM_RECEIVE, PERM_VIEW
+from motcua.dossiers.workflow import PERM_DECIDE, PERM_RECEIVE, PERM_VIEW, allowed_actions
 
 QUEUES = {
     "mine": (_("Assigned to me"), QueueFilter(mine=True)),
@@ -114,7 +117,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     page = QueuePaginator(dossier_queue(user=user, flt=flt), 50).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [(d, is_overdue(d, now)) for d in page.object_list]
+    rows = [(d, is_overdue(d, now), is_handover_late(d, now)) for d in page.object_list]
     template = "dossiers/partials/_queue_rows.html" if request.headers.get("HX-Request") else "dossiers/queue.html"
     return render(
         request, template, {"queues": QUEUES, "current": name, "label": label, "page": page, "rows": rows, "search": search}
@@ -399,6 +402,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": dossier,
             "actions": actions,
             "overdue": is_overdue(dossier),
+            "handover_late": is_handover_late(dossier),
+            "handover": handover_record(dossier),
+            "supplement_spent": supplement_spent(dossier),
+            # The table allows a request here, but the one request is spent and only a leader may override.
+            "supplement_blocked": supplement_spent(dossier)
+            and DossierAction.REQUEST_SUPPLEMENT in allowed_actions(DossierStatus(dossier.status))
+            and DossierAction.REQUEST_SUPPLEMENT not in actions,
             "agencies": agencies,
             "slip_forms": [SlipForm(s.form) for s in dossier.slips.all()],
             "missing": missing_items(dossier),
@@ -447,6 +457,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         new_due_at=_parse_datetime(post.get("new_due_at", "")),
         fee_amount=as_int("fee_amount"),
         result_summary=post.get("result_summary", ""),
+        override=post.get("override") == "1",
+        override_reason=post.get("override_reason", ""),
         documents=[
             DocumentInput(name=post.get("document_name") or f.name or "", content=f.read(), filename=f.name or "")
             for f in request.FILES.getlist("files")

@@ -190,18 +190,68 @@ def test_timeliness_is_derived_from_the_end_of_processing(setup: None) -> None:
 
     judged: dict[str, int] = defaultdict(int)
     for dossier in Dossier.objects.all():
-        end = dossier.finished_at or dossier.returned_at
-        if end is None or dossier.due_at is None:
-            expected = ""
-        elif dossier.supplement_count >= 2:
-            expected = Timeliness.LATE
-        else:
-            expected = clock.judge(finished_at=end, due_at=dossier.due_at)
+        # RULES.md §1.6 Classification, as the services judge (clock.dossier_outcome; only final).
+        events = list(dossier.events.order_by("seq").values_list("action", "at"))
+        outcome = clock.dossier_outcome(events, due_at=dossier.due_at)
+        expected = outcome.timeliness if outcome.final else ""
+        if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+            expected = ""  # waiting for the applicant: not finished, never judged late
         assert dossier.timeliness == expected, dossier.code
         judged[dossier.timeliness] += 1
     for step in DossierStep.objects.filter(status=StepStatus.DONE):
         assert step.completed_at is not None and step.timeliness == clock.judge(finished_at=step.completed_at, due_at=step.due_at)
     assert judged[Timeliness.LATE] < judged[Timeliness.ON_TIME] + judged[Timeliness.EARLY]
+
+
+def test_seeded_second_supplement_requests_are_leader_overrides(setup: None) -> None:
+    """RULES.md §1.4 row 3b: a second request exists only as a leader's recorded override."""
+    seed()
+
+    requests: dict[int, list[DossierEvent]] = defaultdict(list)
+    for event in DossierEvent.objects.filter(action=DossierAction.REQUEST_SUPPLEMENT).order_by("dossier_id", "seq"):
+        requests[event.dossier_id].append(event)
+    overrides = 0
+    for events in requests.values():
+        assert "override" not in events[0].payload
+        for event in events[1:]:
+            assert event.payload["override"] is True and event.payload["override_reason"]
+            overrides += 1
+    assert overrides > 0
+
+
+def test_seeded_hand_over_deadlines_are_those_of_the_clock(setup: None) -> None:
+    """RULES.md §1.4 row 4: every received dossier has its desk deadline; the first transfer judges it."""
+    seed()
+
+    checked = 0
+    for dossier in Dossier.objects.select_related("receiving_unit").exclude(received_at=None):
+        assert dossier.received_at is not None and dossier.handover_due_at is not None
+        events = list(dossier.events.order_by("seq"))
+        transfers = [e for e in events if e.action == DossierAction.TRANSFER]
+        supplemented_first = any(
+            e.action == DossierAction.SUPPLEMENT and (not transfers or e.seq < transfers[0].seq) and e.at > dossier.received_at
+            for e in events
+        )
+        if not supplemented_first:
+            expected = clock.handover_due(
+                calendar_for(dossier.receiving_unit), received_at=dossier.received_at, electronic=dossier.channel == "online"
+            )
+            assert dossier.handover_due_at == expected, dossier.code
+            checked += 1
+        if transfers:
+            payload = transfers[0].payload
+            assert payload["handover_due_at"] == local(dossier.handover_due_at).isoformat()
+            assert payload["handover_timeliness"] == clock.judge(finished_at=transfers[0].at, due_at=dossier.handover_due_at)
+    assert checked > 200
+
+
+def test_seeded_waiting_dossiers_keep_the_time_left(setup: None) -> None:
+    """RULES.md §1.6: a waiting dossier shows the working time it had left at the pause."""
+    seed()
+
+    for dossier in Dossier.objects.all():
+        waiting = dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and dossier.due_at is not None
+        assert (dossier.remaining_at_pause is not None) == waiting, dossier.code
 
 
 def test_history_lies_in_the_past_and_returns_spread_over_the_months(setup: None) -> None:

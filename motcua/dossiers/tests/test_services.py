@@ -177,16 +177,17 @@ def test_supplement_pauses_and_gives_back_the_remaining_time(officer: object) ->
     assert all(c.event_id is not None for c in resumed.clock_changes.all())
 
 
-def test_second_supplement_request_makes_the_dossier_late(officer: object) -> None:
-    dossier = _received(officer)
-    for day in ("2026-03-03", "2026-03-04"):
-        dossier_act(
-            actor=officer,
-            code=dossier.code,
-            action=DossierAction.REQUEST_SUPPLEMENT,
-            data=ActionInput(items=["x"], reason="y"),
-            now=at(day),
-        )  # type: ignore[arg-type]
+def test_two_supplement_requests_do_not_make_a_stopped_dossier_late(officer: object) -> None:
+    """RULES.md §1.6 Classification: two or more supplement requests make a dossier overdue only
+    when a supplement request is its only end; a stopped dossier is judged at its stop.
+    (This test used to expect "late" for any dossier with two requests: RULES.md wins.)"""
+    leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
+    dossier = _received(officer)  # due 09/03 17:00
+    for day, actor, data in (
+        ("2026-03-03", officer, ActionInput(items=["x"], reason="y")),
+        ("2026-03-04", leader, ActionInput(items=["x"], reason="y", override=True, override_reason="Giấy tờ lần trước sai")),
+    ):
+        dossier_act(actor=actor, code=dossier.code, action=DossierAction.REQUEST_SUPPLEMENT, data=data, now=at(day))  # type: ignore[arg-type]
         dossier_act(actor=officer, code=dossier.code, action=DossierAction.SUPPLEMENT, now=at(day, "14:00"))  # type: ignore[arg-type]
 
     stopped = dossier_act(
@@ -197,7 +198,8 @@ def test_second_supplement_request_makes_the_dossier_late(officer: object) -> No
         now=at("2026-03-05"),
     )  # type: ignore[arg-type]
 
-    assert stopped.timeliness == Timeliness.LATE
+    assert stopped.supplement_count == 2
+    assert stopped.timeliness == Timeliness.EARLY
 
 
 def test_apology_once_and_at_least_one_working_day_before(officer: object) -> None:

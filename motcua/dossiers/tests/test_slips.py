@@ -253,14 +253,18 @@ def test_supplement_request_lists_items_reason_and_number(officer: User) -> None
     assert "NGƯỜI HƯỚNG DẪN" in text and "Trần Thị Bình" in text
 
 
-def test_latest_slip_of_the_form_is_printed_by_default(officer: User) -> None:
+def test_latest_slip_of_the_form_is_printed_by_default(officer: User, leader: User) -> None:
     dossier = _received(officer)
-    for day, item in (("2026-03-03", "Giấy tờ thứ nhất"), ("2026-03-04", "Giấy tờ thứ hai")):
+    # The second request is a leader's override of the one-request rule (RULES.md §1.4 row 3b).
+    for day, item, actor, override in (
+        ("2026-03-03", "Giấy tờ thứ nhất", officer, ""),
+        ("2026-03-04", "Giấy tờ thứ hai", leader, "Bản sao lần trước không hợp lệ"),
+    ):
         dossier_act(
-            actor=officer,
+            actor=actor,
             code=dossier.code,
             action=DossierAction.REQUEST_SUPPLEMENT,
-            data=ActionInput(items=[item], reason="Thiếu"),
+            data=ActionInput(items=[item], reason="Thiếu", override=bool(override), override_reason=override),
             now=at(day),
         )
         dossier_act(actor=officer, code=dossier.code, action=DossierAction.SUPPLEMENT, now=at(day, "14:00"))
