@@ -25,7 +25,14 @@ from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import Agency
 from motcua.core.scoping import user_unit
 from motcua.core.text import search_terms
-from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, ResultDelivery, SlipForm
+from motcua.dossiers.choices import (
+    RATABLE_STATUSES,
+    ApplicantKind,
+    Channel,
+    DossierAction,
+    ResultDelivery,
+    SlipForm,
+)
 from motcua.dossiers.forms import IntakeForm, LookupForm
 from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.ratings import rating_url_for
@@ -284,7 +291,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "agencies": agencies,
             "slip_forms": [SlipForm(s.form) for s in dossier.slips.all()],
             "missing": missing_items(dossier),
-            "rating_url": rating_url_for(dossier) if dossier.status == DossierStatus.RETURNED and not dossier.rated else "",
+            "rating_url": rating_url_for(dossier) if dossier.status in RATABLE_STATUSES and not dossier.rated else "",
             "user_unit": user_unit(user),
         },
     )
