@@ -3,7 +3,10 @@ dossier's log records it without the answers."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from motcua.core.exceptions import DomainError
 from motcua.core.models import AuditEvent
@@ -11,10 +14,11 @@ from motcua.core.notifications import MemoryBackend
 from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.ratings import rating_token
+from motcua.dossiers.services import dossier_act
 from motcua.dossiers.workflow import replay
 from motcua.satisfaction.choices import Level, RatingChannel
 from motcua.satisfaction.models import Rating
-from motcua.satisfaction.services import rating_submit
+from motcua.satisfaction.services import dossier_key, rating_submit
 from motcua.satisfaction.tests.factories import closed_dossier, officer_of, open_dossier, rate
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +120,34 @@ def test_refused_and_stopped_applicants_are_invited_to_rate(units: None, status:
     closed_dossier(officer, status)
 
     assert "rating.invite" in [m.kind for m in MemoryBackend.outbox]
+
+
+def test_staff_cannot_record_a_rating_through_the_workflow_action() -> None:
+    """RULES.md §3.2: only the applicant rates; "rate" is not a staff action."""
+    officer = officer_of()
+    dossier = closed_dossier(officer, DossierStatus.RETURNED)
+
+    with pytest.raises(DomainError) as caught:
+        dossier_act(actor=officer, code=dossier.code, action=DossierAction.RATE)
+
+    assert (caught.value.code, caught.value.status_code) == ("action_not_allowed", 409)
+    assert Dossier.objects.get(pk=dossier.pk).rated is False
+    assert not dossier.events.filter(action=DossierAction.RATE).exists()
+
+
+def test_migration_links_ratings_made_before_the_link_by_their_key() -> None:
+    """RULES.md §3.2: back-fill of the dossier link from ``dossier_key`` (HMAC of the dossier id)."""
+    officer = officer_of()
+    old = closed_dossier(officer, DossierStatus.RETURNED, key="old")
+    rating = rate(old, Level.UNSATISFIED)
+    Rating.objects.filter(pk=rating.pk).update(dossier=None)  # as rated before the link existed
+    orphan = Rating.objects.create(
+        dossier_key="0" * 64, unit_code="32218", procedure_code="1.001193", month=rating.month, overall=3, channel="qr"
+    )
+    assert Rating.objects.get(pk=rating.pk).dossier_key == dossier_key(old.pk)
+
+    migration = importlib.import_module("motcua.satisfaction.migrations.0003_rating_dossier")
+    migration.link_ratings(django_apps, None)
+
+    assert Rating.objects.get(pk=rating.pk).dossier_id == old.pk
+    assert Rating.objects.get(pk=orphan.pk).dossier_id is None
