@@ -46,6 +46,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "ho-so/<str:code>/hanh-dong/<str:action>/": (STAFF, "dossiers/tests/test_pages.py"),
     "ho-so/<str:code>/phieu/<str:form>.pdf": (STAFF, "dossiers/tests/test_pages.py"),
     "tra-cuu/": (PUBLIC, "dossiers/tests/test_pages.py"),
+    "danh-gia/thong-ke/": (STAFF, "satisfaction/tests/test_pages.py"),
+    "danh-gia/thong-ke/don-vi/<str:unit_code>/": (STAFF, "satisfaction/tests/test_pages.py"),
+    "danh-gia/thong-ke/ho-so/<str:code>/": (STAFF, "satisfaction/tests/test_pages.py"),
     "danh-gia/<str:token>/": (PUBLIC, "dossiers/tests/test_pages.py"),
 }
 # Identity routes are classified by the identity app's own matrix test (public: the citizen's
