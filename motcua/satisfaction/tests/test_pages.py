@@ -198,3 +198,16 @@ def test_still_open_dossier_shows_no_rating_form(client: Client) -> None:
     assert 'name="overall"' not in page
     assert posted.status_code == 409
     assert not Rating.objects.exists()
+
+
+def test_aggregate_page_has_a_query_budget(client: Client, django_assert_max_num_queries: object) -> None:
+    """STYLE.md: list pages carry a query budget, whatever the number of units and ratings."""
+    officer = officer_of()
+    for code in (UNIT, OTHER_UNIT):
+        bare_ratings(code, [Level.SATISFIED] * 6, on=dt.date(2026, 10, 4))
+    client.force_login(officer)
+
+    with django_assert_max_num_queries(8):  # type: ignore[operator]
+        response = client.get(f"/danh-gia/thong-ke/?month={MONTH}")
+
+    assert response.status_code == 200
