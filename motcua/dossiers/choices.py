@@ -19,6 +19,9 @@ class DossierStatus(models.TextChoices):
 
 
 TERMINAL_STATUSES = frozenset({DossierStatus.REFUSED, DossierStatus.RETURNED, DossierStatus.STOPPED})
+# The applicant may rate once the dossier is closed: returned, but also refused or stopped
+# (RULES.md §3.2: indicator 5.4 counts every dossier's "dislike").
+RATABLE_STATUSES = TERMINAL_STATUSES
 # In the enumeration's order: the queues' filter and the partial indexes' condition must read
 # the same list for PostgreSQL to use the indexes.
 OPEN_STATUSES = tuple(s for s in DossierStatus if s not in TERMINAL_STATUSES)
@@ -50,6 +53,8 @@ class DossierAction(models.TextChoices):
     MARK_READY = "mark_ready", _("Result ready for return")
     RETURN_RESULT = "return_result", _("Return the result")
     STOP = "stop", _("Stop at the applicant's request")
+    # Records a fact without changing the status (see workflow.RECORDING_ACTIONS).
+    RATE = "rate", _("Rated by the applicant")
 
 
 class VisitOutcome(models.TextChoices):

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import DomainError
-from motcua.dossiers.choices import DossierStatus
+from motcua.dossiers.choices import RATABLE_STATUSES, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import is_overdue, is_waiting_for_supplement, missing_items
 
@@ -34,7 +34,7 @@ def lookup_payload(dossier: Dossier) -> dict[str, Any]:
     """The answer for a dossier from ``selectors.dossier_lookup``."""
     from motcua.dossiers.ratings import rating_url_for
 
-    can_rate = dossier.status == DossierStatus.RETURNED and not dossier.rated
+    can_rate = dossier.status in RATABLE_STATUSES and not dossier.rated
     return {
         "code": dossier.code,
         "procedure_name": dossier.procedure_name,  # type: ignore[attr-defined]  # read by dossier_lookup

@@ -1,5 +1,5 @@
-"""The rating link of a returned dossier: a signed token, so the rating page needs no login
-and cannot be opened for someone else's dossier by guessing."""
+"""The rating link of a closed (returned, refused or stopped) dossier: a signed token, so the
+rating page needs no login and cannot be opened for someone else's dossier by guessing."""
 
 from __future__ import annotations
 

@@ -34,6 +34,7 @@ from motcua.core.notifications import notify
 from motcua.core.scoping import ALL, scope_root_path, user_unit_code
 from motcua.dossiers import clock
 from motcua.dossiers.choices import (
+    RATABLE_STATUSES,
     ApplicantKind,
     Channel,
     ClockChangeKind,
@@ -729,6 +730,8 @@ def dossier_act(
         )
         if target == DossierStatus.RETURNED:
             publish("dossier.returned", dossier_id=dossier.pk)
+        elif target in RATABLE_STATUSES:  # refused or stopped: the applicant may rate too
+            publish("dossier.closed", dossier_id=dossier.pk)
     return dossier
 
 
@@ -1254,3 +1257,49 @@ def counter_visit_receive(*, actor: User, visit_id: int, intake: IntakeInput, no
                 data={"dossier": result.dossier.code, "outcome": visit.outcome},
             )
     return result
+
+
+# --- Rating ------------------------------------------------------------------------------------
+
+
+def dossier_record_rating(*, dossier_id: int, now: datetime | None = None) -> Dossier:
+    """Record in the dossier's log that the applicant rated it (RULES.md §3.2), and set ``rated``.
+
+    Called by ``satisfaction.services.rating_submit`` in its transaction. The event and the
+    audit row carry no level, answer or channel: whoever reads the dossier's log (the handling
+    officer included) learns that it was rated, never how. Refused unless the dossier is
+    closed (``RATABLE_STATUSES``) and not yet rated.
+    """
+    at = now or timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().select_related("receiving_unit").filter(pk=dossier_id).first()
+        if dossier is None:
+            raise NotFound("dossier_not_found", _("No such dossier."))
+        status = DossierStatus(dossier.status)
+        if status not in RATABLE_STATUSES:
+            raise DomainError(
+                "rating_not_open",
+                _("A dossier can be rated once it is closed: returned, refused or stopped."),
+                status_code=409,
+            )
+        if dossier.rated:
+            raise DomainError("already_rated", _("This dossier has already been rated. Thank you."), status_code=409)
+        _event(
+            dossier=dossier,
+            action=DossierAction.RATE,
+            from_status=status,
+            to_status=status,
+            actor=None,
+            at=at,
+        )
+        dossier.rated = True
+        dossier.save(update_fields=["rated"])
+        audit_record(
+            action=f"dossier.{DossierAction.RATE.value}",
+            actor_label="applicant",
+            unit_code=dossier.receiving_unit.code,
+            object_type="dossier",
+            object_id=dossier.code,
+            data={"status": status.value},
+        )
+    return dossier

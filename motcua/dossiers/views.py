@@ -26,6 +26,7 @@ from motcua.core.models import Agency
 from motcua.core.scoping import user_unit
 from motcua.core.text import search_terms
 from motcua.dossiers.choices import (
+    RATABLE_STATUSES,
     ApplicantKind,
     Channel,
     DossierAction,
@@ -412,7 +413,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "agencies": agencies,
             "slip_forms": [SlipForm(s.form) for s in dossier.slips.all()],
             "missing": missing_items(dossier),
-            "rating_url": rating_url_for(dossier) if dossier.status == DossierStatus.RETURNED and not dossier.rated else "",
+            "rating_url": rating_url_for(dossier) if dossier.status in RATABLE_STATUSES and not dossier.rated else "",
             "user_unit": user_unit(user),
         },
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from motcua.dossiers.choices import RATABLE_STATUSES
 from motcua.dossiers.choices import DossierAction as A
 from motcua.dossiers.choices import DossierStatus as S
 
@@ -82,6 +83,11 @@ BEFORE_RECEIPT_ONLY: frozenset[A] = frozenset({A.REFUSE})
 # Actions that create a dossier (there is no status before them).
 CREATING_ACTIONS: dict[A, S] = {A.SUBMIT_ONLINE: S.SUBMITTED, A.RECEIVE: S.RECEIVED}
 
+# Actions that record a fact in the event log without changing the status, and the statuses in
+# which they may happen. They are not staff actions (``dossier_act`` refuses them: they are not
+# in WORKFLOW); their own service writes the event (``services.dossier_record_rating``).
+RECORDING_ACTIONS: dict[A, frozenset[S]] = {A.RATE: RATABLE_STATUSES}
+
 
 class IllegalTransition(Exception):
     def __init__(self, status: S | None, action: A) -> None:
@@ -110,6 +116,10 @@ def next_status(history: list[S], action: A) -> S:
         if action not in CREATING_ACTIONS:
             raise IllegalTransition(None, action)
         return CREATING_ACTIONS[action]
+    if action in RECORDING_ACTIONS:
+        if history[-1] not in RECORDING_ACTIONS[action]:
+            raise IllegalTransition(history[-1], action)
+        return history[-1]
     transition = guard(history[-1], action, received=S.RECEIVED in history)
     if transition.target is not None:
         return transition.target

@@ -32,7 +32,8 @@ _DATE_RE = re.compile(r"[0-9]{8}")
 _OLD_ID_RE = re.compile(r"[0-9]{9}|[0-9]{12}")
 _SPACES = re.compile(r"\s+")
 _DISTRICT_PREFIXES = ("huyen ", "quan ", "thi xa ", "thanh pho ")
-RENEWAL_AGES = (14, 25, 40, 60)
+RENEWAL_AGES = (14, 25, 40, 60)  # Law on Identity 26/2023 Art. 21(1)
+RENEWAL_GRACE_YEARS = 2  # Art. 21(2)
 
 
 @dataclass(frozen=True)
@@ -128,12 +129,27 @@ def _add_years(day: date, years: int) -> date:
 
 
 def card_expiry(birth_date: date, issue_date: date) -> date | None:
-    """The card must be re-issued at 14, 25, 40 and 60: the next of those birthdays after issue."""
-    for age in RENEWAL_AGES:
-        birthday = _add_years(birth_date, age)
-        if birthday > issue_date:
-            return birthday
+    """When a card issued on ``issue_date`` stops being valid (RULES.md §6.2, Law on Identity
+    26/2023 Art. 21): the next renewal birthday (14, 25, 40, 60) after the issue date, except
+    that a card issued within the 2 years before a renewal age (from the birthday 2 years
+    before it, inclusive) stays valid until the renewal age after that one (Art. 21(2)).
+    None: the card never expires (issued at 60 or later, or within 2 years before 60).
+
+    A 29 February birthday falls on 28 February in other years (as everywhere in this module).
+    """
+    for index, age in enumerate(RENEWAL_AGES):
+        renewal = _add_years(birth_date, age)
+        if renewal <= issue_date:
+            continue
+        if issue_date >= _add_years(birth_date, age - RENEWAL_GRACE_YEARS):
+            return _add_years(birth_date, RENEWAL_AGES[index + 1]) if index + 1 < len(RENEWAL_AGES) else None
+        return renewal
     return None
+
+
+def card_is_expired(expiry_date: date | None, *, today: date) -> bool:
+    """A card is valid through the date printed as "Có giá trị đến" and expired the day after."""
+    return expiry_date is not None and today > expiry_date
 
 
 def card_qr_parse(text: str, *, today: date | None = None) -> CardData:

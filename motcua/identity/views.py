@@ -58,7 +58,7 @@ from motcua.identity.forms import (
 )
 from motcua.identity.images import image_check_size
 from motcua.identity.models import Citizen
-from motcua.identity.qr import CardData, card_qr_parse
+from motcua.identity.qr import CardData, card_is_expired, card_qr_parse
 from motcua.identity.qr_decode import card_qr_from_image
 
 _SESSION_CITIZEN = "identity_access_log_citizen"
@@ -154,6 +154,7 @@ def counter(request: HttpRequest) -> HttpResponse:
         "scan": scan,
         "lookup": lookup,
         "card": card,
+        "card_expired": card is not None and card_is_expired(card.expiry_date, today=timezone.localdate()),
         "citizen": citizen,
         "register": register,
         "can_edit": user.has_perm(IDENTITY_EDIT),

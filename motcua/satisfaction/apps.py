@@ -12,3 +12,4 @@ class SatisfactionConfig(AppConfig):
         from motcua.satisfaction.services import invite_rating
 
         subscribe("dossier.returned", invite_rating)
+        subscribe("dossier.closed", invite_rating)  # refused or stopped: the applicant may rate too

@@ -12,6 +12,12 @@ class Level(models.IntegerChoices):
     VERY_SATISFIED = 5, _("Very satisfied")
 
 
+# What indicator 5.4 of Decision 766 counts as a "dislike" (RULES.md §2.2, §3.2). The national
+# portal asks like/dislike; on our 5-level scale the two unsatisfied levels are the dislike,
+# "neutral" is not (docs/satisfaction.md).
+DISLIKE_LEVELS = frozenset({Level.VERY_UNSATISFIED, Level.UNSATISFIED})
+
+
 class RatingChannel(models.TextChoices):
     KIOSK = "kiosk", _("Kiosk at the counter")
     QR = "qr", _("QR code or link")

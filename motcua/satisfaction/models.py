@@ -1,6 +1,11 @@
-"""Ratings. A rating keeps the unit, agency, procedure and month it is about, but no link to
-the dossier or the applicant: the handling officer (or anyone reading the table) never sees who
-rated what. ``dossier_key`` (an HMAC of the dossier id) only enforces one rating per dossier."""
+"""Ratings (RULES.md §3.2). A rating keeps the unit, agency, procedure and month it is about
+and, since indicator 5.4 of Decision 766 needs each dossier's "dislike", a link to its dossier.
+The link is never shown to the handling officer: staff read ratings only as aggregates of at
+least 5 (``selectors.rating_aggregates``); a leader of the unit may drill down to individual
+ratings, and each drill-down is audited (``selectors.rating_drilldown``). No reverse accessor
+exists on ``Dossier``, so a dossier page cannot reach its rating by accident.
+``dossier_key`` (an HMAC of the dossier id) enforces one rating per dossier, also for ratings
+made before the link existed."""
 
 from __future__ import annotations
 
@@ -30,10 +35,14 @@ class RatingCriterion(models.Model):
 
 class Rating(models.Model):
     dossier_key = models.CharField(max_length=64, unique=True)
+    # Null: rated before the link existed and not matched by the back-fill, or the dossier was deleted.
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("dossier")
+    )
     unit_code = models.CharField(max_length=10, db_index=True)
     agency_id = models.BigIntegerField(null=True)
     procedure_code = models.CharField(max_length=40)
-    month = models.DateField(help_text="first day of the month of the return")
+    month = models.DateField(help_text="first day of the month the dossier was closed (returned, refused or stopped)")
     overall = models.PositiveSmallIntegerField(choices=Level.choices)
     answers = models.JSONField(default=dict, blank=True)
     comment = models.TextField(blank=True)
@@ -43,6 +52,10 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
+        permissions = [
+            ("view_rating_aggregate", "See rating aggregates (groups of at least 5) of the units in scope"),
+            ("drilldown_rating", "See individual ratings of a dossier or unit (leaders of the unit; audited)"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(overall__gte=1) & Q(overall__lte=5), name="satisfaction_rating_overall_range"),
             models.CheckConstraint(condition=Q(channel__in=RatingChannel.values), name="satisfaction_rating_channel_valid"),

@@ -1,9 +1,10 @@
-"""Writes of the satisfaction app: submitting a rating and inviting one."""
+"""Writes of the satisfaction app: submitting a rating and inviting one (RULES.md §3.2)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from motcua.core.audit import audit_record
 from motcua.core.exceptions import DomainError, NotFound
 from motcua.core.notifications import notify
-from motcua.dossiers.choices import DossierStatus
+from motcua.dossiers.choices import RATABLE_STATUSES
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.ratings import dossier_for_token, rating_url_for
+from motcua.dossiers.services import dossier_record_rating
 from motcua.satisfaction.choices import Level, RatingChannel
 from motcua.satisfaction.models import Rating, RatingCriterion
 
@@ -25,13 +27,20 @@ def dossier_key(dossier_id: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"rating:{dossier_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def rating_submit(*, token: str, overall: int, answers: dict[str, int], channel: RatingChannel, comment: str = "") -> Rating:
-    """Record the applicant's rating of a returned dossier. One per dossier."""
+def rating_submit(
+    *, token: str, overall: int, answers: dict[str, int], channel: RatingChannel, comment: str = "", now: datetime | None = None
+) -> Rating:
+    """Record the applicant's rating of a closed dossier: returned, refused or stopped (RULES.md
+    §3.2). One per dossier. The rating is linked to its dossier (indicator 5.4 needs each
+    dossier's "dislike"), and the dossier's log gets a "rated" event without the answers, in
+    the same transaction."""
     dossier = dossier_for_token(token)
     if dossier is None:
         raise NotFound("rating_link_invalid", _("This rating link is not valid or has expired."))
-    if dossier.status != DossierStatus.RETURNED:
-        raise DomainError("rating_not_open", _("A dossier can be rated once its result has been returned."), status_code=409)
+    if dossier.status not in RATABLE_STATUSES:
+        raise DomainError(
+            "rating_not_open", _("A dossier can be rated once it is closed: returned, refused or stopped."), status_code=409
+        )
     errors: dict[str, str] = {}
     if overall not in Level.values:
         errors["overall"] = _("Choose one of the five levels.")
@@ -46,21 +55,23 @@ def rating_submit(*, token: str, overall: int, answers: dict[str, int], channel:
             clean[code] = value
     if errors:
         raise DomainError("rating_invalid", _("Some answers are not valid."), fields=errors)
-    returned = timezone.localtime(dossier.returned_at or timezone.now())
+    closed = timezone.localtime(dossier.returned_at or dossier.finished_at or now or timezone.now())
     try:
         with transaction.atomic():
+            # Locks the dossier, refuses a second rating, writes the event and its audit row.
+            dossier_record_rating(dossier_id=dossier.pk, now=now)
             rating = Rating.objects.create(
                 dossier_key=dossier_key(dossier.pk),
+                dossier=dossier,
                 unit_code=dossier.receiving_unit.code,
                 agency_id=dossier.receiving_agency_id,
                 procedure_code=dossier.procedure.code,
-                month=returned.date().replace(day=1),
+                month=closed.date().replace(day=1),
                 overall=overall,
                 answers=clean,
                 comment=comment.strip()[:2000],
                 channel=channel,
             )
-            Dossier.objects.filter(pk=dossier.pk).update(rated=True)
             audit_record(
                 action="rating.submit",
                 unit_code=dossier.receiving_unit.code,
@@ -68,13 +79,13 @@ def rating_submit(*, token: str, overall: int, answers: dict[str, int], channel:
                 object_id=rating.pk,
                 data={"channel": channel.value},
             )
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a rating made before the link existed, under the same key
         raise DomainError("already_rated", _("This dossier has already been rated. Thank you."), status_code=409) from exc
     return rating
 
 
 def invite_rating(*, dossier_id: int, **extra: Any) -> None:
-    """On ``dossier.returned``: send the applicant the rating link."""
+    """On ``dossier.returned`` and ``dossier.closed`` (refused, stopped): send the applicant the rating link."""
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     if dossier is None or dossier.rated or not dossier.applicant_phone:
         return

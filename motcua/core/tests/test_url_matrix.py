@@ -53,6 +53,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "ho-so/luot-tiep/<int:pk>/": (STAFF, "dossiers/tests/test_counter_visits.py"),
     "ho-so/luot-tiep/<int:pk>/phieu.pdf": (STAFF, "dossiers/tests/test_counter_visits.py"),
     "tra-cuu/": (PUBLIC, "dossiers/tests/test_pages.py"),
+    "danh-gia/thong-ke/": (STAFF, "satisfaction/tests/test_pages.py"),
+    "danh-gia/thong-ke/don-vi/<str:unit_code>/": (STAFF, "satisfaction/tests/test_pages.py"),
+    "danh-gia/thong-ke/ho-so/<str:code>/": (STAFF, "satisfaction/tests/test_pages.py"),
     "danh-gia/<str:token>/": (PUBLIC, "dossiers/tests/test_pages.py"),
 }
 # Identity routes are classified by the identity app's own matrix test (public: the citizen's

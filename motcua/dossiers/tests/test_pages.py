@@ -185,6 +185,9 @@ def _returned(officer: object, dossier: Dossier) -> Dossier:
 
 
 def test_rating_once_and_anonymous(client: Client, officer: object, dossier: Dossier) -> None:
+    """RULES.md §3.2: the rating is now linked to its dossier (indicator 5.4 needs each dossier's
+    "dislike"); the applicant stays anonymous and the officer's page never shows it
+    (motcua/satisfaction/tests/test_pages.py)."""
     returned = _returned(officer, dossier)
     url = f"/danh-gia/{rating_token(returned)}/"
 
@@ -194,7 +197,7 @@ def test_rating_once_and_anonymous(client: Client, officer: object, dossier: Dos
     assert first.status_code == 200 and second.status_code == 200
     rating = Rating.objects.get()
     assert (rating.overall, rating.answers, rating.unit_code) == (5, {"thai-do": 4}, "32218")
-    assert not hasattr(rating, "dossier_id")
+    assert rating.dossier_id == dossier.pk
     assert Dossier.objects.get(pk=dossier.pk).rated
 
 

@@ -163,3 +163,17 @@ def test_any_action_sequence_is_either_legal_or_refused(actions: list[DossierAct
     except IllegalTransition:
         return
     assert status in DossierStatus
+
+
+@pytest.mark.parametrize("status", list(DossierStatus))
+def test_rating_is_recorded_only_on_a_closed_dossier_and_keeps_its_status(status: DossierStatus) -> None:
+    """RULES.md §3.2: returned, refused and stopped dossiers may be rated; the rating is an event
+    that does not change the status, and it is no staff action (not in the table)."""
+    history = [DossierStatus.RECEIVED, status]
+    if status in TERMINAL_STATUSES:
+        assert next_status(history, DossierAction.RATE) == status
+    else:
+        with pytest.raises(IllegalTransition):
+            next_status(history, DossierAction.RATE)
+    with pytest.raises(IllegalTransition):
+        guard(status, DossierAction.RATE)

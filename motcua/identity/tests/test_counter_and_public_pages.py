@@ -176,3 +176,25 @@ def test_oversized_upload_is_refused_unread(client: Client, settings: Any) -> No
 
     assert response.status_code == 422
     assert "Tệp nặng 0.0 MB; giới hạn là 0.0 MB." in response.content.decode()
+
+
+def test_counter_flags_an_expired_card(client: Client) -> None:
+    """RULES.md §6.2: born 15/06/1985, issued 01/07/2021 (at 36) → valid to 15/06/2025, expired today."""
+    client.force_login(staff_user("officer", Role.RECEPTION_OFFICER))
+
+    response = client.post(reverse("identity:counter"), {"qr_text": card_payload(issued="01072021"), "purpose": "counter_intake"})
+
+    validity = re.search(r'<dd id="card-validity">(.*?)</dd>', response.content.decode(), re.S)
+    assert validity is not None
+    assert validity.group(1) == '15/06/2025 <strong class="status-overdue">đã hết hạn: thẻ phải được cấp đổi</strong>'
+
+
+def test_counter_shows_a_valid_card_without_the_flag(client: Client) -> None:
+    """RULES.md §6.2, Art. 21(2): born 15/06/1985, issued 01/07/2023 (at 38) → valid to 15/06/2045."""
+    client.force_login(staff_user("officer", Role.RECEPTION_OFFICER))
+
+    response = client.post(reverse("identity:counter"), {"qr_text": card_payload(issued="01072023"), "purpose": "counter_intake"})
+
+    validity = re.search(r'<dd id="card-validity">(.*?)</dd>', response.content.decode(), re.S)
+    assert validity is not None
+    assert validity.group(1) == "15/06/2045"

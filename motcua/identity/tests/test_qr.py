@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from motcua.identity.choices import Sex
 from motcua.identity.exceptions import CardError, IdentityErrorCode
-from motcua.identity.qr import card_expiry, card_qr_parse
+from motcua.identity.qr import RENEWAL_AGES, card_expiry, card_is_expired, card_qr_parse
 from motcua.identity.tests.factories import card_payload
 
 TODAY = dt.date(2026, 11, 28)
@@ -121,7 +121,8 @@ def test_error_message_is_translated_to_vietnamese() -> None:
 @pytest.mark.parametrize(
     ("birth", "issued", "expiry"),
     [
-        (dt.date(2012, 5, 1), dt.date(2024, 7, 1), dt.date(2026, 5, 1)),
+        # Issued at 12y2m, within 2 years before 14: valid to 25 (was 14 before the Art. 21(2) fix).
+        (dt.date(2012, 5, 1), dt.date(2024, 7, 1), dt.date(2037, 5, 1)),
         (dt.date(2000, 5, 1), dt.date(2021, 7, 1), dt.date(2025, 5, 1)),
         (dt.date(1985, 6, 15), dt.date(2025, 7, 1), dt.date(2045, 6, 15)),
         (dt.date(1960, 2, 29), dt.date(2021, 7, 1), None),
@@ -129,7 +130,95 @@ def test_error_message_is_translated_to_vietnamese() -> None:
     ],
 )
 def test_card_expiry_is_the_next_renewal_birthday(birth: dt.date, issued: dt.date, expiry: dt.date | None) -> None:
+    """RULES.md §6.2 (Law on Identity 26/2023 Art. 21)."""
     assert card_expiry(birth, issued) == expiry
+
+
+def test_rules_example_card_issued_within_two_years_before_25_is_valid_to_40() -> None:
+    """RULES.md §6.2, Art. 21(2): born 15/06/2000, issued 01/06/2024 → valid to 15/06/2040, not 2025."""
+    assert card_expiry(dt.date(2000, 6, 15), dt.date(2024, 6, 1)) == dt.date(2040, 6, 15)
+
+
+@pytest.mark.parametrize(
+    ("issued", "expiry"),
+    [
+        (dt.date(2023, 6, 14), dt.date(2025, 6, 15)),  # one day more than 2 years before 25
+        (dt.date(2023, 6, 15), dt.date(2040, 6, 15)),  # exactly 2 years before 25 (the 23rd birthday)
+        (dt.date(2025, 6, 14), dt.date(2040, 6, 15)),  # the day before the 25th birthday
+        (dt.date(2025, 6, 15), dt.date(2040, 6, 15)),  # on the 25th birthday: the 25–39 band
+        (dt.date(2038, 6, 14), dt.date(2040, 6, 15)),  # one day more than 2 years before 40
+        (dt.date(2038, 6, 15), dt.date(2060, 6, 15)),  # exactly 2 years before 40
+        (dt.date(2058, 6, 14), dt.date(2060, 6, 15)),  # one day more than 2 years before 60
+        (dt.date(2058, 6, 15), None),  # exactly 2 years before 60: no expiry
+        (dt.date(2060, 6, 15), None),  # from 60: no expiry
+    ],
+)
+def test_card_expiry_boundaries_exactly_two_years_before_a_renewal_age(issued: dt.date, expiry: dt.date | None) -> None:
+    """RULES.md §6.2, Art. 21(2): "within 2 years before" runs from the birthday 2 years before
+    the renewal age, inclusive, to the day before it."""
+    assert card_expiry(dt.date(2000, 6, 15), issued) == expiry
+
+
+def test_card_issued_at_58_never_expires() -> None:
+    """RULES.md §6.2: issued at 58 (within 2 years before 60), the next renewal age does not exist."""
+    assert card_expiry(dt.date(1966, 3, 10), dt.date(2024, 9, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("issued", "expiry"),
+    [
+        (dt.date(2024, 9, 1), dt.date(2030, 3, 10)),  # issued at 8: valid to 14
+        (dt.date(2028, 3, 9), dt.date(2030, 3, 10)),  # the day before the 12th birthday: still to 14
+        (dt.date(2028, 3, 10), dt.date(2041, 3, 10)),  # on the 12th birthday: within 2 years before 14, to 25
+        (dt.date(2030, 3, 9), dt.date(2041, 3, 10)),  # the day before 14: to 25
+    ],
+)
+def test_under_14_card_expires_at_14_unless_issued_within_two_years_before_it(issued: dt.date, expiry: dt.date) -> None:
+    """RULES.md §6.2: renewal at 14 (Art. 21(1)); Art. 21(2) applies to 14 like the other ages."""
+    assert card_expiry(dt.date(2016, 3, 10), issued) == expiry
+
+
+@pytest.mark.parametrize(
+    ("today", "expired"),
+    [(dt.date(2025, 6, 14), False), (dt.date(2025, 6, 15), False), (dt.date(2025, 6, 16), True)],
+)
+def test_card_is_valid_through_its_expiry_date_and_expired_the_day_after(today: dt.date, expired: bool) -> None:
+    """RULES.md §6.2: the card "có giá trị đến" its expiry date."""
+    assert card_is_expired(dt.date(2025, 6, 15), today=today) is expired
+
+
+def test_card_without_expiry_is_never_expired() -> None:
+    """RULES.md §6.2: from 60 no expiry."""
+    assert card_is_expired(None, today=dt.date(2099, 1, 1)) is False
+
+
+@settings(max_examples=500)
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.integers(min_value=0, max_value=110 * 366),
+)
+def test_expiry_is_always_a_renewal_birthday_after_the_issue_date_or_none(birth: dt.date, days_after_birth: int) -> None:
+    """RULES.md §6.2: the expiry is the 14th, 25th, 40th or 60th birthday, after the issue date; it is
+    the first such birthday unless the card was issued within 2 years before it (then the next),
+    and there is none exactly when the card was issued from the 58th birthday on."""
+    issued = birth + dt.timedelta(days=days_after_birth)
+    expiry = card_expiry(birth, issued)
+
+    birthdays = [_birthday(birth, age) for age in RENEWAL_AGES]
+    assert (expiry is None) == (issued >= _birthday(birth, 58))
+    if expiry is not None:
+        assert expiry in birthdays
+        assert expiry > issued
+        later = [b for b in birthdays if b > issued]
+        skipped = issued >= _birthday(birth, RENEWAL_AGES[birthdays.index(later[0])] - 2)
+        assert expiry == (later[1] if skipped else later[0])
+
+
+def _birthday(birth: dt.date, age: int) -> dt.date:
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return birth.replace(year=birth.year + age, day=28)
 
 
 @settings(max_examples=400)
