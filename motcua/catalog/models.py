@@ -224,6 +224,20 @@ class Procedure(models.Model):
         return split_agencies(self.competent_agency)
 
     @property
+    def default_competent_agency(self) -> str:
+        """A commune-level procedure that names no competent agency is decided by the commune
+        People's Committee (shown "theo mặc định"); "" when an agency is named or the procedure
+        is not commune-level."""
+        if self.competent_agencies or not self.level_commune:
+            return ""
+        return str(_("Commune People's Committee"))
+
+    @property
+    def is_same_day(self) -> bool:
+        """A same-day procedure ("trong ngày"): the only kind the receipt cut-off applies to (RULES.md §1.6)."""
+        return self.lead_time_unit == TimeUnit.SAME_DAY
+
+    @property
     def implementing_agencies(self) -> list[str]:
         return split_agencies(self.implementing_agency)
 

@@ -100,7 +100,7 @@ def test_detail_page_shows_the_procedure(client: Client, catalogue: ImportReport
 
     assert "<h1>Thủ tục đăng ký khai sinh</h1>" in html
     assert '<nav class="breadcrumbs"' in html and '<a href="/thu-tuc/?sector=ho-tich">Hộ tịch</a>' in html
-    assert "<strong>1 ngày làm việc</strong>" in html
+    assert "<strong>trong ngày</strong>" in html  # RULES.md §1.6: same-day
     assert "Giấy tờ phải nộp" in html and "Giấy tờ phải xuất trình" in html
     assert "Luật 60/2014/QH13" in html
     assert 'href="https://dichvucong.gov.vn/thu-tuc-hanh-chinh/' in html
