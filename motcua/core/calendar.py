@@ -615,9 +615,7 @@ def add_calendar_days(received_at: datetime, days: Amount, *, unit: Administrati
     return calendar_for(unit).add_calendar_days(received_at, days)
 
 
-def due_same_day(
-    received_at: datetime, *, cutoff: time | None = None, unit: AdministrativeUnit | None = None
-) -> datetime:
+def due_same_day(received_at: datetime, *, cutoff: time | None = None, unit: AdministrativeUnit | None = None) -> datetime:
     """``WorkingCalendar.due_same_day`` on ``calendar_for(unit)``."""
     return calendar_for(unit).due_same_day(received_at, cutoff=cutoff)
 

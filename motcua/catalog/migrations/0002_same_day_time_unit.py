@@ -4,58 +4,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='procedure',
-            name='catalog_procedure_lead_time_unit_with_value',
+            model_name="procedure",
+            name="catalog_procedure_lead_time_unit_with_value",
         ),
         migrations.RemoveConstraint(
-            model_name='procedure',
-            name='catalog_procedure_service_norm_unit_with_value',
+            model_name="procedure",
+            name="catalog_procedure_service_norm_unit_with_value",
         ),
         migrations.RemoveConstraint(
-            model_name='procedurechannel',
-            name='catalog_channel_time_unit_with_value',
+            model_name="procedurechannel",
+            name="catalog_channel_time_unit_with_value",
         ),
         migrations.AlterField(
-            model_name='procedure',
-            name='lead_time_unit',
-            field=models.CharField(blank=True, choices=[('working_day', 'working days'), ('calendar_day', 'calendar days'), ('working_hour', 'working hours'), ('hour', 'hours'), ('same_day', 'within the day')], max_length=20, verbose_name='lead time unit'),
+            model_name="procedure",
+            name="lead_time_unit",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("working_day", "working days"),
+                    ("calendar_day", "calendar days"),
+                    ("working_hour", "working hours"),
+                    ("hour", "hours"),
+                    ("same_day", "within the day"),
+                ],
+                max_length=20,
+                verbose_name="lead time unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='procedure',
-            name='receipt_cutoff',
-            field=models.TimeField(blank=True, help_text='Same-day procedures only: a dossier received after this time is due at the close of the next working day. Periods of N days never use a cut-off. Empty: the default (15:00).', null=True, verbose_name='receipt cut-off'),
+            model_name="procedure",
+            name="receipt_cutoff",
+            field=models.TimeField(
+                blank=True,
+                help_text="Same-day procedures only: a dossier received after this time is due at the close of the next working day. Periods of N days never use a cut-off. Empty: the default (15:00).",
+                null=True,
+                verbose_name="receipt cut-off",
+            ),
         ),
         migrations.AlterField(
-            model_name='procedure',
-            name='service_norm_unit',
-            field=models.CharField(blank=True, choices=[('working_day', 'working days'), ('calendar_day', 'calendar days'), ('working_hour', 'working hours'), ('hour', 'hours'), ('same_day', 'within the day')], max_length=20, verbose_name='service norm unit'),
+            model_name="procedure",
+            name="service_norm_unit",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("working_day", "working days"),
+                    ("calendar_day", "calendar days"),
+                    ("working_hour", "working hours"),
+                    ("hour", "hours"),
+                    ("same_day", "within the day"),
+                ],
+                max_length=20,
+                verbose_name="service norm unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='procedurechannel',
-            name='time_unit',
-            field=models.CharField(blank=True, choices=[('working_day', 'working days'), ('calendar_day', 'calendar days'), ('working_hour', 'working hours'), ('hour', 'hours'), ('same_day', 'within the day')], max_length=20, verbose_name='time unit'),
+            model_name="procedurechannel",
+            name="time_unit",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("working_day", "working days"),
+                    ("calendar_day", "calendar days"),
+                    ("working_hour", "working hours"),
+                    ("hour", "hours"),
+                    ("same_day", "within the day"),
+                ],
+                max_length=20,
+                verbose_name="time unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lead_time_value__isnull', True), ('lead_time_unit', '')), models.Q(('lead_time_value__isnull', False), ('lead_time_unit__in', ['working_day', 'calendar_day', 'working_hour', 'hour', 'same_day'])), _connector='OR'), name='catalog_procedure_lead_time_unit_with_value'),
+            model_name="procedure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("lead_time_value__isnull", True), ("lead_time_unit", "")),
+                    models.Q(
+                        ("lead_time_value__isnull", False),
+                        ("lead_time_unit__in", ["working_day", "calendar_day", "working_hour", "hour", "same_day"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="catalog_procedure_lead_time_unit_with_value",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lead_time_unit', 'same_day'), _negated=True), ('lead_time_value', 0), _connector='OR'), name='catalog_procedure_same_day_value_zero'),
+            model_name="procedure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("lead_time_unit", "same_day"), _negated=True), ("lead_time_value", 0), _connector="OR"
+                ),
+                name="catalog_procedure_same_day_value_zero",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('service_norm_value__isnull', True), ('service_norm_unit', '')), models.Q(('service_norm_value__isnull', False), ('service_norm_unit__in', ['working_day', 'calendar_day', 'working_hour', 'hour', 'same_day'])), _connector='OR'), name='catalog_procedure_service_norm_unit_with_value'),
+            model_name="procedure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("service_norm_value__isnull", True), ("service_norm_unit", "")),
+                    models.Q(
+                        ("service_norm_value__isnull", False),
+                        ("service_norm_unit__in", ["working_day", "calendar_day", "working_hour", "hour", "same_day"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="catalog_procedure_service_norm_unit_with_value",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedurechannel',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('time_value__isnull', True), ('time_unit', '')), models.Q(('time_value__isnull', False), ('time_unit__in', ['working_day', 'calendar_day', 'working_hour', 'hour', 'same_day'])), _connector='OR'), name='catalog_channel_time_unit_with_value'),
+            model_name="procedurechannel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("time_value__isnull", True), ("time_unit", "")),
+                    models.Q(
+                        ("time_value__isnull", False),
+                        ("time_unit__in", ["working_day", "calendar_day", "working_hour", "hour", "same_day"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="catalog_channel_time_unit_with_value",
+            ),
         ),
     ]

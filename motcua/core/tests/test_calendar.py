@@ -289,7 +289,7 @@ def test_calendar_days_ending_on_31_august_roll_to_thursday_3_september() -> Non
 
 
 def test_calendar_days_must_be_whole() -> None:
-    with pytest.raises(ValueError, match="a period in calendar days must be whole, not 1.5"):
+    with pytest.raises(ValueError, match=r"a period in calendar days must be whole, not 1\.5"):
         CAL.add_calendar_days(at(2026, 3, 2, 9), Decimal("1.5"))
 
 
