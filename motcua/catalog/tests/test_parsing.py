@@ -525,3 +525,17 @@ def test_document_legal_and_level_parsers_never_raise(raw: str) -> None:
 def test_channel_parser_never_raises(entries: object) -> None:
     rows, _problems = parsing.parse_channels(entries)
     parsing.lead_time(rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, _TEXT, _TEXT)
+def test_lead_time_fallback_never_raises_and_same_day_is_always_zero(sector: str, name: str, steps: str) -> None:
+    """RULES.md §1.6: a same-day lead time has the value 0; any other found one is positive."""
+    duration, _text, problems = parsing.lead_time_fallback(sector=sector, name=name, steps=steps)
+
+    if duration is None:
+        assert problems == []
+    elif duration.unit == TimeUnit.SAME_DAY:
+        assert duration.value == 0 and duration.assumed
+    else:
+        assert duration.value > 0 and duration.assumed
