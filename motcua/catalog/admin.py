@@ -9,14 +9,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import LegalBasis, Procedure, ProcedureChannel, ProcedureDocument, ProcedureFee, Sector
+from motcua.catalog.selectors import GAP_LABELS, catalogue_gaps
 from motcua.catalog.services import procedure_edit_record
 from motcua.core.admin import AuditedAdmin
 from motcua.core.permissions import CATALOG_EDIT, CATALOG_VIEW
@@ -155,6 +159,27 @@ class ProcedureAdmin(admin.ModelAdmin[Procedure]):
         for term in terms:
             queryset = queryset.filter(search_text__contains=term)
         return queryset, False
+
+    def get_urls(self) -> list[URLPattern]:
+        gaps = path("gaps/", self.admin_site.admin_view(self.gaps_view), name="catalog_procedure_gaps")
+        return [gaps, *super().get_urls()]
+
+    def gaps_view(self, request: HttpRequest) -> HttpResponse:
+        """Catalogue gaps: procedures without a time limit, competent agency, fee or legal basis
+        (the selector the import command's ``--report`` prints). Staff with the catalogue
+        view or edit permission only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        gaps = catalogue_gaps()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Catalogue gaps"),
+            "gaps": gaps,
+            "counts": [(GAP_LABELS[key], gaps.counts[key]) for key in GAP_LABELS],
+            "rows": [(row, [GAP_LABELS[key] for key in row.missing]) for row in gaps.rows],
+        }
+        return TemplateResponse(request, "admin/catalog/procedure/gaps.html", context)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

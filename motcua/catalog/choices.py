@@ -10,12 +10,16 @@ class TimeUnit(models.TextChoices):
     The national portal offers "Ngày làm việc", "Ngày" and "Giờ". "Ngày" is kept apart from
     "Ngày làm việc" (calendar days, Civil Code Art. 146–148) and "Giờ" means elapsed hours;
     the working-hour unit exists for texts that say "giờ làm việc" (customs inspections).
+    ``SAME_DAY`` is its own unit, not "1 working day": "trong ngày", "ngay trong ngày", "ngay
+    sau khi nhận đủ hồ sơ" (RULES.md §1.6; Decree 23/2015 Art. 7 as amended by Decree
+    280/2025). Its value is always 0.
     """
 
     WORKING_DAY = "working_day", _("working days")
     CALENDAR_DAY = "calendar_day", _("calendar days")
     WORKING_HOUR = "working_hour", _("working hours")
     HOUR = "hour", _("hours")
+    SAME_DAY = "same_day", _("within the day")
 
 
 class Channel(models.TextChoices):

@@ -34,6 +34,8 @@ def format_amount(amount: int) -> str:
 
 def format_duration(value: Decimal | None, unit: str) -> str:
     """A lead time in words: "5 ngày làm việc", "8 giờ" (in the active language)."""
+    if unit == TimeUnit.SAME_DAY:
+        return str(TimeUnit.SAME_DAY.label)
     if value is None or not unit:
         return ""
     count = int(value) if value == value.to_integral_value() else 2  # a fraction reads as plural in English
@@ -132,7 +134,10 @@ class Procedure(models.Model):
         _("receipt cut-off"),
         null=True,
         blank=True,
-        help_text=_("A dossier received after this time counts from the next working day. Empty: the default (15:00)."),
+        help_text=_(
+            "Same-day procedures only: a dossier received after this time is due at the close of the next "
+            "working day. Periods of N days never use a cut-off. Empty: the default (15:00)."
+        ),
     )
     online_level = models.CharField(
         _("online service level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.UNKNOWN
@@ -161,6 +166,10 @@ class Procedure(models.Model):
                 condition=(Q(lead_time_value__isnull=True) & Q(lead_time_unit=""))
                 | (Q(lead_time_value__isnull=False) & Q(lead_time_unit__in=TimeUnit.values)),
                 name="catalog_procedure_lead_time_unit_with_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(lead_time_unit=TimeUnit.SAME_DAY) | Q(lead_time_value=0),
+                name="catalog_procedure_same_day_value_zero",
             ),
             models.CheckConstraint(
                 condition=Q(service_norm_value__isnull=True) | Q(service_norm_value__gte=0),
@@ -213,6 +222,20 @@ class Procedure(models.Model):
     @property
     def competent_agencies(self) -> list[str]:
         return split_agencies(self.competent_agency)
+
+    @property
+    def default_competent_agency(self) -> str:
+        """A commune-level procedure that names no competent agency is decided by the commune
+        People's Committee (shown "theo mặc định"); "" when an agency is named or the procedure
+        is not commune-level."""
+        if self.competent_agencies or not self.level_commune:
+            return ""
+        return str(_("Commune People's Committee"))
+
+    @property
+    def is_same_day(self) -> bool:
+        """A same-day procedure ("trong ngày"): the only kind the receipt cut-off applies to (RULES.md §1.6)."""
+        return self.lead_time_unit == TimeUnit.SAME_DAY
 
     @property
     def implementing_agencies(self) -> list[str]:

@@ -46,6 +46,10 @@ class Reason:
     TIME_UNIT_CORRECTED = "the portal says days but the procedure text says working days"
     TIME_FEE_RUN_TOGETHER = "time and fee amount run together; split by guess"
     LEAD_TIME_MISSING = "no channel gives a usable time limit"
+    TIME_FROM_NOTE = "no time in the time column; read from the start of the channel's note"
+    TIME_SAME_DAY = "same-day wording; read as within the day"
+    LEAD_TIME_FROM_STEPS = "no channel gives a time limit; read from the steps"
+    LEAD_TIME_STATUTORY = "no time limit published; the statutory one for this kind of procedure is used"
     LEAD_TIME_DISAGREE = "channels give different time limits; the first in-person one (else the first) is used"
     FEE_MISSING = "no fee information"
     FEE_UNPARSED = "fee not recognised"
@@ -120,9 +124,25 @@ _UNIT_BY_FOLDED = {
     "gio": TimeUnit.HOUR,
 }
 # When the text gives several hints for a bare number, the first unit in this order wins.
-_UNIT_PRIORITY = (TimeUnit.WORKING_DAY, TimeUnit.WORKING_HOUR, TimeUnit.CALENDAR_DAY, TimeUnit.HOUR)
+_UNIT_PRIORITY = (TimeUnit.SAME_DAY, TimeUnit.WORKING_DAY, TimeUnit.WORKING_HOUR, TimeUnit.CALENDAR_DAY, TimeUnit.HOUR)
 _CLOCK_WORDS = ("sau", "truoc", "luc", "den", "tu", "qua")
-_SAME_DAY = re.compile(r"\b(?:ngay )?trong (?:cung )?ngay\b")
+# Same-day wording (folded), RULES.md §1.6: "ngay trong ngày", "trong ngày" (not "trong ngày làm
+# việc …"), "ngay sau khi nhận đủ hồ sơ", and the 15:00 rule "sau 15 giờ … ngày làm việc tiếp theo".
+_SAME_DAY = re.compile(
+    r"\bngay trong (?:cung )?ngay\b"
+    r"|\btrong (?:cung )?ngay\b(?! lam viec)"
+    r"|\bngay sau khi nhan du\b"
+    r"|\bsau 15 gio\b[^.;]{0,160}?\bngay lam viec tiep theo\b"
+)
+# A time field that is itself same-day wording: "Trong ngày", "Ngay trong ngày", "Ngay sau khi nhận đủ hồ sơ".
+_SAME_DAY_FIELD = re.compile(r"^(?:ngay )?trong (?:cung )?ngay\b|^ngay sau khi nhan")
+# A time at the very start of a channel's note: "05 ngày làm việc kể từ …", "- 03 ngày làm việc …".
+_NOTE_TIME = re.compile(r"^[-–+*•\s]*(\d{1,3}(?:[.,]\d{1,2})?\s*(?:ngày làm việc|ngày|giờ làm việc|giờ))\b", re.IGNORECASE)
+_ANY_DAYS = re.compile(r"(?<![\d.,/])0*(\d{1,3}) ngay\b")
+# "trong thời hạn 03 ngày làm việc kể từ ngày nhận hồ sơ" in the steps (not "… hồ sơ trình").
+_STEPS_TIME = re.compile(
+    r"(?<![\d.,/])0*(\d{1,3}) (ngay lam viec|ngay) ke tu (?:ngay|khi) nhan (?:duoc )?(?:du |day du )?ho so\b(?! trinh)"
+)
 
 
 def _decimal(number: str) -> Decimal | None:
@@ -142,7 +162,8 @@ def text_units(value: Decimal, folded: str) -> list[tuple[TimeUnit, str]]:
     """Units that the text (already folded) attaches to this number, with the matched words.
 
     "05 ngày làm việc" counts for 5; "sau 15 giờ" (a clock time) does not count for 15;
-    "trong ngày" (the same day) counts as one working day.
+    same-day wording ("trong ngày", "sau 15 giờ … ngày làm việc tiếp theo") makes a bare 1 a
+    same-day period (RULES.md §1.6: its own unit, not one working day).
     """
     found: list[tuple[TimeUnit, str]] = []
     pattern = _number_pattern(value)
@@ -158,7 +179,7 @@ def text_units(value: Decimal, folded: str) -> list[tuple[TimeUnit, str]]:
     if value == 1:
         same_day = _SAME_DAY.search(folded)
         if same_day:
-            found.append((TimeUnit.WORKING_DAY, same_day.group(0)))
+            found.append((TimeUnit.SAME_DAY, excerpt(same_day.group(0), 60)))
     return found
 
 
@@ -193,6 +214,8 @@ def _parse_time(
     text = clean_line(raw)
     if not text:
         return None, [Problem("time", raw or "", Reason.TIME_MISSING)]
+    if _SAME_DAY_FIELD.match(fold(text)):
+        return Duration(Decimal(0), TimeUnit.SAME_DAY), []
     match = _TIME.match(fold(text))
     value = _decimal(match.group(1)) if match else None
     if match is None or value is None:
@@ -220,7 +243,7 @@ def _parse_time(
         units = {u for u, _w in hints}
         unit = next(u for u in _UNIT_PRIORITY if u in units)
         words = next(w for u, w in hints if u == unit)
-        return Duration(value, unit, assumed=True), [
+        return Duration(Decimal(0) if unit == TimeUnit.SAME_DAY else value, unit, assumed=True), [
             Problem("time", text, Reason.TIME_UNIT_FROM_TEXT, detail=f"“{words}” → {unit.value}")
         ]
     return Duration(value, TimeUnit.WORKING_DAY, assumed=True), [Problem("time", text, Reason.TIME_UNIT_ASSUMED)]
@@ -443,7 +466,15 @@ def parse_channels(entries: object, *, context: str = "") -> tuple[list[ChannelR
         if channel is None:
             problems.append(Problem("channels", clean_line(row["channel"]) or "(empty)", Reason.CHANNEL_UNKNOWN))
             continue
-        duration, time_problems = _parse_time(row["time"], folded_context, sibling_units)
+        time_text = row["time"]
+        duration, time_problems = _parse_time(time_text, folded_context, sibling_units)
+        if duration is None and not time_text:
+            # "Miễn phí05 ngày làm việc kể từ …": the time was published at the start of the note.
+            found = _NOTE_TIME.match(split_fee_and_note(row["fee_and_note"])[2])
+            if found:
+                duration, _ignored = _parse_time(found.group(1), folded_context, sibling_units)
+                time_problems = [Problem("time", excerpt(found.group(1)), Reason.TIME_FROM_NOTE)]
+                row["time"] = clean_line(found.group(1))
         for problem in time_problems:
             key = (problem.raw, problem.reason)
             if key not in seen_time_problems:
@@ -476,6 +507,63 @@ def lead_time(rows: Sequence[ChannelRow]) -> tuple[Duration | None, str, list[Pr
         listed = "; ".join(f"{row.channel.value}: {row.time_text}" for row in timed)
         problems.append(Problem("lead_time", listed, Reason.LEAD_TIME_DISAGREE, detail=chosen.time_text))
     return chosen.time, chosen.time_text, problems
+
+
+# Decree 23/2015/NĐ-CP on certification (chứng thực): Art. 7, a request is settled within the
+# day it is received, or the next working day when received after 15:00; Art. 33, contracts and
+# transactions (including wills and inheritance documents) take at most 2 working days.
+_CERTIFICATION_SECTOR = "chung thuc"
+_CERTIFIED_TRANSACTION = re.compile(r"\b(?:giao dich|hop dong|di chuc|di san)\b")
+_NOT_A_TRANSACTION_CERTIFICATION = re.compile(r"^(?:sua loi|cap ban sao)")
+
+
+def lead_time_fallback(*, sector: str, name: str, steps: str) -> tuple[Duration | None, str, list[Problem]]:
+    """A lead time when no channel publishes one (RULES.md §1.6), from, in order:
+
+    1. same-day wording in the steps (the 15:00 rule "sau 15 giờ … ngày làm việc tiếp theo",
+       "ngay trong ngày") → within the day;
+    2. "trong thời hạn N ngày làm việc kể từ ngày nhận … hồ sơ" in the steps, when every such
+       phrase gives the same N;
+    3. certification procedures (sector "Chứng thực") that publish nothing: the statutory time
+       of Decree 23/2015 (Art. 33: 2 working days for contracts and transactions; Art. 7: within
+       the day for everything else).
+
+    Every result is marked as inferred, with the reason; ``None`` when nothing applies.
+    """
+    folded = fold(steps)
+    same_day = _SAME_DAY.search(folded)
+    if same_day:
+        words = excerpt(same_day.group(0), 80)
+        return (
+            Duration(Decimal(0), TimeUnit.SAME_DAY, assumed=True),
+            words,
+            [Problem("lead_time", words, Reason.LEAD_TIME_FROM_STEPS, detail=TimeUnit.SAME_DAY.value)],
+        )
+    found = {(int(m.group(1)), _UNIT_BY_FOLDED[m.group(2)]) for m in _STEPS_TIME.finditer(folded)}
+    # Only when the steps name no other number of days: several stages ("02 ngày … 30 ngày … 03
+    # ngày") do not add up safely, so the procedure stays without a time limit (reported).
+    all_days = {int(m.group(1)) for m in _ANY_DAYS.finditer(folded)}
+    if len(found) == 1 and all_days == {value for value, _unit in found}:
+        value, unit = next(iter(found))
+        if value > 0:
+            text = f"{value} {unit.label}"
+            match = _STEPS_TIME.search(folded)
+            words = excerpt(match.group(0) if match else text, 80)
+            return (
+                Duration(Decimal(value), unit, assumed=True),
+                words,
+                [Problem("lead_time", words, Reason.LEAD_TIME_FROM_STEPS, detail=f"{value} {unit.value}")],
+            )
+    if fold(sector).strip() == _CERTIFICATION_SECTOR:
+        folded_name = fold(name).strip()
+        if _CERTIFIED_TRANSACTION.search(folded_name) and not _NOT_A_TRANSACTION_CERTIFICATION.match(folded_name):
+            source = "Nghị định 23/2015/NĐ-CP Điều 33: không quá 02 ngày làm việc"
+            duration = Duration(Decimal(2), TimeUnit.WORKING_DAY, assumed=True)
+        else:
+            source = "Nghị định 23/2015/NĐ-CP Điều 7: trong ngày (sau 15 giờ: ngày làm việc tiếp theo)"
+            duration = Duration(Decimal(0), TimeUnit.SAME_DAY, assumed=True)
+        return duration, source, [Problem("lead_time", "", Reason.LEAD_TIME_STATUTORY, detail=source)]
+    return None, "", []
 
 
 # --- Required documents -----------------------------------------------------------------------

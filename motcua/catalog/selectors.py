@@ -4,13 +4,15 @@ but the public reads only see published procedures."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.choices import Channel
+from motcua.catalog.choices import Channel, TimeUnit
 from motcua.catalog.filters import ProcedureFilter
-from motcua.catalog.models import Procedure, ProcedureChannel, Sector
+from motcua.catalog.models import LegalBasis, Procedure, ProcedureChannel, ProcedureFee, Sector
 from motcua.core.exceptions import NotFound
 
 # What the list page and the list API show. Only these columns are loaded: SQLite sorts whole
@@ -70,3 +72,96 @@ def sector_list() -> QuerySet[Sector]:
         .filter(procedure_count__gt=0)
         .order_by("name_folded")
     )
+
+
+# --- Catalogue gaps (staff report) --------------------------------------------------------------
+
+#: What a procedure may lack, in report order, with its label.
+GAP_LABELS: dict[str, Promise] = {
+    "time_limit": _("without a time limit"),
+    "competent_agency": _("without a competent agency"),
+    "fee": _("without a fee"),
+    "legal_basis": _("without a legal basis"),
+}
+
+
+@dataclass(frozen=True)
+class CatalogueGap:
+    """One procedure and what it lacks (keys of :data:`GAP_LABELS`)."""
+
+    code: str
+    name: str
+    sector: str
+    is_published: bool
+    missing: tuple[str, ...]
+    default_competent_agency: bool  # commune-level without one: the commune People's Committee is shown
+
+
+@dataclass(frozen=True)
+class CatalogueGaps:
+    total: int  # procedures in the catalogue
+    counts: dict[str, int]  # per gap, every key of GAP_LABELS
+    rows: list[CatalogueGap]  # procedures with at least one gap, by code
+
+
+def catalogue_gaps() -> CatalogueGaps:
+    """Procedures without a time limit, competent agency, fee or legal basis (RULES.md §1.6:
+    the catalogue gap is reported). One query; for the import command's ``--report`` and the
+    staff page in the admin. Staff-only reference data: callers check the catalogue permission.
+
+    * time limit: no lead time, unless the procedure is a same-day one;
+    * competent agency: the field is empty (a commune-level one shows the commune People's
+      Committee by default, and is still listed so a data officer can confirm it);
+    * fee: no fee row that says free, gives an amount in đồng, or leaves it to the province;
+    * legal basis: no legal-basis row.
+    """
+    known_fee = ProcedureFee.objects.filter(procedure=OuterRef("pk")).filter(
+        Q(is_free=True) | Q(amount_vnd__isnull=False) | Q(decided_by_province=True)
+    )
+    rows = (
+        Procedure.objects.annotate(
+            has_fee=Exists(known_fee),
+            has_legal_basis=Exists(LegalBasis.objects.filter(procedure=OuterRef("pk"))),
+        )
+        .values_list(
+            "code",
+            "name",
+            "sector__name",
+            "is_published",
+            "level_commune",
+            "lead_time_value",
+            "lead_time_unit",
+            "competent_agency",
+            "has_fee",
+            "has_legal_basis",
+        )
+        .order_by("code")
+    )
+    counts = dict.fromkeys(GAP_LABELS, 0)
+    gaps: list[CatalogueGap] = []
+    total = 0
+    for code, name, sector, published, commune, value, unit, agency, has_fee, has_legal in rows:
+        total += 1
+        missing = []
+        if value is None and unit != TimeUnit.SAME_DAY:
+            missing.append("time_limit")
+        if not (agency or "").strip():
+            missing.append("competent_agency")
+        if not has_fee:
+            missing.append("fee")
+        if not has_legal:
+            missing.append("legal_basis")
+        for key in missing:
+            counts[key] += 1
+        if missing:
+            gaps.append(
+                CatalogueGap(
+                    code=code,
+                    name=name,
+                    sector=sector,
+                    is_published=published,
+                    missing=tuple(missing),
+                    default_competent_agency="competent_agency" in missing and commune,
+                )
+            )
+    return CatalogueGaps(total=total, counts=counts, rows=gaps)

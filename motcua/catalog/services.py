@@ -213,6 +213,12 @@ def _parse_record(record: Mapping[str, Any]) -> _Parsed:
     )
     problems += channel_problems
     lead, lead_text, lead_problems = parsing.lead_time(rows)
+    if lead is None:
+        fallback, fallback_text, fallback_problems = parsing.lead_time_fallback(
+            sector=parsing.clean_line(record.get("field")), name=parsing.clean_line(record.get("name")), steps=steps
+        )
+        if fallback is not None:
+            lead, lead_text, lead_problems = fallback, fallback_text, fallback_problems
     problems += lead_problems
     # The parsers clean their own input: tabs in the raw text mark table-cell boundaries.
     documents, document_problems = parsing.parse_documents(_raw(record, "required_documents"))

@@ -189,7 +189,8 @@ WHITENOISE_USE_FINDERS = True
 # --- The working-day clock (core.calendar) -------------------------------------------------
 # Office sessions of a working day (local time). One working day is their total length.
 MOTCUA_OFFICE_SESSIONS = os.environ.get("MOTCUA_OFFICE_SESSIONS", "07:00-11:00,13:00-17:00")
-# A receipt after this time counts from the next working day (per procedure overridable).
+# Same-day procedures received after this time are due the next working day (per procedure
+# overridable); N-day periods never use it (RULES.md §1.6).
 MOTCUA_RECEIPT_CUTOFF = os.environ.get("MOTCUA_RECEIPT_CUTOFF", "15:00")
 # Seconds a process keeps a unit's loaded working calendar (0: read the overrides every time).
 MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_CALENDAR_CACHE_SECONDS", "60"))

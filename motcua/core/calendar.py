@@ -16,12 +16,19 @@ expressed as an exact ``Fraction`` of a working day.
 
 Statutory periods (RULES.md §1.6 and §11; Civil Code 2015 Art. 147–148):
 
-* ``due_for_days`` / ``WorkingCalendar.add_working_days``: a period of N whole working days
-  excludes the reference day and ends at the close of office on the N-th working day after
-  it. The reference day is the receipt day when that is a working day and the receipt is at
-  or before the cut-off (15:00:00 is still "today", 15:00:00.000001 is not) and the close of
-  office; otherwise the next working day. A period with a fraction (0.5, 1.25 …) is continuous office time from the
-  effective start.
+* ``add_working_days`` (``due_for_days``): N whole working days exclude the **receipt day**,
+  whatever the hour and whether or not it is a working day; the period ends at the close of
+  office of the N-th working day after it. There is no 15:00 cut-off for N-day periods.
+  A period with a fraction (0.25, 0.5, 1.25 … internal steps) is continuous office time from
+  the receipt, or from the next opening when the receipt was after the cut-off or outside a
+  working day; N = 0 is a same-day period.
+* ``add_calendar_days``: N calendar days ("N ngày"): day 1 is the calendar day after the
+  receipt; the last day is receipt date + N; a last day that is a day off rolls to the close
+  of the next working day (Art. 148).
+* ``due_same_day``: same-day procedures ("trong ngày", Decree 23/2015 Art. 7 as amended by
+  Decree 280/2025): the close of the receipt day, or the close of the next working day when
+  received after the cut-off (``MOTCUA_RECEIPT_CUTOFF``, 15:00:00 is still "today"), after
+  closing, or on a day off. The cut-off applies here (and to the transfer step) only.
 * ``due_for_hours``: continuous office time from the moment of receipt.
 
 See ``docs/calendar.md`` for worked examples.
@@ -56,11 +63,13 @@ __all__ = [
     "Amount",
     "DayStatus",
     "WorkingCalendar",
+    "add_calendar_days",
     "add_working_time",
     "between",
     "calendar_for",
     "due_for_days",
     "due_for_hours",
+    "due_same_day",
     "parse_cutoff",
     "parse_sessions",
 ]
@@ -69,8 +78,8 @@ __all__ = [
 #: Floats are read through their shortest decimal form (``0.1`` means 1/10).
 Amount: TypeAlias = Fraction | Decimal | int | float
 
-#: Pass as ``cutoff`` to disable the cut-off: a receipt on a working day up to the close of
-#: office counts that day.
+#: Pass as ``cutoff`` to disable the cut-off of same-day periods: a receipt on a working day up
+#: to the close of office counts that day.
 NO_CUTOFF = time.max
 
 Session: TypeAlias = tuple[time, time]
@@ -337,12 +346,13 @@ class WorkingCalendar:
         return instant.astimezone(self.tz)
 
     def reference_date(self, received_at: datetime, *, cutoff: time | None = None) -> date:
-        """The day a receipt counts from: the receipt date if that is a working day and the
-        receipt is at or before the cut-off, otherwise the next working day.
+        """The day a same-day receipt (or a fractional period) counts from: the receipt date
+        if that is a working day and the receipt is at or before the cut-off, otherwise the
+        next working day.
 
         The cut-off never extends past the close of office: with ``NO_CUTOFF`` (or a cut-off
         later than closing), a receipt after closing counts from the next working day, so
-        that a due instant is never before the receipt.
+        that a due instant is never before the receipt. N-day periods do not use it.
         """
         local = self.local(received_at, "received_at")
         limit = min(self.cutoff if cutoff is None else cutoff, self.sessions[-1][1])
@@ -396,26 +406,59 @@ class WorkingCalendar:
     def add_working_days(self, received_at: datetime, days: Amount, *, cutoff: time | None = None) -> datetime:
         """The due instant of a statutory period of ``days`` working days (RULES.md §1.6).
 
-        Whole ``days`` (N ≥ 1): the reference day R is excluded and the period ends at the
-        close of office on the N-th working day after R; N = 0 is the close of R.
-        Fractional ``days``: continuous office time from the receipt, or from the opening of R
-        when the receipt was after the cut-off or on a day off.
-        ``cutoff`` defaults to the calendar's (``MOTCUA_RECEIPT_CUTOFF``); ``NO_CUTOFF``
-        disables it.
+        Whole ``days`` (N ≥ 1): the receipt day is excluded, whatever the hour of receipt and
+        whether or not it is a working day (Civil Code Art. 147(1)); the period ends at the
+        close of office on the N-th working day after it. No cut-off: ``cutoff`` is ignored.
+        N = 0 is a same-day period (``due_same_day``, with ``cutoff``).
+        Fractional ``days`` (internal steps): continuous office time from the receipt, or
+        from the opening of the next working day when the receipt was after the cut-off
+        (``cutoff``, default ``MOTCUA_RECEIPT_CUTOFF``), after closing or on a day off.
         """
         amount = to_fraction(days)
         if amount < 0:
             raise ValueError(f"a period cannot be negative ({days} working days)")
-        reference = self.reference_date(received_at, cutoff=cutoff)
+        if amount == 0:
+            return self.due_same_day(received_at, cutoff=cutoff)
         if amount.denominator == 1:
-            day = reference
+            day = self.local(received_at, "received_at").date()
             for _ in range(amount.numerator):
                 day = self.next_working_day(day)
             return self.closing(day)
+        reference = self.reference_date(received_at, cutoff=cutoff)
         start = received_at if self.local(received_at).date() == reference else self.opening(reference)
         return self.add_working_time(start, amount)
 
     due_for_days = add_working_days
+
+    def add_calendar_days(self, received_at: datetime, days: Amount) -> datetime:
+        """The due instant of a period of ``days`` calendar days ("N ngày", RULES.md §1.6).
+
+        Day 1 is the calendar day after the receipt; the last day is the receipt date + N; if
+        that is a day off, the period ends at the close of the next working day (Civil Code
+        Art. 148(5)). Otherwise it ends at the close of office of the last day. Whole days
+        only; 0 is a same-day period with the default cut-off.
+        """
+        amount = to_fraction(days)
+        if amount < 0:
+            raise ValueError(f"a period cannot be negative ({days} days)")
+        if amount.denominator != 1:
+            raise ValueError(f"a period in calendar days must be whole, not {days}")
+        if amount == 0:
+            return self.due_same_day(received_at)
+        last = self.local(received_at, "received_at").date() + timedelta(days=amount.numerator)
+        if not self.is_working_day(last):
+            last = self.next_working_day(last)
+        return self.closing(last)
+
+    def due_same_day(self, received_at: datetime, *, cutoff: time | None = None) -> datetime:
+        """The due instant of a same-day procedure ("trong ngày", "ngay trong ngày").
+
+        The close of the receipt day; the close of the next working day when received after
+        the cut-off (``cutoff``, default ``MOTCUA_RECEIPT_CUTOFF``; at 15:00:00 still the same
+        day), after closing, or on a day off (Decree 23/2015 Art. 7 as amended by Decree
+        280/2025). ``NO_CUTOFF`` keeps only the close of office as the limit.
+        """
+        return self.closing(self.reference_date(received_at, cutoff=cutoff))
 
     def due_for_hours(self, received_at: datetime, hours: Amount) -> datetime:
         """The due instant of a period in hours: continuous office time counted from the
@@ -562,9 +605,19 @@ def due_for_days(
     cutoff: time | None = None,
     unit: AdministrativeUnit | None = None,
 ) -> datetime:
-    """``WorkingCalendar.add_working_days`` on ``calendar_for(unit)``; ``cutoff=None`` means
-    ``MOTCUA_RECEIPT_CUTOFF``, ``NO_CUTOFF`` disables it."""
+    """``WorkingCalendar.add_working_days`` on ``calendar_for(unit)``; ``cutoff`` only matters
+    for same-day (0) and fractional periods."""
     return calendar_for(unit).add_working_days(received_at, days, cutoff=cutoff)
+
+
+def add_calendar_days(received_at: datetime, days: Amount, *, unit: AdministrativeUnit | None = None) -> datetime:
+    """``WorkingCalendar.add_calendar_days`` on ``calendar_for(unit)``."""
+    return calendar_for(unit).add_calendar_days(received_at, days)
+
+
+def due_same_day(received_at: datetime, *, cutoff: time | None = None, unit: AdministrativeUnit | None = None) -> datetime:
+    """``WorkingCalendar.due_same_day`` on ``calendar_for(unit)``."""
+    return calendar_for(unit).due_same_day(received_at, cutoff=cutoff)
 
 
 def due_for_hours(received_at: datetime, hours: Amount, *, unit: AdministrativeUnit | None = None) -> datetime:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from motcua.core.apikeys import ApiKeyAuth
@@ -210,20 +210,16 @@ def list_dossiers(
     request: HttpRequest,
     mine: bool = False,
     overdue: bool = False,
-    due_within_days: int | None = None,
-    status: str | None = None,
-    q: str = "",
-    limit: int = 50,
-    offset: int = 0,
+    # Bounded at the boundary (issue 9 item 7): a huge day count overflowed the date arithmetic.
+    due_within_days: Annotated[int | None, Query(ge=0, le=366)] = None,
+    status: DossierStatus | None = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     user = _user(request)
-    if status is not None and status not in DossierStatus.values:
-        raise DomainError("invalid_input", _("Unknown status."), status_code=422, fields={"status": _("Not valid.")})
-    flt = QueueFilter(
-        mine=mine, overdue=overdue, due_within_days=due_within_days, status=DossierStatus(status) if status else None, q=q
-    )
+    flt = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days, status=status, q=q)
     qs = dossier_queue(user=user, flt=flt)
-    limit = max(1, min(limit, 200))
     count, more = queue_count(qs)
     return {"count": count, "more": more, "items": [summary(d) for d in qs[offset : offset + limit]]}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, time, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -33,13 +33,33 @@ WORKING_DAY = "working_day"
 CALENDAR_DAY = "calendar_day"
 WORKING_HOUR = "working_hour"
 HOUR = "hour"
+SAME_DAY = "same_day"
 
 
 def initial_due(
-    calendar: WorkingCalendar, *, received_at: datetime, value: Decimal | int | None, unit: str | None, cutoff: time | None
+    calendar: WorkingCalendar,
+    *,
+    received_at: datetime,
+    value: Decimal | int | None,
+    unit: str | None,
+    cutoff: time | None = None,
 ) -> datetime:
-    """The due instant for a lead time of ``value`` ``unit`` received at ``received_at``."""
-    if value is None or unit is None:
+    """The due instant for a lead time of ``value`` ``unit`` received at ``received_at``
+    (RULES.md §1.6).
+
+    * working days: N whole working days after the receipt day, no cut-off (fractions:
+      continuous office time, see ``WorkingCalendar.add_working_days``);
+    * calendar days: receipt date + N, rolled to the next working day if that is a day off;
+    * same day: the close of the receipt day, or of the next working day after the cut-off;
+    * hours: continuous office time from the receipt.
+
+    ``cutoff`` (the procedure's own, else ``MOTCUA_RECEIPT_CUTOFF``) only applies to same-day
+    and fractional periods; it is ignored for N-day periods. For a same-day procedure the value
+    may be 0 or None.
+    """
+    if unit == SAME_DAY:
+        return calendar.due_same_day(received_at, cutoff=cutoff)
+    if value is None or not unit:
         raise DomainError(
             "procedure_no_time_limit",
             _("This procedure has no time limit in the catalogue; a data officer must set it before dossiers can be received."),
@@ -48,15 +68,10 @@ def initial_due(
     if unit == WORKING_DAY:
         return calendar.add_working_days(received_at, amount, cutoff=cutoff)
     if unit == CALENDAR_DAY:
-        # Calendar days (Civil Code Art. 147–148): the first day is excluded; the period ends
-        # at the close of its last day, moved to the next working day if that is a day off.
-        reference = calendar.reference_date(received_at, cutoff=cutoff)
-        last = reference + timedelta(days=int(amount))
         if amount.denominator != 1:
-            return calendar.add_working_time(calendar.opening(reference), amount)
-        while not calendar.is_working_day(last):
-            last = calendar.next_working_day(last)
-        return calendar.closing(last)
+            # A fraction of a calendar day is not a statutory period: count it as office time.
+            return calendar.add_working_days(received_at, amount, cutoff=cutoff)
+        return calendar.add_calendar_days(received_at, amount)
     if unit in (WORKING_HOUR, HOUR):
         return calendar.due_for_hours(received_at, amount)
     raise DomainError("procedure_time_unit_unknown", _("The procedure's time unit is not known."))

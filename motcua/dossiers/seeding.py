@@ -406,7 +406,8 @@ def _proc(procedure: Procedure) -> _Proc:
     return _Proc(
         id=procedure.pk, code=procedure.code, name=procedure.name, value=value, unit=procedure.lead_time_unit,
         cutoff=procedure.receipt_cutoff, police=procedure.sector.name in POLICE_SECTORS,
-        span_days=float(value or 0) * _CALENDAR_DAYS_PER_UNIT.get(procedure.lead_time_unit, 1.0),
+        span_days=1.0 if procedure.lead_time_unit == clock.SAME_DAY
+        else float(value or 0) * _CALENDAR_DAYS_PER_UNIT.get(procedure.lead_time_unit, 1.0),
         snapshot={"code": procedure.code, "name": procedure.name, "lead_time_value": str(value) if value is not None else None,
                   "lead_time_unit": procedure.lead_time_unit, "version": procedure.version},
     )  # fmt: skip
@@ -796,12 +797,17 @@ class _Life:
 
 
 def _initial_due(desk: _Desk, received_at: datetime, procedure: _Proc) -> datetime:
-    """``clock.initial_due``, cached per unit: for whole days only the reference day matters."""
+    """``clock.initial_due`` itself (never a copy of its rules), cached per unit on what the
+    result depends on: for whole working or calendar days only the receipt date (RULES.md §1.6:
+    no cut-off), for a same-day procedure the date and whether the receipt was after the cut-off
+    or closing; anything else on the exact instant."""
     local = received_at.astimezone(desk.office.tz)
-    if procedure.unit in (clock.WORKING_DAY, clock.CALENDAR_DAY) and procedure.value == int(procedure.value):
+    if procedure.unit == clock.SAME_DAY:
         cutoff = procedure.cutoff if procedure.cutoff is not None else desk.calendar.cutoff
         after = local.time() > min(cutoff, desk.calendar.sessions[-1][1])
-        key: tuple[Any, ...] = (local.date(), after, procedure.value, procedure.unit, procedure.cutoff)
+        key: tuple[Any, ...] = (local.date(), after, procedure.unit, procedure.cutoff)
+    elif procedure.unit in (clock.WORKING_DAY, clock.CALENDAR_DAY) and procedure.value == int(procedure.value):
+        key = (local.date(), procedure.value, procedure.unit)
     else:
         key = (received_at, procedure.value, procedure.unit, procedure.cutoff)
     due = desk.due_cache.get(key)
@@ -816,6 +822,8 @@ def _initial_due(desk: _Desk, received_at: datetime, procedure: _Proc) -> dateti
 
 
 def _time_text(procedure: _Proc) -> str:
+    if procedure.unit == clock.SAME_DAY:
+        return f"Thời hạn giải quyết theo quy định: trong ngày (thủ tục {procedure.code})."
     unit = {"working_day": "ngày làm việc", "calendar_day": "ngày", "hour": "giờ", "working_hour": "giờ làm việc"}.get(
         procedure.unit, ""
     )

@@ -417,6 +417,8 @@ def lead_time_text(dossier: Dossier) -> str:
     raw, unit = snapshot.get("lead_time_value"), snapshot.get("lead_time_unit") or ""
     if raw is None:
         raw, unit = dossier.procedure.lead_time_value, dossier.procedure.lead_time_unit
+    if unit == "same_day":  # RULES.md §1.6: its own unit, printed without a number
+        return "Trong ngày"
     try:
         value = Decimal(str(raw)) if raw is not None else None
     except InvalidOperation:

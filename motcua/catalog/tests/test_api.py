@@ -24,7 +24,8 @@ def test_list_searches_without_accents(client: Client, catalogue: ImportReport) 
         "code": "1.001193",
         "name": "Thủ tục đăng ký khai sinh",
         "sector": {"slug": "ho-tich", "name": "Hộ tịch"},
-        "lead_time": {"value": 1.0, "unit": "working_day", "text": "1", "display": "1 ngày làm việc", "assumed": True},
+        # RULES.md §1.6: a same-day procedure, not "1 working day".
+        "lead_time": {"value": 0.0, "unit": "same_day", "text": "1", "display": "trong ngày", "assumed": True},
         "channels": ["in_person", "online", "postal"],
     }
 

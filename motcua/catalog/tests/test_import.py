@@ -172,7 +172,7 @@ def test_the_report_lists_the_fields_that_could_not_be_parsed(catalogue: ImportR
     assert ParseProblem("2.000815", "fee", "10 USD(/bản)", Reason.FEE_FOREIGN_CURRENCY, "10 USD") in problems
     assert ParseProblem("1.000005", "time", "120,000", Reason.TIME_FEE_RUN_TOGETHER, "time 1, fee 20000") in problems
     assert {p.code for p in problems if p.field == "lead_time" and p.reason == Reason.LEAD_TIME_MISSING} >= {
-        "2.000815",
+        "1.007689",
         "2.001263",
     }
     assert sum(catalogue.problems_by_field().values()) == len(problems)
@@ -185,12 +185,13 @@ def test_problems_are_kept_on_the_procedure(catalogue: ImportReport) -> None:
 
 
 def test_birth_registration_is_imported_with_structure(catalogue: ImportReport) -> None:
+    """RULES.md §1.6: birth registration is a same-day procedure, not "1 working day"."""
     procedure = Procedure.objects.select_related("sector").get(code="1.001193")
 
     assert (procedure.name, procedure.sector.name) == ("Thủ tục đăng ký khai sinh", "Hộ tịch")
     assert (procedure.lead_time_value, procedure.lead_time_unit, procedure.lead_time_assumed) == (
-        Decimal("1.00"),
-        TimeUnit.WORKING_DAY,
+        Decimal("0.00"),
+        TimeUnit.SAME_DAY,
         True,
     )
     assert sorted(procedure.channels.values_list("channel", flat=True)) == sorted(

@@ -100,7 +100,7 @@ def test_detail_page_shows_the_procedure(client: Client, catalogue: ImportReport
 
     assert "<h1>Thủ tục đăng ký khai sinh</h1>" in html
     assert '<nav class="breadcrumbs"' in html and '<a href="/thu-tuc/?sector=ho-tich">Hộ tịch</a>' in html
-    assert "<strong>1 ngày làm việc</strong>" in html
+    assert "<strong>trong ngày</strong>" in html  # RULES.md §1.6: same-day
     assert "Giấy tờ phải nộp" in html and "Giấy tờ phải xuất trình" in html
     assert "Luật 60/2014/QH13" in html
     assert 'href="https://dichvucong.gov.vn/thu-tuc-hanh-chinh/' in html
@@ -165,3 +165,24 @@ def test_detail_page_query_budget(
 ) -> None:
     with django_assert_max_num_queries(5):  # procedure + sector, channels, documents, fees, legal basis
         client.get(DETAIL)
+
+
+def test_same_day_procedure_page_states_the_cutoff_and_the_default_competent_agency(
+    client: Client, catalogue: ImportReport
+) -> None:
+    """RULES.md §1.6: the 15:00 cut-off is shown for same-day procedures (birth registration);
+    a commune-level procedure without a competent agency shows the commune People's Committee."""
+    html = client.get(DETAIL).content.decode()
+
+    assert "Hồ sơ nhận sau 15:00 được giải quyết trong ngày làm việc tiếp theo." in html
+    assert 'Ủy ban nhân dân cấp xã <small class="hint">(theo mặc định)</small>' in html
+
+
+def test_n_day_procedure_page_has_no_cutoff(client: Client, catalogue: ImportReport) -> None:
+    """RULES.md §1.6: no cut-off for N-day periods (1.003197: 5 working days)."""
+    procedure = Procedure.objects.get(code="1.003197")
+    assert procedure.lead_time_unit == "working_day"
+
+    html = client.get(f"/thu-tuc/{procedure.code}/").content.decode()
+
+    assert "Giờ chốt tiếp nhận" not in html

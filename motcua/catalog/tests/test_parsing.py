@@ -51,12 +51,92 @@ def test_days_become_working_days_when_the_procedure_text_says_so() -> None:
     ]
 
 
-def test_bare_number_takes_working_days_from_the_same_day_rule() -> None:
-    # 1.001193 (birth registration) publishes "1"; its steps return the result "trong ngày".
+def test_bare_one_with_the_15_00_rule_in_the_steps_is_a_same_day_period() -> None:
+    """RULES.md §1.6: 1.001193 (birth registration) publishes "1"; its steps say a dossier received
+    after 15:00 gets its result the next working day: "trong ngày" is its own unit, not 1 working day."""
     duration, problems = parsing.parse_time("1", context=record("1.001193")["steps"])
 
-    assert duration == Duration(Decimal("1"), TimeUnit.WORKING_DAY, assumed=True)
+    assert duration == Duration(Decimal("0"), TimeUnit.SAME_DAY, assumed=True)
     assert [p.reason for p in problems] == [Reason.TIME_UNIT_FROM_TEXT]
+    assert problems[0].detail.endswith("→ same_day")
+
+
+def test_same_day_wording_in_the_time_field_is_a_same_day_period() -> None:
+    """RULES.md §1.6: "trong ngày", "ngay trong ngày", "ngay sau khi nhận đủ hồ sơ"."""
+    for text in ("Trong ngày", "Ngay trong ngày", "Ngay sau khi nhận đủ hồ sơ hợp lệ"):
+        assert parsing.parse_time(text) == (Duration(Decimal("0"), TimeUnit.SAME_DAY), [])
+
+
+def test_working_days_in_the_next_day_wording_are_not_same_day_by_themselves() -> None:
+    """ "trong ngày làm việc tiếp theo" without the 15:00 rule is not same-day wording."""
+    duration, _problems = parsing.parse_time("1", context="văn bản trả lời được gửi trong ngày làm việc tiếp theo")
+
+    assert duration == Duration(Decimal("1"), TimeUnit.WORKING_DAY, assumed=True)
+
+
+def test_time_published_at_the_start_of_the_note_is_read() -> None:
+    """1.004656 publishes "Không có thông tin" then "Miễn phí05 ngày làm việc kể từ …"."""
+    rows, problems = parsing.parse_channels(record("1.004656")["channels"])
+
+    assert {row.time for row in rows} == {Duration(Decimal("5"), TimeUnit.WORKING_DAY)}
+    assert [(p.raw, p.reason) for p in problems if p.field == "time"] == [("05 ngày làm việc", Reason.TIME_FROM_NOTE)]
+
+
+def test_first_time_of_a_note_listing_two_cases_is_the_lead_time() -> None:
+    """1.004680: "- 03 ngày làm việc …; - 07 ngày làm việc … trong trường hợp cần kiểm tra thực tế"."""
+    rows, _problems = parsing.parse_channels(record("1.004680")["channels"])
+
+    assert parsing.lead_time(rows)[0] == Duration(Decimal("3"), TimeUnit.WORKING_DAY)
+
+
+def _fallback(code: str) -> tuple[Duration | None, str, list[Problem]]:
+    r = record(code)
+    return parsing.lead_time_fallback(sector=r["field"], name=r["name"], steps=r["steps"])
+
+
+def test_lead_time_from_the_steps_when_no_channel_gives_one() -> None:
+    """1.001612 (household business registration): "trong thời hạn 03 ngày làm việc kể từ ngày nhận hồ sơ"."""
+    duration, text, problems = _fallback("1.001612")
+
+    assert duration == Duration(Decimal("3"), TimeUnit.WORKING_DAY, assumed=True)
+    assert text == "03 ngay lam viec ke tu ngay nhan ho so"
+    assert [p.reason for p in problems] == [Reason.LEAD_TIME_FROM_STEPS]
+
+
+def test_several_stages_in_the_steps_give_no_lead_time() -> None:
+    """1.003956 lists 02, 30 and 03 working days for successive stages: nothing is guessed."""
+    assert _fallback("1.003956") == (None, "", [])
+
+
+def test_copies_from_the_register_are_same_day_by_their_15_00_rule() -> None:
+    """RULES.md §1.6: 2.000635 (copies of civil-status extracts) publishes no time; its steps
+    carry the 15:00 rule."""
+    duration, _text, problems = _fallback("2.000635")
+
+    assert duration == Duration(Decimal("0"), TimeUnit.SAME_DAY, assumed=True)
+    assert [p.reason for p in problems] == [Reason.LEAD_TIME_FROM_STEPS]
+
+
+def test_certified_copies_and_signatures_take_the_statutory_same_day() -> None:
+    """RULES.md §1.6; Decree 23/2015 Art. 7: 2.000815 and 2.000884 publish no time at all."""
+    for code in ("2.000815", "2.000884", "2.000992"):
+        duration, text, problems = _fallback(code)
+        assert duration == Duration(Decimal("0"), TimeUnit.SAME_DAY, assumed=True), code
+        assert text.startswith("Nghị định 23/2015/NĐ-CP Điều 7")
+        assert [p.reason for p in problems] == [Reason.LEAD_TIME_STATUTORY]
+
+
+def test_certified_transactions_take_the_statutory_two_working_days() -> None:
+    """Decree 23/2015 Art. 33: 2.001035 (transactions on land, houses), 2.001019 (wills)."""
+    for code in ("2.001035", "2.001019", "2.000913"):
+        duration, text, _problems = _fallback(code)
+        assert duration == Duration(Decimal("2"), TimeUnit.WORKING_DAY, assumed=True), code
+        assert text.startswith("Nghị định 23/2015/NĐ-CP Điều 33")
+
+
+def test_tax_declarations_without_a_processing_time_stay_without_one() -> None:
+    """1.007689 says "Không phải trả kết quả cho người nộp thuế": no time limit applies."""
+    assert _fallback("1.007689") == (None, "", [])
 
 
 def test_bare_number_takes_the_unit_the_text_gives_that_number() -> None:
@@ -445,3 +525,17 @@ def test_document_legal_and_level_parsers_never_raise(raw: str) -> None:
 def test_channel_parser_never_raises(entries: object) -> None:
     rows, _problems = parsing.parse_channels(entries)
     parsing.lead_time(rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, _TEXT, _TEXT)
+def test_lead_time_fallback_never_raises_and_same_day_is_always_zero(sector: str, name: str, steps: str) -> None:
+    """RULES.md §1.6: a same-day lead time has the value 0; any other found one is positive."""
+    duration, _text, problems = parsing.lead_time_fallback(sector=sector, name=name, steps=steps)
+
+    if duration is None:
+        assert problems == []
+    elif duration.unit == TimeUnit.SAME_DAY:
+        assert duration.value == 0 and duration.assumed
+    else:
+        assert duration.value > 0 and duration.assumed

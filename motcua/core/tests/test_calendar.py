@@ -156,54 +156,92 @@ def test_a_date_both_off_and_worked_is_refused() -> None:
 
 
 # --- Golden due dates across the 2026 schedule -----------------------------------------------
+# N working days (RULES.md §1.6, Civil Code 2015 Art. 147(1)): the receipt day is excluded,
+# whatever the hour and whether or not it is a working day; no 15:00 cut-off.
 
 
 def test_five_days_received_friday_before_tet_are_due_friday_27_february_at_close() -> None:
+    """RULES.md §1.6: 23, 24, 25, 26, 27/02 after the Tết closure of 14–22/02."""
     assert CAL.add_working_days(at(2026, 2, 13, 10), 5).isoformat() == "2026-02-27T17:00:00+07:00"
 
 
-def test_one_day_received_after_cutoff_on_thursday_before_tet_is_due_monday_23_february() -> None:
-    # Thu 12/02 16:00 is after 15:00, so the reference day is Fri 13/02; the next working day is Mon 23/02.
-    assert CAL.add_working_days(at(2026, 2, 12, 16), 1) == at(2026, 2, 23, 17)
+def test_one_day_received_friday_13_february_at_16_00_is_due_at_the_close_of_monday_23_february() -> None:
+    """RULES.md §1.6 golden case: no cut-off for N-day periods; Tết 14–22/02 is off."""
+    assert CAL.add_working_days(at(2026, 2, 13, 16), 1) == at(2026, 2, 23, 17)
 
 
-def test_receipt_during_tet_counts_from_monday_23_february() -> None:
-    assert CAL.reference_date(at(2026, 2, 18, 9)) == date(2026, 2, 23)
-    assert CAL.add_working_days(at(2026, 2, 18, 9), 0) == at(2026, 2, 23, 17)
-    assert CAL.add_working_days(at(2026, 2, 18, 9), 1) == at(2026, 2, 24, 17)
+def test_one_day_received_thursday_12_february_after_15_00_is_due_friday_13_february() -> None:
+    """RULES.md §1.6: the hour of receipt does not matter for N working days."""
+    assert CAL.add_working_days(at(2026, 2, 12, 16), 1) == at(2026, 2, 13, 17)
 
 
-def test_receipt_on_saturday_before_tet_counts_from_monday_23_february() -> None:
-    assert CAL.add_working_days(at(2026, 2, 14, 9), 1) == at(2026, 2, 24, 17)
+def test_one_day_received_on_a_saturday_is_due_at_the_close_of_monday() -> None:
+    """RULES.md §1.6: the receipt day (a Saturday) is excluded; Monday is the first working day."""
+    assert CAL.add_working_days(at(2026, 3, 7, 10), 1) == at(2026, 3, 9, 17)
+
+
+def test_one_day_received_on_the_tet_saturday_is_due_monday_23_february() -> None:
+    """RULES.md §1.6 and §11: Sat 14/02 starts the Tết closure; Mon 23/02 is the first working day."""
+    assert CAL.add_working_days(at(2026, 2, 14, 9), 1) == at(2026, 2, 23, 17)
+
+
+def test_one_day_received_during_tet_is_due_monday_23_february() -> None:
+    """RULES.md §1.6 and §11: a receipt on a day off counts from the first working day after it."""
+    assert CAL.add_working_days(at(2026, 2, 18, 9), 1) == at(2026, 2, 23, 17)
+    assert CAL.add_working_days(at(2026, 2, 18, 9), 2) == at(2026, 2, 24, 17)
 
 
 def test_one_day_received_friday_21_august_is_due_on_the_make_up_saturday() -> None:
+    """RULES.md §11: Sat 22/08/2026 is a make-up working day (swapped with Mon 31/08)."""
     assert CAL.add_working_days(at(2026, 8, 21, 10), 1) == at(2026, 8, 22, 17)
+    assert CAL.add_working_days(at(2026, 8, 21, 16, 30), 1) == at(2026, 8, 22, 17)
 
 
-def test_receipt_on_the_make_up_saturday_counts_that_day() -> None:
-    assert CAL.reference_date(at(2026, 8, 22, 10)) == date(2026, 8, 22)
+def test_one_day_received_on_the_make_up_saturday_is_due_monday_24_august() -> None:
+    """RULES.md §1.6 and §11: the receipt day is excluded even when it is a make-up Saturday."""
     assert CAL.add_working_days(at(2026, 8, 22, 10), 1) == at(2026, 8, 24, 17)
 
 
 def test_one_day_received_friday_28_august_skips_the_national_day_closure() -> None:
+    """RULES.md §11: closed Sat 29/08 – Wed 02/09/2026 (31/08 swapped with 22/08)."""
     assert CAL.add_working_days(at(2026, 8, 28, 10), 1) == at(2026, 9, 3, 17)
 
 
 def test_one_day_received_before_hung_kings_observed_is_due_tuesday_28_april() -> None:
+    """RULES.md §11: Hùng Kings (Sun 26/04) observed Mon 27/04."""
     assert CAL.add_working_days(at(2026, 4, 24, 10), 1) == at(2026, 4, 28, 17)
 
 
 def test_one_day_received_wednesday_29_april_skips_30_april_and_1_may() -> None:
+    """RULES.md §11."""
     assert CAL.add_working_days(at(2026, 4, 29, 10), 1) == at(2026, 5, 4, 17)
 
 
 def test_one_day_received_monday_23_november_skips_vietnam_culture_day() -> None:
+    """RULES.md §11 (24/11 from the holidays package)."""
     assert CAL.add_working_days(at(2026, 11, 23, 10), 1) == at(2026, 11, 25, 17)
 
 
-def test_zero_days_means_the_close_of_the_reference_day() -> None:
+def test_receipt_after_15_00_does_not_move_an_n_day_period() -> None:
+    """RULES.md §1.6: the cut-off is never applied to N-day periods."""
+    assert CAL.add_working_days(at(2026, 2, 23, 15), 1) == at(2026, 2, 24, 17)
+    assert CAL.add_working_days(at(2026, 2, 23, 15, 0, 1), 1) == at(2026, 2, 24, 17)
+
+
+def test_receipt_after_closing_still_excludes_only_the_receipt_day() -> None:
+    """RULES.md §1.6: an online submission at 20:00 Monday is due at the close of Tuesday for 1 day."""
+    assert CAL.add_working_days(at(2026, 2, 23, 20), 1) == at(2026, 2, 24, 17)
+
+
+def test_a_cutoff_passed_for_an_n_day_period_is_ignored() -> None:
+    """RULES.md §1.6: a per-procedure cut-off only applies to same-day periods."""
+    assert CAL.add_working_days(at(2026, 2, 23, 11, 30), 1, cutoff=time(11, 0)) == at(2026, 2, 24, 17)
+    assert CAL.add_working_days(at(2026, 2, 23, 16, 30), 1, cutoff=NO_CUTOFF) == at(2026, 2, 24, 17)
+
+
+def test_zero_working_days_is_a_same_day_period() -> None:
     assert CAL.add_working_days(at(2026, 3, 2, 10), 0) == at(2026, 3, 2, 17)
+    assert CAL.add_working_days(at(2026, 3, 2, 16), 0) == at(2026, 3, 3, 17)
 
 
 def test_whole_decimal_and_fraction_periods_are_whole_days() -> None:
@@ -215,37 +253,105 @@ def test_due_for_days_is_an_alias_of_add_working_days() -> None:
     assert CAL.due_for_days(at(2026, 2, 13, 10), 5) == at(2026, 2, 27, 17)
 
 
-# --- The 15:00 cut-off ------------------------------------------------------------------------
+# --- Calendar days ("N ngày") ------------------------------------------------------------------
 
 
-def test_receipt_at_exactly_15_00_counts_the_same_day() -> None:
-    assert CAL.add_working_days(at(2026, 2, 23, 15), 1) == at(2026, 2, 24, 17)
+def test_fifteen_days_from_friday_13_february_end_saturday_28_february_and_roll_to_monday_2_march() -> None:
+    """RULES.md §1.6 golden case (Civil Code Art. 147–148): 13/02 + 15 = Sat 28/02 → Mon 02/03."""
+    assert CAL.add_calendar_days(at(2026, 2, 13, 10), 15) == at(2026, 3, 2, 17)
 
 
-def test_receipt_at_15_00_01_counts_from_the_next_working_day() -> None:
-    assert CAL.add_working_days(at(2026, 2, 23, 15, 0, 1), 1) == at(2026, 2, 25, 17)
+def test_calendar_days_ignore_the_hour_of_receipt() -> None:
+    """RULES.md §1.6: day 1 is the calendar day after receipt, whatever the hour."""
+    assert CAL.add_calendar_days(at(2026, 2, 13, 16, 30), 15) == at(2026, 3, 2, 17)
+    assert CAL.add_calendar_days(at(2026, 2, 13, 21), 15) == at(2026, 3, 2, 17)
 
 
-def test_receipt_one_microsecond_after_15_00_is_late() -> None:
-    assert CAL.reference_date(at(2026, 2, 23, 15, 0, 0, 1)) == date(2026, 2, 24)
+def test_calendar_days_ending_on_a_working_day_end_at_its_close() -> None:
+    """RULES.md §1.6: Mon 02/03 + 3 = Thu 05/03."""
+    assert CAL.add_calendar_days(at(2026, 3, 2, 9), 3) == at(2026, 3, 5, 17)
 
 
-def test_receipt_before_opening_counts_the_same_day() -> None:
+def test_calendar_days_count_days_off_inside_the_period() -> None:
+    """RULES.md §1.6: calendar days run through Tết; only a last day off rolls forward."""
+    assert CAL.add_calendar_days(at(2026, 2, 10, 9), 10) == at(2026, 2, 23, 17)  # Fri 20/02 is Tết
+    assert CAL.add_calendar_days(at(2026, 2, 12, 9), 12) == at(2026, 2, 24, 17)
+
+
+def test_calendar_days_ending_on_the_make_up_saturday_end_that_saturday() -> None:
+    """RULES.md §11: Sat 22/08/2026 is worked, so a period ending on it does not roll."""
+    assert CAL.add_calendar_days(at(2026, 8, 14, 9), 8) == at(2026, 8, 22, 17)
+
+
+def test_calendar_days_ending_on_31_august_roll_to_thursday_3_september() -> None:
+    """RULES.md §11: Fri 21/08 + 10 = Mon 31/08 (off) → closed until Wed 02/09 → Thu 03/09."""
+    assert CAL.add_calendar_days(at(2026, 8, 21, 9), 10) == at(2026, 9, 3, 17)
+
+
+def test_calendar_days_must_be_whole() -> None:
+    with pytest.raises(ValueError, match=r"a period in calendar days must be whole, not 1\.5"):
+        CAL.add_calendar_days(at(2026, 3, 2, 9), Decimal("1.5"))
+
+
+# --- Same-day procedures and the 15:00 cut-off ----------------------------------------------------
+# RULES.md §1.6: "trong ngày" is due at the close of the receipt day, or of the next working day
+# when received after 15:00, after closing or on a day off (Decree 23/2015 as amended by 280/2025).
+
+
+def test_same_day_received_in_the_morning_is_due_at_the_close_of_that_day() -> None:
+    """RULES.md §1.6."""
+    assert CAL.due_same_day(at(2026, 3, 2, 10)) == at(2026, 3, 2, 17)
+
+
+def test_same_day_received_at_exactly_15_00_is_still_due_that_day() -> None:
+    """RULES.md §1.6: "after 15:00" is strictly after 15:00:00."""
+    assert CAL.due_same_day(at(2026, 2, 23, 15)) == at(2026, 2, 23, 17)
+
+
+def test_same_day_received_one_microsecond_after_15_00_is_due_the_next_working_day() -> None:
+    """RULES.md §1.6."""
+    assert CAL.due_same_day(at(2026, 2, 23, 15, 0, 0, 1)) == at(2026, 2, 24, 17)
+    assert CAL.due_same_day(at(2026, 2, 23, 15, 0, 1)) == at(2026, 2, 24, 17)
+
+
+def test_same_day_received_friday_13_february_after_15_00_is_due_monday_23_february() -> None:
+    """RULES.md §1.6 and §11: the next working day after Fri 13/02 is Mon 23/02 (Tết)."""
+    assert CAL.due_same_day(at(2026, 2, 13, 16)) == at(2026, 2, 23, 17)
+
+
+def test_same_day_received_on_a_saturday_is_due_at_the_close_of_monday() -> None:
+    """RULES.md §1.6: received on a day off."""
+    assert CAL.due_same_day(at(2026, 3, 7, 10)) == at(2026, 3, 9, 17)
+
+
+def test_same_day_received_during_tet_is_due_monday_23_february() -> None:
+    """RULES.md §1.6 and §11."""
+    assert CAL.due_same_day(at(2026, 2, 18, 9)) == at(2026, 2, 23, 17)
+
+
+def test_same_day_on_the_make_up_saturday() -> None:
+    """RULES.md §11: Sat 22/08/2026 is worked: due that day; after 15:00 on Friday 21/08, due on it."""
+    assert CAL.due_same_day(at(2026, 8, 22, 10)) == at(2026, 8, 22, 17)
+    assert CAL.due_same_day(at(2026, 8, 21, 16)) == at(2026, 8, 22, 17)
+    assert CAL.due_same_day(at(2026, 8, 22, 16)) == at(2026, 8, 24, 17)
+
+
+def test_same_day_received_before_opening_counts_that_day() -> None:
     assert CAL.reference_date(at(2026, 2, 23, 6, 30)) == date(2026, 2, 23)
+    assert CAL.due_same_day(at(2026, 2, 23, 6, 30)) == at(2026, 2, 23, 17)
 
 
-def test_no_cutoff_counts_a_receipt_until_closing_the_same_day() -> None:
-    assert CAL.add_working_days(at(2026, 2, 23, 16, 30), 1, cutoff=NO_CUTOFF) == at(2026, 2, 24, 17)
-    assert CAL.add_working_days(at(2026, 2, 23, 17), 0, cutoff=NO_CUTOFF) == at(2026, 2, 23, 17)
+def test_same_day_without_cutoff_counts_a_receipt_until_closing() -> None:
+    assert CAL.due_same_day(at(2026, 2, 23, 16, 30), cutoff=NO_CUTOFF) == at(2026, 2, 23, 17)
+    assert CAL.due_same_day(at(2026, 2, 23, 17), cutoff=NO_CUTOFF) == at(2026, 2, 23, 17)
 
 
-def test_no_cutoff_still_counts_a_receipt_after_closing_from_the_next_working_day() -> None:
-    assert CAL.add_working_days(at(2026, 2, 23, 20), 0, cutoff=NO_CUTOFF) == at(2026, 2, 24, 17)
-    assert CAL.add_working_days(at(2026, 2, 23, 20), 1, cutoff=NO_CUTOFF) == at(2026, 2, 25, 17)
+def test_same_day_received_after_closing_is_due_the_next_working_day_even_without_cutoff() -> None:
+    assert CAL.due_same_day(at(2026, 2, 23, 20), cutoff=NO_CUTOFF) == at(2026, 2, 24, 17)
 
 
-def test_cutoff_can_be_given_per_call() -> None:
-    assert CAL.add_working_days(at(2026, 2, 23, 11, 30), 1, cutoff=time(11, 0)) == at(2026, 2, 25, 17)
+def test_same_day_cutoff_can_be_given_per_call() -> None:
+    assert CAL.due_same_day(at(2026, 2, 23, 11, 30), cutoff=time(11, 0)) == at(2026, 2, 24, 17)
 
 
 @override_settings(MOTCUA_RECEIPT_CUTOFF="16:00")
@@ -253,6 +359,7 @@ def test_cutoff_default_comes_from_settings() -> None:
     cal = WorkingCalendar(sessions=SESSIONS, tz=TZ)
     assert cal.cutoff == time(16, 0)
     assert cal.reference_date(at(2026, 3, 2, 15, 30)) == date(2026, 3, 2)
+    assert cal.due_same_day(at(2026, 3, 2, 15, 30)) == at(2026, 3, 2, 17)
 
 
 @override_settings(MOTCUA_RECEIPT_CUTOFF="")
@@ -623,6 +730,7 @@ def test_fractional_due_date_is_monotone_in_the_receipt_instant(a: datetime, b: 
 @settings(deadline=None)
 @given(received=INSTANTS, n=WHOLE_DAYS, m=WHOLE_DAYS)
 def test_due_date_is_monotone_in_the_number_of_days(received: datetime, n: int, m: int) -> None:
+    """RULES.md §1.6: more working days never end earlier (0 is same-day)."""
     small, large = sorted([n, m])
     assert CAL.add_working_days(received, small) <= CAL.add_working_days(received, large)
 
@@ -646,6 +754,49 @@ def test_due_instant_is_in_office_hours_of_a_working_day(received: datetime, day
 @given(received=INSTANTS, days=st.one_of(WHOLE_DAYS, FRACTIONAL_DAYS), cutoff=CUTOFFS)
 def test_due_instant_is_never_before_the_receipt(received: datetime, days: int | Fraction, cutoff: time) -> None:
     assert CAL.add_working_days(received, days, cutoff=cutoff) >= received
+
+
+@settings(deadline=None)
+@given(received=INSTANTS, n=st.integers(min_value=1, max_value=60), m=st.integers(min_value=1, max_value=60))
+def test_calendar_day_due_is_monotone_in_the_number_of_days(received: datetime, n: int, m: int) -> None:
+    """RULES.md §1.6 (Civil Code Art. 147–148)."""
+    small, large = sorted([n, m])
+    assert CAL.add_calendar_days(received, small) <= CAL.add_calendar_days(received, large)
+
+
+@settings(deadline=None)
+@given(received=INSTANTS, days=st.integers(min_value=1, max_value=60))
+def test_calendar_day_due_is_at_the_close_of_a_working_day_after_the_receipt(received: datetime, days: int) -> None:
+    """RULES.md §1.6: never on a day off (Art. 148(5)), never before the receipt, never before receipt date + N."""
+    due = CAL.add_calendar_days(received, days)
+    assert CAL.is_working_day(due.date()) and due == CAL.closing(due.date())
+    assert due > received
+    assert due.date() >= received.astimezone(TZ).date() + timedelta(days=days)
+
+
+@settings(deadline=None)
+@given(received=INSTANTS, days=st.integers(min_value=1, max_value=40))
+def test_working_day_due_is_the_close_of_the_nth_working_day_after_the_receipt_date(received: datetime, days: int) -> None:
+    """RULES.md §1.6: the receipt day is excluded whatever the hour; exactly N working days follow it."""
+    due = CAL.add_working_days(received, days)
+    assert due == CAL.closing(due.date())
+    assert CAL.working_days_between(received.astimezone(TZ).date(), due.date()) == days
+
+
+@settings(deadline=None)
+@given(received=INSTANTS, cutoff=CUTOFFS)
+def test_same_day_is_never_later_than_one_working_day(received: datetime, cutoff: time) -> None:
+    """RULES.md §1.6: a same-day period ends at the latest when a 1-working-day period ends."""
+    same_day = CAL.due_same_day(received, cutoff=cutoff)
+    assert received <= same_day <= CAL.add_working_days(received, 1)
+    assert in_office_hours(CAL, same_day)
+
+
+@settings(deadline=None)
+@given(a=INSTANTS, b=INSTANTS, cutoff=CUTOFFS)
+def test_same_day_due_is_monotone_in_the_receipt_instant(a: datetime, b: datetime, cutoff: time) -> None:
+    first, second = sorted([a, b])
+    assert CAL.due_same_day(first, cutoff=cutoff) <= CAL.due_same_day(second, cutoff=cutoff)
 
 
 @settings(deadline=None)

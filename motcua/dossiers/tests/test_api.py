@@ -216,3 +216,25 @@ def test_session_user_can_read(client: Client, officer_key: str) -> None:
     client.force_login(officer)
 
     assert client.get(f"/api/v1/dossiers/{dossier.code}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("due_within_days=5000000", "due_within_days"),
+        ("due_within_days=-1", "due_within_days"),
+        ("offset=-5", "offset"),
+        ("offset=99999999999", "offset"),
+        ("limit=0", "limit"),
+        ("limit=100000", "limit"),
+        ("status=", "status"),
+        ("status=bogus", "status"),
+    ],
+)
+def test_queue_parameters_out_of_bounds_get_a_coded_422(client: Client, officer_key: str, query: str, field: str) -> None:
+    """Issue 9 item 7: a bound at the boundary, never a 500 (5,000,000 days overflowed the date)."""
+    response = client.get(f"/api/v1/dossiers?{query}", **_auth(officer_key))
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    assert field in response.json()["fields"]

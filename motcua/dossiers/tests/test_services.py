@@ -46,6 +46,26 @@ def test_receipt_gets_code_due_date_receipt_slip_and_audit(officer: object) -> N
     assert AuditEvent.objects.filter(action="dossier.receive", object_id=dossier.code).count() == 1
 
 
+def test_one_working_day_received_friday_after_15_00_is_due_monday_after_tet(officer: object) -> None:
+    """RULES.md §1.6 golden case: no 15:00 cut-off for N working days."""
+    procedure(days=1)
+
+    dossier = dossier_receive(actor=officer, intake=intake(), now=at("2026-02-13", "16:00")).dossier  # type: ignore[arg-type]
+
+    assert dossier.due_at == at("2026-02-23", "17:00")
+
+
+def test_same_day_procedure_received_after_15_00_is_due_the_next_working_day(officer: object) -> None:
+    """RULES.md §1.6: a same-day procedure keeps the 15:00 cut-off; the clock change says "trong ngày"."""
+    procedure(days=0, unit="same_day")
+
+    before = dossier_receive(actor=officer, intake=intake(), now=at("2026-03-02", "14:30")).dossier  # type: ignore[arg-type]
+    after = dossier_receive(actor=officer, intake=intake(), now=at("2026-03-02", "15:30")).dossier  # type: ignore[arg-type]
+
+    assert (before.due_at, after.due_at) == (at("2026-03-02", "17:00"), at("2026-03-03", "17:00"))
+    assert after.clock_changes.get().reason == "Thời hạn giải quyết theo quy định: trong ngày (thủ tục 1.001193)."
+
+
 def test_serial_grows_within_the_day_and_restarts_the_next(officer: object) -> None:
     codes = [
         dossier_receive(actor=officer, intake=intake(), now=at(day)).dossier.code

@@ -225,6 +225,13 @@ def test_lead_time_in_hours_reads_in_vietnamese(officer: User) -> None:
     assert lead_time_text(dossier) == "2 giờ"
 
 
+def test_same_day_lead_time_reads_trong_ngay() -> None:
+    """RULES.md §1.6: a same-day procedure prints "Trong ngày", not "0 …" or "1 ngày làm việc"."""
+    dossier = Dossier(procedure_snapshot={"lead_time_value": "0", "lead_time_unit": "same_day"})
+
+    assert lead_time_text(dossier) == "Trong ngày"
+
+
 # --- BM.02, BM.03, BM.04, stop notice ----------------------------------------------------------
 
 

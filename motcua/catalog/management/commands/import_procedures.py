@@ -4,7 +4,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from motcua.catalog.selectors import GAP_LABELS, catalogue_gaps
 from motcua.catalog.services import DEFAULT_SOURCE, procedures_import
 from motcua.core.exceptions import DomainError
 
@@ -20,8 +22,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--summary", action="store_true", help="Print only the counts per field and reason, not every problem."
         )
+        parser.add_argument(
+            "--report",
+            action="store_true",
+            help="Import nothing: print the catalogue gaps in the database (procedures without a time limit, "
+            "competent agency, fee or legal basis), counts then the list.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"]:
+            self._report()
+            return
         try:
             report = procedures_import(source=options["file"])
         except DomainError as exc:
@@ -44,3 +55,20 @@ class Command(BaseCommand):
             out.write("code\tfield\traw\treason")
             for problem in sorted(report.problems, key=lambda p: (p.code, p.field)):
                 out.write(problem.as_line())
+
+    def _report(self) -> None:
+        """The same selector as the staff page in the admin (catalog.selectors.catalogue_gaps)."""
+        gaps = catalogue_gaps()
+        out = self.stdout
+        out.write(_("catalogue gaps: %(with_gaps)s of %(total)s procedures") % {"with_gaps": len(gaps.rows), "total": gaps.total})
+        for key, label in GAP_LABELS.items():
+            out.write(f"  {gaps.counts[key]:5d}  {label}")
+        if not gaps.rows:
+            return
+        out.write("")
+        out.write("code\tsector\tmissing\tname")
+        for row in gaps.rows:
+            missing = ", ".join(row.missing)
+            if row.default_competent_agency:
+                missing += " " + _("(commune People's Committee by default)")
+            out.write(f"{row.code}\t{row.sector}\t{missing}\t{row.name}")

@@ -1,11 +1,15 @@
 """``motcua calendar``: the dossier clock from the command line.
 
-    motcua calendar due --received 2026-02-13T10:00 --working-days 5 [--unit CODE] [--cutoff HH:MM|none]
-    motcua calendar due --received 2026-03-02T10:00 --hours 2 [--unit CODE]
+    motcua calendar due --received 2026-02-13T10:00+07:00 --working-days 5 [--unit CODE]
+    motcua calendar due --received 2026-02-13T10:00+07:00 --days 15 [--unit CODE]
+    motcua calendar due --received 2026-03-02T10:00+07:00 --hours 2 [--unit CODE]
+    motcua calendar due --received 2026-03-02T16:00+07:00 --same-day [--cutoff HH:MM|none] [--unit CODE]
     motcua calendar between 2026-03-02T09:00 2026-03-04T13:00 [--unit CODE]
     motcua calendar days 2026 [--unit CODE]
 
-A naive date-time is local time (``TIME_ZONE``). Output instants are ISO 8601 with the offset.
+``due --received`` needs an offset (``+07:00``, ``Z``): a receipt instant without a zone is
+refused. For ``between`` a naive date-time is local time (``TIME_ZONE``). Output instants are
+ISO 8601 with the offset (RULES.md §1.6, docs/calendar.md).
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from motcua.core.calendar import WorkingCalendar, calendar_for, parse_cutoff
 from motcua.core.models import AdministrativeUnit
 
 
-def _parse_instant(text: str, calendar: WorkingCalendar) -> datetime:
+def _parse_instant(text: str, calendar: WorkingCalendar, *, require_offset: bool = False) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError as exc:
         message = _("%(value)s is not a date and time; write it like 2026-02-13T10:00 or 2026-02-13T10:00+07:00.")
         raise CommandError(message % {"value": repr(text)}) from exc
     if value.tzinfo is None or value.utcoffset() is None:
+        if require_offset:
+            message = _("%(value)s has no time zone; add the offset, like 2026-02-13T10:00+07:00.")
+            raise CommandError(message % {"value": repr(text)})
         value = value.replace(tzinfo=calendar.tz)
     return value
 
@@ -72,12 +79,23 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
 
         due = sub.add_parser("due", help="Due instant of a period received at a moment.")
-        due.add_argument("--received", required=True, help="Receipt instant, ISO 8601 (naive = local time).")
+        due.add_argument(
+            "--received", required=True, help="Receipt instant, ISO 8601 with its offset, e.g. 2026-02-13T10:00+07:00."
+        )
         amount = due.add_mutually_exclusive_group(required=True)
-        amount.add_argument("--working-days", dest="working_days", help="Period in working days (0.25 steps allowed).")
+        amount.add_argument(
+            "--working-days", dest="working_days", help="N working days after the receipt day (0.25 steps for internal steps)."
+        )
+        amount.add_argument("--days", help="N calendar days after the receipt day; a last day off rolls to the next working day.")
         amount.add_argument("--hours", help="Period in office hours, counted from the moment of receipt.")
+        amount.add_argument(
+            "--same-day",
+            dest="same_day",
+            action="store_true",
+            help="Same-day procedure: close of the receipt day, cut-off applies.",
+        )
         due.add_argument("--unit", help="Administrative-unit code whose overrides apply (default: nationwide).")
-        due.add_argument("--cutoff", help="Receipt cut-off HH:MM, or 'none' (default: MOTCUA_RECEIPT_CUTOFF).")
+        due.add_argument("--cutoff", help="Same-day (and fractional) cut-off HH:MM, or 'none' (default: MOTCUA_RECEIPT_CUTOFF).")
 
         between = sub.add_parser("between", help="Working time between two instants.")
         between.add_argument("start", help="ISO 8601 instant (naive = local time).")
@@ -107,7 +125,7 @@ class Command(BaseCommand):
         return unit
 
     def _due(self, calendar: WorkingCalendar, options: dict[str, Any]) -> None:
-        received = _parse_instant(options["received"], calendar)
+        received = _parse_instant(options["received"], calendar, require_offset=True)
         cutoff: time | None = None
         if options.get("cutoff") is not None:
             try:
@@ -116,8 +134,15 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("--cutoff needs a time like 15:00, or none, not %(value)s.") % {"value": repr(options["cutoff"])}
                 ) from exc
-        if options.get("hours") is not None:
+        if options.get("same_day"):
+            due = calendar.due_same_day(received, cutoff=cutoff)
+        elif options.get("hours") is not None:
             due = calendar.due_for_hours(received, _parse_amount(options["hours"], "--hours"))
+        elif options.get("days") is not None:
+            days = _parse_amount(options["days"], "--days")
+            if days != days.to_integral_value():
+                raise CommandError(_("--days needs a whole number of days, not %(value)s.") % {"value": options["days"]})
+            due = calendar.add_calendar_days(received, days)
         else:
             due = calendar.add_working_days(received, _parse_amount(options["working_days"], "--working-days"), cutoff=cutoff)
         self.stdout.write(due.isoformat())
