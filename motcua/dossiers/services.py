@@ -31,7 +31,7 @@ from motcua.core.ids import normalise_digits, parse_tax_code
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.notifications import notify
 from motcua.core.scoping import ALL, scope_root_path, user_unit_code
-from motcua.dossiers import clock
+from motcua.dossiers import clock, numbering
 from motcua.dossiers.choices import (
     ApplicantKind,
     Channel,
@@ -44,6 +44,7 @@ from motcua.dossiers.choices import (
     Timeliness,
 )
 from motcua.dossiers.models import ClockChange, Counter, Document, Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.numbering import DEFAULT_SLIP_PREFIXES  # noqa: F401  re-exported (older imports)
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
     PERM_RECEIVE,
@@ -140,30 +141,71 @@ def _province_path(unit: AdministrativeUnit) -> str:
 
 
 def dossier_code(*, deciding_agency: Agency, received_at: datetime) -> str:
-    """MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX (Circular 03/2025 Art. 13(3)); the serial runs per
-    deciding agency and day, so two desks receiving for one agency never collide."""
-    identifier = deciding_agency.identifier or f"X{deciding_agency.unit.code}.{deciding_agency.pk:03d}"
-    day = timezone.localtime(received_at).strftime("%y%m%d")
-    system = getattr(settings, "MOTCUA_DOSSIER_SYSTEM_DIGITS", "01")
-    serial = next_serial(f"dossier:{identifier}:{day}")
-    return f"{identifier}-{day}-{system}{serial:04d}"
+    """``<identifier>-YYMMDD-XXXX`` (or ``-AAXXXX`` for a central system), RULES.md §1.7.
+
+    ``YYMMDD`` is the day of **receipt**; the serial runs per deciding agency and day, so two
+    desks receiving for one agency never collide. ``DomainError("agency_identifier_missing")``
+    when the agency has no valid electronic identifier (no code is invented).
+    """
+    identifier = numbering.agency_identifier(deciding_agency)
+    day = numbering.code_day(received_at)
+    return numbering.format_dossier_code(identifier, day, next_serial(numbering.dossier_code_key(identifier, day)))
 
 
-# Number prefixes per form (RULES.md §1.5); the stop notice's official prefix was not found,
-# so "TBD" (Thông báo dừng) keeps its numbers apart from the receipt's. Override with
-# settings.MOTCUA_SLIP_PREFIXES.
-DEFAULT_SLIP_PREFIXES = {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD", "STOP": "TBD"}
+def submission_ref(*, submitted_at: datetime) -> str:
+    """The provisional reference of an online submission (``TN-YYMMDD-NNNNNN``): the dossier
+    code is given only when the centre receives it (RULES.md §1.7)."""
+    day = numbering.code_day(submitted_at)
+    return numbering.format_submission_ref(day, next_serial(numbering.submission_ref_key(day)))
 
 
-def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, data: dict[str, Any]) -> Slip:
+def _signer_name(signer: User) -> str:
+    """The full name a slip prints in its signature block; refused when the account has none
+    (RULES.md §1.5: "a staff account without a full name cannot sign")."""
+    name = " ".join(signer.get_full_name().split())
+    if not name:
+        raise DomainError(
+            "signer_name_missing",
+            _(
+                "Your account has no full name, and this slip must print the signer's full name. "
+                "Ask an administrator to record your first and last name, then try again."
+            ),
+            status_code=409,
+        )
+    return name
+
+
+def _slip(*, dossier: Dossier, form: SlipForm, agency: Agency, at: datetime, data: dict[str, Any], signer: User | None) -> Slip:
+    """Number and record a slip. ``signer``: the person whose name the slip prints (None only for
+    a form without a signature block, BM.05)."""
+    if signer is not None:
+        _signer_name(signer)
     year = timezone.localtime(at).year
-    serial = next_serial(f"slip:{form.value}:{agency.pk}:{year}")
-    prefixes: dict[str, str] = getattr(settings, "MOTCUA_SLIP_PREFIXES", {})
-    prefix = prefixes.get(form.value, DEFAULT_SLIP_PREFIXES.get(form.value, ""))
-    number = f"{serial:04d}/{prefix}-TTPVHCC" if prefix else f"{serial:04d}/TTPVHCC"
+    serial = next_serial(numbering.slip_counter_key(form, agency.pk, year))
+    if form == SlipForm.RECEIPT:
+        # BM.01 "Quyển số … Số thứ tự …": one book per receiving agency per year, whose
+        # sequence is the receipt serial; fixed at issue like the number.
+        data = {**data, "book": numbering.book_number(year), "book_serial": serial}
     return Slip.objects.create(
-        dossier=dossier, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data
+        dossier=dossier,
+        form=form,
+        agency=agency,
+        year=year,
+        serial=serial,
+        number=numbering.slip_number(form, serial),
+        issued_at=at,
+        data=data,
     )
+
+
+def _issue_receipt(*, dossier: Dossier, agency: Agency, at: datetime, due_at: datetime, signer: User) -> Slip:
+    """BM.01 (signed by the receiving officer) and the dossier's BM.05 control sheet, which
+    travels with it from receipt (numbered now; its rows come from the steps)."""
+    receipt = _slip(
+        dossier=dossier, form=SlipForm.RECEIPT, agency=agency, at=at, data={"due_at": due_at.isoformat()}, signer=signer
+    )
+    _slip(dossier=dossier, form=SlipForm.CONTROL_SHEET, agency=agency, at=at, data={}, signer=None)
+    return receipt
 
 
 def _event(
@@ -272,6 +314,8 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
     if profile is None:
         raise PermissionDenied("no_agency", _("Your account is not attached to an agency."))
     receiving: Agency = profile.agency
+    if not online:
+        _signer_name(actor)  # the receiving officer signs BM.01 (RULES.md §1.5)
     key = intake.idempotency_key.strip()[:80]
     # A repeated key is found by the unique index when the insert fails (below), not looked up
     # first: the look-up cost every intake a round trip to find, almost always, nothing.
@@ -306,6 +350,9 @@ def dossier_receive(*, actor: User, intake: IntakeInput, online: bool = False, n
             )
         else:
             deciding = chosen
+    if "deciding_agency_id" not in errors and (problem := numbering.identifier_problem(deciding)):
+        # The dossier code starts with the deciding agency's identifier (RULES.md §1.7).
+        errors["deciding_agency_id"] = problem
     if errors:
         raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
     assert procedure is not None
@@ -371,8 +418,12 @@ def _create_dossier(
             unit=procedure.lead_time_unit,
             cutoff=procedure.receipt_cutoff,
         )
+    reference = submission_ref(submitted_at=at) if online else ""
     dossier = Dossier(
-        code=dossier_code(deciding_agency=deciding, received_at=at),
+        # An online submission has no code until it is received (RULES.md §1.7): until then
+        # the column holds its submission reference (unique, never shaped like a code).
+        code=dossier_code(deciding_agency=deciding, received_at=at) if status == DossierStatus.RECEIVED else reference,
+        submission_ref=reference,
         procedure=procedure,
         procedure_snapshot={
             "code": procedure.code,
@@ -441,7 +492,7 @@ def _create_dossier(
             event=event,
             reason=_procedure_time_text(procedure),
         )
-        _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=receiving, at=at, data={"due_at": due_at.isoformat()})
+        _issue_receipt(dossier=dossier, agency=receiving, at=at, due_at=due_at, signer=actor)
         _contacts_notify(
             dossier,
             kind="dossier.received",
@@ -549,7 +600,7 @@ def dossier_act(
         dossier = (
             Dossier.objects.select_for_update()
             .select_related("receiving_unit", "deciding_agency__unit", "receiving_agency", "procedure")
-            .filter(code=code)
+            .filter(numbering.code_filter(code))
             .first()
         )
         if dossier is None or not _visible(actor, dossier):
@@ -668,7 +719,12 @@ def _on_request_supplement(
         remaining = clock.remaining_at(calendar, at=at, due_at=dossier.due_at)
         ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
     _slip(
-        dossier=dossier, form=SlipForm.SUPPLEMENT, agency=dossier.receiving_agency, at=at, data={"items": items, "reason": reason}
+        dossier=dossier,
+        form=SlipForm.SUPPLEMENT,
+        agency=dossier.receiving_agency,
+        at=at,
+        data={"items": items, "reason": reason},
+        signer=actor,
     )
     _contacts_notify(
         dossier,
@@ -710,7 +766,7 @@ def _days_text(value: Any) -> str:
 
 def _on_refuse(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Give the specific reason for refusing the dossier."))
-    _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason})
+    _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason}, signer=actor)
     _contacts_notify(
         dossier,
         kind="dossier.refused",
@@ -837,6 +893,7 @@ def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime
         agency=dossier.deciding_agency,
         at=at,
         data={"reason": reason, "old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat()},
+        signer=actor,
     )
     old = dossier.due_at
     dossier.due_at = new_due
@@ -869,15 +926,20 @@ def _on_return(dossier: Dossier, actor: User, data: ActionInput, at: datetime, c
 def _on_stop(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Record the applicant's request to stop (reason)."))
     _close_open_step(dossier, actor, at, reason)
-    _slip(dossier=dossier, form=SlipForm.STOP_NOTICE, agency=dossier.receiving_agency, at=at, data={"reason": reason})
+    _slip(
+        dossier=dossier, form=SlipForm.STOP_NOTICE, agency=dossier.receiving_agency, at=at, data={"reason": reason}, signer=actor
+    )
     return {}
 
 
 def _on_receive_online(
     dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
 ) -> dict[str, Any]:
-    """An online submission passes the completeness check: the clock starts now."""
+    """An online submission passes the completeness check: the clock starts now, and the dossier
+    gets its code, dated today (RULES.md §1.7: the code date, BM.01 and the clock agree). The
+    submission reference stays in ``submission_ref`` and still finds the dossier."""
     procedure = dossier.procedure
+    dossier.code = dossier_code(deciding_agency=dossier.deciding_agency, received_at=at)
     due = clock.initial_due(
         calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit, cutoff=procedure.receipt_cutoff
     )
@@ -888,7 +950,7 @@ def _on_receive_online(
     ClockChange.objects.create(
         dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure)
     )
-    _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=dossier.receiving_agency, at=at, data={"due_at": due.isoformat()})
+    _issue_receipt(dossier=dossier, agency=dossier.receiving_agency, at=at, due_at=due, signer=actor)
     _contacts_notify(
         dossier,
         kind="dossier.received",
@@ -896,7 +958,7 @@ def _on_receive_online(
         body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
         % {"code": dossier.code, "due": _fmt(due)},
     )
-    return {}
+    return {"code": dossier.code, "submission_ref": dossier.submission_ref}
 
 
 _HANDLERS = {

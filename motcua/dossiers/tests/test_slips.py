@@ -96,8 +96,7 @@ def test_receipt_prints_header_code_applicant_times_and_number(officer: User) ->
 
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN" in text
-    assert "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" in text
+    assert "UBND XÃ PHÚ TÂN TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG Số:" in text  # RULES.md §1.5: two lines
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert f"Số: {slip.number}" in text
     assert "Phú Tân, ngày 02 tháng 03 năm 2026" in text
@@ -108,7 +107,7 @@ def test_receipt_prints_header_code_applicant_times_and_number(officer: User) ->
     assert "Thời gian nhận hồ sơ: 10:00 02/03/2026" in text
     assert "Thời gian trả kết quả giải quyết hồ sơ: 17:00 09/03/2026" in text
     assert "1. Tờ khai đăng ký khai sinh" in text
-    assert "Vào Sổ theo dõi hồ sơ năm 2026, số thứ tự: 1." in text
+    assert "Quyển số: 01/2026, Số thứ tự: 1." in text
     assert "Trần Thị Bình" in text
     assert "BM.01" in text
 
@@ -304,7 +303,7 @@ def test_apology_prints_old_and_new_due_times_under_the_committee(officer: User,
     text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.APOLOGY))
 
     assert "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
-    assert "Số: 0001/PXL-TTPVHCC" in text
+    assert "Số: 0001/PXL " in text  # RULES.md §1.5: the competent agency issues BM.04, no -TTPVHCC
     assert "ỦY BAN NHÂN DÂN TỈNH CÀ MAU" in text  # the committee's own governing body
     assert "Thời hạn trả kết quả giải quyết hồ sơ: 17:00 09/03/2026" in text
     assert "17:00 12/03/2026" in text
@@ -407,7 +406,7 @@ def test_control_sheet_lists_each_hand_over_with_people_times_and_results(office
     assert "Nhận: 10:00 05/03/2026 Người nhận: Trần Thị Bình" in text
     assert "Công an xã Phú Tân Hạn: 14:00 03/03/2026" in text
     assert "UBND Phú Tân Hạn: 17:00 09/03/2026" in text
-    assert "TTPVHCC Phú Tân Giao" in text  # the hand-back row
+    assert "Trung tâm Phục vụ hành chính công xã Phú Tân Giao" in text  # the hand-back row
     assert "BM.05" in text
 
 
@@ -471,7 +470,7 @@ def test_receipt_says_the_result_comes_by_post_to_the_applicants_address(officer
 def test_receipt_of_a_result_collected_at_the_desk_names_the_desk(officer: User) -> None:
     text = pdf_text(render_slip_pdf(dossier=_received(officer), form=SlipForm.RECEIPT))
 
-    assert "Nhận kết quả tại: TTPVHCC Phú Tân" in text
+    assert "Nhận kết quả tại: Trung tâm Phục vụ hành chính công xã Phú Tân" in text
 
 
 def test_tracking_book_shows_the_chosen_delivery(officer: User) -> None:
