@@ -497,3 +497,134 @@ def test_rows_from_before_the_delivery_field_keep_what_the_book_showed(officer: 
 
     assert Dossier.objects.get(pk=online.pk).result_delivery == "online"
     assert Dossier.objects.get(pk=at_desk.pk).result_delivery == "in_person"
+
+
+# --- Numbers, book, header and signers (RULES.md §1.5) ------------------------------------------
+
+
+def test_receipt_prints_the_book_number_and_its_sequence_rules_1_5(officer: User) -> None:
+    """One tracking book per receiving agency per year; the sequence runs within the book."""
+    _received(officer)
+    second = _received(officer)
+    next_year = dossier_receive(actor=officer, intake=intake(), now=at("2027-01-04")).dossier
+
+    receipt = Slip.objects.get(dossier=second, form=SlipForm.RECEIPT)
+    text = pdf_text(render_slip_pdf(dossier=second, form=SlipForm.RECEIPT))
+    text_2027 = pdf_text(render_slip_pdf(dossier=next_year, form=SlipForm.RECEIPT))
+
+    assert (receipt.data["book"], receipt.data["book_serial"]) == ("01/2026", 2)
+    assert "Quyển số: 01/2026, Số thứ tự: 2." in text
+    assert "Quyển số: 01/2027, Số thứ tự: 1." in text_2027
+
+
+def test_apology_number_is_the_competent_agencys_pxl_without_the_centre_suffix_rules_1_5(officer: User, leader: User) -> None:
+    dossier = _received(officer)
+
+    dossier_act(
+        actor=leader,
+        code=dossier.code,
+        action=DossierAction.APOLOGIZE,
+        data=ActionInput(reason="Chờ xác minh", new_due_at=at("2026-03-12", "17:00")),
+        now=at("2026-03-05"),
+    )
+
+    slip = Slip.objects.get(dossier=dossier, form=SlipForm.APOLOGY)
+    assert slip.number == "0001/PXL"
+    assert slip.agency == commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
+    assert "TTPVHCC" not in pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.APOLOGY))
+
+
+def test_centre_forms_have_the_two_line_commune_header_and_a_ttpvhcc_number_rules_1_5(officer: User) -> None:
+    dossier = _received(officer)
+    dossier_act(
+        actor=officer,
+        code=dossier.code,
+        action=DossierAction.REFUSE,
+        data=ActionInput(reason="Không thuộc thẩm quyền"),
+        now=at("2026-03-03"),
+    )
+
+    text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.REFUSAL))
+
+    assert text.startswith("BM.03 UBND XÃ PHÚ TÂN TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG Số: 0001/PTC-TTPVHCC CỘNG HÒA")
+
+
+def test_control_sheet_carries_the_number_given_at_receipt_rules_1_5(officer: User) -> None:
+    dossier = _received(officer)
+
+    slip = Slip.objects.get(dossier=dossier, form=SlipForm.CONTROL_SHEET)
+    text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.CONTROL_SHEET))
+
+    assert slip.number == "0001/PKS-TTPVHCC"
+    assert "Số: 0001/PKS-TTPVHCC" in text
+
+
+def test_tracking_book_prints_its_number_and_each_dossiers_book_sequence_rules_1_5(officer: User) -> None:
+    dossiers = [_received(officer) for _ in range(3)]
+    agency = commune_agencies()[AgencyKind.SERVICE_CENTRE]
+
+    text = pdf_text(render_tracking_book_pdf(dossiers=dossiers[1:], agency=agency, title_period="Tháng 03/2026", book_year=2026))
+    rows = list(
+        load_workbook(
+            io.BytesIO(
+                render_tracking_book_xlsx(
+                    dossiers=Dossier.objects.filter(pk__in=[d.pk for d in dossiers[1:]]).order_by("pk"),
+                    agency=agency,
+                    title_period="x",
+                )
+            ),
+            read_only=True,
+        ).active.iter_rows(values_only=True)
+    )
+
+    assert "Số: 01/2026/STD-TTPVHCC" in text
+    assert "Quyển số: 01/2026 — Tháng 03/2026" in text
+    assert f"2 {dossiers[1].code}" in text and f"3 {dossiers[2].code}" in text  # STT = BM.01 "Số thứ tự"
+    assert [row[:2] for row in rows[1:]] == [(2, dossiers[1].code), (3, dossiers[2].code)]
+
+
+def test_refused_online_submission_prints_its_reference_and_no_code_rules_1_5(officer: User) -> None:
+    portal = _staff("portal", Role.RECEPTION_OFFICER, "Cổng Dịch vụ công")
+    submitted = dossier_receive(actor=portal, intake=intake(channel="online"), online=True, now=at("2026-03-02", "21:30")).dossier
+    dossier_act(
+        actor=officer,
+        code=submitted.code,
+        action=DossierAction.REFUSE,
+        data=ActionInput(reason="Hồ sơ không đúng thủ tục"),
+        now=at("2026-03-03"),
+    )
+
+    text = pdf_text(render_slip_pdf(dossier=submitted, form=SlipForm.REFUSAL))
+
+    assert "Mã hồ sơ (nếu có): ………… Mã số hồ sơ nộp trực tuyến: TN-260302-000001" in text
+
+
+def test_receipt_is_refused_when_the_officer_has_no_full_name_rules_1_5() -> None:
+    procedure()
+    nameless = _staff("nameless", Role.RECEPTION_OFFICER, "")
+
+    with pytest.raises(DomainError) as excinfo:
+        dossier_receive(actor=nameless, intake=intake(), now=at("2026-03-02"))
+
+    assert excinfo.value.code == "signer_name_missing"
+    assert Dossier.objects.count() == 0 and Slip.objects.count() == 0
+
+
+def test_apology_is_refused_when_the_signing_leader_has_no_full_name_rules_1_5(officer: User) -> None:
+    dossier = _received(officer)
+    nameless = _staff("nameless", Role.LEADER, "", kind=AgencyKind.PEOPLES_COMMITTEE)
+
+    with pytest.raises(DomainError) as excinfo:
+        dossier_act(
+            actor=nameless,
+            code=dossier.code,
+            action=DossierAction.APOLOGIZE,
+            data=ActionInput(reason="Chờ xác minh", new_due_at=at("2026-03-12", "17:00")),
+            now=at("2026-03-05"),
+        )
+
+    assert excinfo.value.code == "signer_name_missing"
+    after = Dossier.objects.get(pk=dossier.pk)
+    assert (after.due_at, after.extension_used) == (dossier.due_at, False)
+    assert not Slip.objects.filter(dossier=dossier, form=SlipForm.APOLOGY).exists()
+    assert after.events.count() == 1 and not after.clock_changes.filter(kind="extend").exists()
