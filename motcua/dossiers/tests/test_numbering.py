@@ -147,7 +147,10 @@ def test_intake_is_refused_when_the_deciding_agency_has_no_identifier_rules_1_7(
         dossier_receive(actor=officer, intake=intake(), now=at("2026-03-02"))
 
     assert excinfo.value.code == "invalid_dossier"
-    assert "has no electronic identifier" in excinfo.value.fields["deciding_agency_id"]
+    assert excinfo.value.fields["deciding_agency_id"] == (
+        "UBND Phú Tân chưa có mã định danh điện tử (Quyết định 20/2020/QĐ-TTg) nên không thể cấp mã hồ sơ: "
+        "quản trị viên cần cập nhật mã định danh trước."
+    )
     assert Dossier.objects.count() == 0 and Slip.objects.count() == 0 and Counter.objects.count() == 0
 
 
