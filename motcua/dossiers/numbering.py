@@ -169,18 +169,29 @@ def slip_prefix(form: SlipForm | str) -> str:
 
 
 def slip_number(form: SlipForm | str, serial: int) -> str:
-    """ "0012/PBS-TTPVHCC" (the centre), "0003/PXL" (BM.04, the competent agency), "0001/TTPVHCC"
+    """Numbers such as "0012/PBS-TTPVHCC" (the centre), "0003/PXL" (BM.04, the competent agency), "0001/TTPVHCC"
     (a form without a prefix). The suffix is ``MOTCUA_SLIP_ISSUER_SUFFIX`` (default TTPVHCC)."""
     prefix = slip_prefix(form)
     if SlipForm(form) in AGENCY_ISSUED_FORMS:
         return f"{serial:04d}/{prefix}" if prefix else f"{serial:04d}"
+    return f"{serial:04d}/{_centre_tail(form)}"
+
+
+def _centre_tail(form: SlipForm | str) -> str:
+    """PBS-TTPVHCC, or TTPVHCC for a form without a prefix."""
+    prefix = slip_prefix(form)
     suffix = str(getattr(settings, "MOTCUA_SLIP_ISSUER_SUFFIX", "") or DEFAULT_ISSUER_SUFFIX)
-    return f"{serial:04d}/{prefix}-{suffix}" if prefix else f"{serial:04d}/{suffix}"
+    return f"{prefix}-{suffix}" if prefix else suffix
 
 
 def book_number(year: int) -> str:
-    """ "Quyển số" of the tracking book of ``year``: ``01/2026``."""
+    """The "Quyển số" of the tracking book of ``year``: ``01/2026``."""
     return f"{BOOK_NUMBER:02d}/{year}"
+
+
+def book_slip_number(year: int) -> str:
+    """The number BM.06 prints for the book of ``year``: ``01/2026/STD-TTPVHCC``."""
+    return f"{book_number(year)}/{_centre_tail(SlipForm.TRACKING_BOOK)}"
 
 
 def code_filter(text: str) -> Q:

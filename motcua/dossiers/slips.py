@@ -168,16 +168,11 @@ def render_tracking_book_pdf(
     gives the header's number and "Quyển số". STT is each dossier's number in the book (its
     BM.01 "Số thứ tự"), or the row's position for a dossier without a receipt slip.
     """
-    number = book_number_text(book_year) if book_year else ""
+    number = numbering.book_slip_number(book_year) if book_year else ""
     data = _base_data(form=SlipForm.TRACKING_BOOK, agency=agency, number=number, issued_at=timezone.now(), code="")
     data["period"] = (f"Quyển số: {numbering.book_number(book_year)} — " if book_year else "") + title_period
     data["rows"] = [[str(entry.book_serial or index), *row] for index, (entry, row) in enumerate(_book_rows(dossiers), start=1)]
     return _compile(_TEMPLATES[SlipForm.TRACKING_BOOK], data)
-
-
-def book_number_text(year: int) -> str:
-    """The printed number of the tracking book of ``year``: "01/2026/STD-TTPVHCC"."""
-    return f"{numbering.book_number(year)}/{numbering.slip_number(SlipForm.TRACKING_BOOK, 0).split('/', 1)[1]}"
 
 
 def render_tracking_book_xlsx(*, dossiers: Iterable[Dossier], agency: Agency, title_period: str) -> bytes:

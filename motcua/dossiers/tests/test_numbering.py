@@ -167,3 +167,20 @@ def test_online_receipt_is_refused_when_the_identifier_was_removed_after_submiss
     after = Dossier.objects.get(pk=submitted.pk)
     assert (after.code, after.status, after.received_at) == (submitted.code, DossierStatus.SUBMITTED, None)
     assert after.events.count() == 1 and not after.slips.exists() and not after.clock_changes.exists()
+
+
+# --- Slip numbers (RULES.md §1.5) ----------------------------------------------------------------
+
+
+def test_slip_numbers_carry_the_centre_suffix_except_the_agencys_apology_rules_1_5() -> None:
+    assert numbering.slip_number(SlipForm.RECEIPT, 12) == "0012/TTPVHCC"
+    assert numbering.slip_number(SlipForm.SUPPLEMENT, 3) == "0003/PBS-TTPVHCC"
+    assert numbering.slip_number(SlipForm.CONTROL_SHEET, 1) == "0001/PKS-TTPVHCC"
+    assert numbering.slip_number(SlipForm.APOLOGY, 7) == "0007/PXL"
+    assert numbering.book_slip_number(2026) == "01/2026/STD-TTPVHCC"
+
+
+@override_settings(MOTCUA_SLIP_ISSUER_SUFFIX="TTPVHCCT", MOTCUA_SLIP_PREFIXES={"BM04": "XL"})
+def test_slip_number_suffix_and_prefixes_are_settings_rules_1_5() -> None:
+    assert numbering.slip_number(SlipForm.REFUSAL, 1) == "0001/PTC-TTPVHCCT"
+    assert numbering.slip_number(SlipForm.APOLOGY, 1) == "0001/XL"
