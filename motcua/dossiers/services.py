@@ -939,7 +939,8 @@ def _on_receive_online(
     gets its code, dated today (RULES.md §1.7: the code date, BM.01 and the clock agree). The
     submission reference stays in ``submission_ref`` and still finds the dossier."""
     procedure = dossier.procedure
-    dossier.code = dossier_code(deciding_agency=dossier.deciding_agency, received_at=at)
+    if numbering.is_submission_ref(dossier.code):  # a submission from before TN- references keeps its code
+        dossier.code = dossier_code(deciding_agency=dossier.deciding_agency, received_at=at)
     due = clock.initial_due(
         calendar, received_at=at, value=procedure.lead_time_value, unit=procedure.lead_time_unit, cutoff=procedure.receipt_cutoff
     )

@@ -137,6 +137,18 @@ def test_submission_reference_still_finds_the_dossier_after_receipt_rules_1_7(of
     assert dossier_get(user=officer, code=reference).pk == received.pk
 
 
+def test_online_dossier_submitted_before_references_keeps_its_code_at_receipt(officer: User, portal: User) -> None:
+    submitted = dossier_receive(actor=portal, intake=intake(channel="online"), online=True, now=at("2026-03-02", "21:30")).dossier
+    Dossier.objects.filter(pk=submitted.pk).update(code=f"{COMMITTEE_ID}-260302-010001", submission_ref="")
+
+    received = dossier_act(
+        actor=officer, code=f"{COMMITTEE_ID}-260302-010001", action=DossierAction.RECEIVE, now=at("2026-03-03", "08:00")
+    )
+
+    assert received.code == f"{COMMITTEE_ID}-260302-010001"
+    assert received.status == DossierStatus.RECEIVED
+
+
 # --- An agency without an electronic identifier --------------------------------------------------
 
 
