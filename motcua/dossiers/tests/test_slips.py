@@ -628,3 +628,25 @@ def test_apology_is_refused_when_the_signing_leader_has_no_full_name_rules_1_5(o
     assert (after.due_at, after.extension_used) == (dossier.due_at, False)
     assert not Slip.objects.filter(dossier=dossier, form=SlipForm.APOLOGY).exists()
     assert after.events.count() == 1 and not after.clock_changes.filter(kind="extend").exists()
+
+
+def test_demo_supplement_request_names_the_guiding_officer_and_the_centres_phone_rules_1_5(units: None) -> None:
+    """BM.02 tells the citizen whom to call: the guiding officer's full name and the phone."""
+    from motcua.core.demo import demo_setup
+
+    demo_setup(password=PASSWORD)
+    procedure()
+    reception = User.objects.get(username="phutan.reception")
+    dossier = dossier_receive(actor=reception, intake=intake(), now=at("2026-03-02")).dossier
+    dossier_act(
+        actor=reception,
+        code=dossier.code,
+        action=DossierAction.REQUEST_SUPPLEMENT,
+        data=ActionInput(items=["Giấy xác nhận cư trú"], reason="Thiếu giấy tờ"),
+        now=at("2026-03-03"),
+    )
+
+    text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.SUPPLEMENT))
+
+    assert "liên hệ với Trần Thị Bích Ngọc, số điện thoại 0290 3884 108, để được hướng dẫn" in text
+    assert dossier.code.startswith("000.01.20.H12-260302-")
