@@ -195,6 +195,13 @@ MOTCUA_RECEIPT_CUTOFF = os.environ.get("MOTCUA_RECEIPT_CUTOFF", "15:00")
 # Seconds a process keeps a unit's loaded working calendar (0: read the overrides every time).
 MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_CALENDAR_CACHE_SECONDS", "60"))
 
+# --- Dossier codes (RULES.md §1.7, docs/dossiers.md) -------------------------------------------
+# Two digits ("AA") of the central system's owner, only for a centrally provided service:
+# codes become <identifier>-YYMMDD-AAXXXX. Empty (provinces, communes): <identifier>-YYMMDD-XXXX.
+MOTCUA_DOSSIER_SYSTEM_DIGITS = os.environ.get("MOTCUA_DOSSIER_SYSTEM_DIGITS", "")
+# Grammar of agency electronic identifiers (Decision 20/2020/QĐ-TTg); empty: dotted groups.
+MOTCUA_AGENCY_IDENTIFIER_PATTERN = os.environ.get("MOTCUA_AGENCY_IDENTIFIER_PATTERN", "")
+
 # --- Public URL used in QR codes -------------------------------------------------------------
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 

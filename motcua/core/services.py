@@ -125,13 +125,26 @@ def agency_ensure(
     name: str,
     identifier: str = "",
     is_one_stop_desk: bool = False,
+    phone: str = "",
     actor: User | None = None,
 ) -> Agency:
-    """Create the agency if it does not exist (idempotent by unit and name)."""
+    """Create the agency if it does not exist (idempotent by unit and name). An existing agency
+    only gets the identifier and phone it lacks (nothing recorded is overwritten)."""
     with transaction.atomic():
         agency, created = Agency.objects.get_or_create(
-            unit=unit, name=name, defaults={"kind": kind, "identifier": identifier, "is_one_stop_desk": is_one_stop_desk}
+            unit=unit,
+            name=name,
+            defaults={"kind": kind, "identifier": identifier, "is_one_stop_desk": is_one_stop_desk, "phone": phone},
         )
+        missing = {f: v for f, v in (("identifier", identifier), ("phone", phone)) if v and not getattr(agency, f)}
+        if not created and missing:
+            for field_name, value in missing.items():
+                setattr(agency, field_name, value)
+            agency.full_clean()
+            agency.save(update_fields=list(missing))
+            audit_record(
+                action="agency.update", actor=actor, unit_code=unit.code, object_type="agency", object_id=agency.pk, data=missing
+            )
         if created:
             agency.full_clean()
             audit_record(

@@ -128,6 +128,7 @@ def summary(dossier: Dossier) -> dict[str, Any]:
 def detail(dossier: Dossier, user: User) -> dict[str, Any]:
     return {
         **summary(dossier),
+        "submission_ref": dossier.submission_ref,
         "channel": dossier.channel,
         "result_delivery": dossier.result_delivery,
         "applicant_kind": dossier.applicant_kind,
@@ -248,8 +249,8 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict
         override=payload.override,
         override_reason=payload.override_reason,
     )
-    dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
-    return detail(dossier_detail(user=user, code=code), user)
+    dossier = dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
+    return detail(dossier_detail(user=user, code=dossier.code), user)  # receipt gives an online submission its code
 
 
 @router.get("/{code}/slips/{form}.pdf", response={200: None, **ERRORS}, summary="An official slip as PDF")

@@ -31,7 +31,11 @@ _OPEN = Q(status__in_literal=OPEN_STATUSES)
 
 
 class Dossier(models.Model):
+    # RULES.md §1.7: <deciding agency's identifier>-YYMMDD-XXXX, given at receipt. An online
+    # submission holds its submission reference here until it is received (numbering.py).
     code = models.CharField(_("dossier code"), max_length=48, unique=True)
+    # TN-YYMMDD-NNNNNN of an online submission (kept after receipt: the citizen's first reference).
+    submission_ref = models.CharField(_("online submission reference"), max_length=24, blank=True)
     procedure = models.ForeignKey(
         "catalog.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -125,6 +129,9 @@ class Dossier(models.Model):
                 name="dossiers_dossier_due_after_receipt",
             ),
             models.CheckConstraint(condition=~Q(code=""), name="dossiers_dossier_code_not_empty"),
+            models.UniqueConstraint(
+                fields=["submission_ref"], condition=~Q(submission_ref=""), name="dossiers_dossier_submission_ref_uniq"
+            ),
         ]
         # The queues read open dossiers by due time; at 1M rows about 8 % are open, so partial
         # indexes on the open statuses are small (0.7–2.5 MB) and serve every queue page

@@ -191,6 +191,7 @@ class DossierSummaryOut(Schema):
 
 
 class DossierOut(DossierSummaryOut):
+    submission_ref: str = Field("", description="TN-YYMMDD-NNNNNN of an online submission (its code comes at receipt)")
     channel: str
     result_delivery: str
     applicant_kind: str

@@ -6,8 +6,9 @@ its ``DossierEvent`` rows (seq 1..n) replay through ``workflow.replay`` to its s
 time comes from the unit's working calendar through ``clock`` (start, pause and resume for
 supplements, at most one extension); inter-agency steps carry their own due time and
 timeliness; slips are numbered; timeliness is derived from the first end of processing. Codes
-follow ``services.dossier_code`` and the ``Counter`` rows advance in the same transaction, so
-later intakes and later seeding runs never collide. One audit event records the run.
+(dated the day of receipt), online submission references and slip numbers are made by
+``numbering`` as the services make them, and the ``Counter`` rows advance in the same
+transaction, so later intakes and later seeding runs never collide. One audit event records the run.
 
 Not written: documents (no files), per-dossier audit events, notifications. The people are
 invented: common Vietnamese family, middle and given names, valid 12-digit personal IDs
@@ -31,7 +32,6 @@ from itertools import accumulate
 from time import perf_counter
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -43,7 +43,7 @@ from motcua.core.calendar import WorkingCalendar, calendar_for
 from motcua.core.choices import AgencyKind, Role
 from motcua.core.exceptions import DomainError
 from motcua.core.models import AdministrativeUnit, Agency, StaffRole
-from motcua.dossiers import clock
+from motcua.dossiers import clock, numbering
 from motcua.dossiers.choices import (
     ApplicantKind,
     Channel,
@@ -56,7 +56,6 @@ from motcua.dossiers.choices import (
     Timeliness,
 )
 from motcua.dossiers.models import ClockChange, Counter, Dossier, DossierEvent, DossierStep, Slip
-from motcua.dossiers.services import DEFAULT_SLIP_PREFIXES
 from motcua.dossiers.workflow import next_status
 
 A = DossierAction
@@ -279,7 +278,8 @@ class _Agency:
 
 
 def _agency(agency: Agency) -> _Agency:
-    return _Agency(agency.id, agency.name, agency.identifier or f"X{agency.unit.code}.{agency.id:03d}")
+    # No invented identifier: an agency without one cannot decide dossiers (RULES.md §1.7).
+    return _Agency(agency.id, agency.name, numbering.agency_identifier(agency))
 
 
 @dataclass(eq=False)
@@ -547,6 +547,7 @@ class _Life:
         self.anchor_at, self.anchor_u = at, 0
         self.clocks.append((ClockChangeKind.START, at, None, due, _time_text(procedure), index))
         self.slips.append((SlipForm.RECEIPT, desk.receiving.id, at, {"due_at": due.isoformat()}))
+        self.slips.append((SlipForm.CONTROL_SHEET, desk.receiving.id, at, {}))  # as services._issue_receipt
 
     def request_supplement(self, at: datetime, actor: _Actor) -> None:
         items = self.rng.sample(SUPPLEMENT_ITEMS, self.rng.randint(1, 2))
@@ -842,7 +843,8 @@ class _Draft:
     """One dossier ready to write (plain data: it crosses from the generating process)."""
 
     fields: dict[str, Any]
-    code_key: tuple[str, str]  # (deciding agency identifier, YYMMDD of the first event)
+    code_key: tuple[str, str] | None  # (deciding agency identifier, YYMMDD of receipt); None: never received
+    submission_day: str | None  # YYMMDD of an online submission (its TN- reference)
     events: list[_Event]
     clocks: list[tuple[ClockChangeKind, datetime, datetime | None, datetime | None, str, int]]
     steps: list[dict[str, Any]]
@@ -903,10 +905,11 @@ class _Generator:
             elif life.at > self.now:
                 start = self.now - length - max(self.window - length, timedelta(0)) * spread - timedelta(days=attempt)
             else:
-                local = first.astimezone(desk.office.tz)
-                day = f"{local.year % 100:02d}{local.month:02d}{local.day:02d}"
                 fields = life.fields(person, representative)
-                return _Draft(fields, (life.deciding.identifier, day), life.events, life.clocks, life.steps, life.slips)
+                # RULES.md §1.7: the code is dated the day of receipt, not of online submission.
+                key = (life.deciding.identifier, _day(life.received_at)) if life.received_at is not None else None
+                submitted = _day(life.submitted_at) if life.submitted_at is not None else None
+                return _Draft(fields, key, submitted, life.events, life.clocks, life.steps, life.slips)
         raise RuntimeError(f"could not fit a {target} dossier before {self.now}")  # pragma: no cover - never seen
 
     def _start(self, desk: _Desk, start: datetime, fraction: float, *, online: bool) -> datetime:
@@ -1012,21 +1015,36 @@ def _reserve(counts: dict[str, int]) -> dict[str, int]:
     return first
 
 
+def _day(instant: datetime) -> str:
+    return numbering.code_day(instant)
+
+
 def _write(drafts: list[_Draft], report: SeedReport, tables: dict[type[models.Model], _Table]) -> None:
     """Insert one chunk (counters, dossiers, events, clock changes, steps, slips) in one transaction."""
-    system = getattr(settings, "MOTCUA_DOSSIER_SYSTEM_DIGITS", "01")
-    prefixes: dict[str, str] = {**DEFAULT_SLIP_PREFIXES, **getattr(settings, "MOTCUA_SLIP_PREFIXES", {})}
     tz = timezone.get_current_timezone()
-    slip_keys = [[f"slip:{f.value}:{agency}:{at.astimezone(tz).year}" for f, agency, at, _d in d.slips] for d in drafts]
-    code_counts = Tally(f"dossier:{identifier}:{day}" for identifier, day in (d.code_key for d in drafts))
+    slip_keys = [[numbering.slip_counter_key(f, agency, at.astimezone(tz).year) for f, agency, at, _d in d.slips] for d in drafts]
+    code_counts = Tally(numbering.dossier_code_key(*d.code_key) for d in drafts if d.code_key is not None)
+    ref_counts = Tally(numbering.submission_ref_key(d.submission_day) for d in drafts if d.submission_day is not None)
     slip_counts = Tally(key for keys in slip_keys for key in keys)
     with transaction.atomic():
-        serials = _reserve(dict(code_counts)) | _reserve(dict(slip_counts))
+        serials = _reserve(dict(code_counts)) | _reserve(dict(ref_counts)) | _reserve(dict(slip_counts))
+
+        def take(key: str) -> int:
+            serials[key] += 1
+            return serials[key] - 1
+
         rows = []
         for draft in drafts:
-            key = "dossier:{}:{}".format(*draft.code_key)
-            serials[key] += 1
-            rows.append({**draft.fields, "code": f"{draft.code_key[0]}-{draft.code_key[1]}-{system}{serials[key] - 1:04d}"})
+            reference = ""
+            if draft.submission_day is not None:
+                reference = numbering.format_submission_ref(
+                    draft.submission_day, take(numbering.submission_ref_key(draft.submission_day))
+                )
+            if draft.code_key is not None:
+                code = numbering.format_dossier_code(*draft.code_key, take(numbering.dossier_code_key(*draft.code_key)))
+            else:  # an online submission never received keeps its reference in the code column
+                code = reference
+            rows.append({**draft.fields, "code": code, "submission_ref": reference})
         dossier_ids = tables[Dossier].insert(rows, ids=True)
         events = [
             {"dossier_id": dossier_id, "seq": seq, "action": action, "from_status": before, "to_status": after, "at": at,
@@ -1048,10 +1066,11 @@ def _write(drafts: list[_Draft], report: SeedReport, tables: dict[type[models.Mo
             )  # fmt: skip
             steps.extend({"dossier_id": dossier_id, **step} for step in draft.steps)
             for (form, agency_id, at, data), key in zip(draft.slips, keys, strict=True):
-                serials[key] += 1
-                serial, prefix = serials[key] - 1, prefixes.get(form.value, "")
-                slips.append({"dossier_id": dossier_id, "form": form, "agency_id": agency_id, "year": int(key.rsplit(":", 1)[1]),
-                              "serial": serial, "number": f"{serial:04d}/{prefix}-TTPVHCC" if prefix else f"{serial:04d}/TTPVHCC",
+                serial, year = take(key), int(key.rsplit(":", 1)[1])
+                if form == SlipForm.RECEIPT:  # as services._slip: the tracking book's number
+                    data = {**data, "book": numbering.book_number(year), "book_serial": serial}
+                slips.append({"dossier_id": dossier_id, "form": form, "agency_id": agency_id, "year": year,
+                              "serial": serial, "number": numbering.slip_number(form, serial),
                               "issued_at": at, "data": data})  # fmt: skip
             offset += len(draft.events)
         tables[ClockChange].insert(clocks)
@@ -1062,7 +1081,7 @@ def _write(drafts: list[_Draft], report: SeedReport, tables: dict[type[models.Mo
     report.clock_changes += len(clocks)
     report.steps += len(steps)
     report.slips += len(slips)
-    report.counters += len(code_counts) + len(slip_counts)
+    report.counters += len(code_counts) + len(ref_counts) + len(slip_counts)
     for status, n in Tally(str(d.fields["status"]) for d in drafts).items():
         report.by_status[status] = report.by_status.get(status, 0) + n
 

@@ -32,7 +32,7 @@ from motcua.core.ids import normalise_digits, parse_tax_code
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.notifications import notify
 from motcua.core.scoping import ALL, scope_root_path, user_unit_code
-from motcua.dossiers import clock
+from motcua.dossiers import clock, numbering
 from motcua.dossiers.choices import (
     RATABLE_STATUSES,
     ApplicantKind,
@@ -47,6 +47,7 @@ from motcua.dossiers.choices import (
     VisitOutcome,
 )
 from motcua.dossiers.models import ClockChange, Counter, CounterVisit, Document, Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.numbering import DEFAULT_SLIP_PREFIXES  # noqa: F401  re-exported (older imports)
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
     PERM_DECIDE,
@@ -158,19 +159,38 @@ def _province_path(unit: AdministrativeUnit) -> str:
 
 
 def dossier_code(*, deciding_agency: Agency, received_at: datetime) -> str:
-    """MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX (Circular 03/2025 Art. 13(3)); the serial runs per
-    deciding agency and day, so two desks receiving for one agency never collide."""
-    identifier = deciding_agency.identifier or f"X{deciding_agency.unit.code}.{deciding_agency.pk:03d}"
-    day = timezone.localtime(received_at).strftime("%y%m%d")
-    system = getattr(settings, "MOTCUA_DOSSIER_SYSTEM_DIGITS", "01")
-    serial = next_serial(f"dossier:{identifier}:{day}")
-    return f"{identifier}-{day}-{system}{serial:04d}"
+    """``<identifier>-YYMMDD-XXXX`` (or ``-AAXXXX`` for a central system), RULES.md §1.7.
+
+    ``YYMMDD`` is the day of **receipt**; the serial runs per deciding agency and day, so two
+    desks receiving for one agency never collide. ``DomainError("agency_identifier_missing")``
+    when the agency has no valid electronic identifier (no code is invented).
+    """
+    identifier = numbering.agency_identifier(deciding_agency)
+    day = numbering.code_day(received_at)
+    return numbering.format_dossier_code(identifier, day, next_serial(numbering.dossier_code_key(identifier, day)))
 
 
-# Number prefixes per form (RULES.md §1.5); the stop notice's official prefix was not found,
-# so "TBD" (Thông báo dừng) keeps its numbers apart from the receipt's. Override with
-# settings.MOTCUA_SLIP_PREFIXES.
-DEFAULT_SLIP_PREFIXES = {"BM02": "PBS", "BM03": "PTC", "BM04": "PXL", "BM05": "PKS", "BM06": "STD", "STOP": "TBD"}
+def submission_ref(*, submitted_at: datetime) -> str:
+    """The provisional reference of an online submission (``TN-YYMMDD-NNNNNN``): the dossier
+    code is given only when the centre receives it (RULES.md §1.7)."""
+    day = numbering.code_day(submitted_at)
+    return numbering.format_submission_ref(day, next_serial(numbering.submission_ref_key(day)))
+
+
+def _signer_name(signer: User) -> str:
+    """The full name a slip prints in its signature block; refused when the account has none
+    (RULES.md §1.5: "a staff account without a full name cannot sign")."""
+    name = " ".join(signer.get_full_name().split())
+    if not name:
+        raise DomainError(
+            "signer_name_missing",
+            _(
+                "Your account has no full name, and this slip must print the signer's full name. "
+                "Ask an administrator to record your first and last name, then try again."
+            ),
+            status_code=409,
+        )
+    return name
 
 
 def _slip(
@@ -179,18 +199,42 @@ def _slip(
     agency: Agency,
     at: datetime,
     data: dict[str, Any],
+    signer: User | None,
     dossier: Dossier | None = None,
     visit: CounterVisit | None = None,
 ) -> Slip:
-    """Number and record a slip of a dossier or of a counter visit (exactly one of them)."""
+    """Number and record a slip of a dossier or of a counter visit (exactly one of them).
+    ``signer``: the person whose name the slip prints (None only for a form without a signature
+    block, BM.05)."""
+    if signer is not None:
+        _signer_name(signer)
     year = timezone.localtime(at).year
-    serial = next_serial(f"slip:{form.value}:{agency.pk}:{year}")
-    prefixes: dict[str, str] = getattr(settings, "MOTCUA_SLIP_PREFIXES", {})
-    prefix = prefixes.get(form.value, DEFAULT_SLIP_PREFIXES.get(form.value, ""))
-    number = f"{serial:04d}/{prefix}-TTPVHCC" if prefix else f"{serial:04d}/TTPVHCC"
+    serial = next_serial(numbering.slip_counter_key(form, agency.pk, year))
+    if form == SlipForm.RECEIPT:
+        # BM.01 "Quyển số … Số thứ tự …": one book per receiving agency per year, whose
+        # sequence is the receipt serial; fixed at issue like the number.
+        data = {**data, "book": numbering.book_number(year), "book_serial": serial}
     return Slip.objects.create(
-        dossier=dossier, visit=visit, form=form, agency=agency, year=year, serial=serial, number=number, issued_at=at, data=data
+        dossier=dossier,
+        visit=visit,
+        form=form,
+        agency=agency,
+        year=year,
+        serial=serial,
+        number=numbering.slip_number(form, serial),
+        issued_at=at,
+        data=data,
     )
+
+
+def _issue_receipt(*, dossier: Dossier, agency: Agency, at: datetime, due_at: datetime, signer: User) -> Slip:
+    """BM.01 (signed by the receiving officer) and the dossier's BM.05 control sheet, which
+    travels with it from receipt (numbered now; its rows come from the steps)."""
+    receipt = _slip(
+        dossier=dossier, form=SlipForm.RECEIPT, agency=agency, at=at, data={"due_at": due_at.isoformat()}, signer=signer
+    )
+    _slip(dossier=dossier, form=SlipForm.CONTROL_SHEET, agency=agency, at=at, data={}, signer=None)
+    return receipt
 
 
 def _event(
@@ -338,6 +382,8 @@ def dossier_receive(
     names it (``counter_visit_receive`` links the visit).
     """
     receiving = _receiving_agency(actor)
+    if not online:
+        _signer_name(actor)  # the receiving officer signs BM.01 (RULES.md §1.5)
     key = intake.idempotency_key.strip()[:80]
     # A repeated key is found by the unique index when the insert fails (below), not looked up
     # first: the look-up cost every intake a round trip to find, almost always, nothing.
@@ -372,6 +418,9 @@ def dossier_receive(
             )
         else:
             deciding = chosen
+    if "deciding_agency_id" not in errors and (problem := numbering.identifier_problem(deciding)):
+        # The dossier code starts with the deciding agency's identifier (RULES.md §1.7).
+        errors["deciding_agency_id"] = problem
     officer_limit = _officer_time_limit(procedure, intake, errors) if procedure is not None else None
     if errors:
         raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
@@ -445,8 +494,12 @@ def _create_dossier(
         # Electronic when submitted online or when every document is digitized (scanned or reused).
         digitized = bool(documents) and all(d.content is not None or d.reuse_document_id is not None for d, _ in documents)
         handover_at = clock.handover_due(calendar, received_at=at, electronic=intake.channel == Channel.ONLINE or digitized)
+    reference = submission_ref(submitted_at=at) if online else ""
     dossier = Dossier(
-        code=dossier_code(deciding_agency=deciding, received_at=at),
+        # An online submission has no code until it is received (RULES.md §1.7): until then
+        # the column holds its submission reference (unique, never shaped like a code).
+        code=dossier_code(deciding_agency=deciding, received_at=at) if status == DossierStatus.RECEIVED else reference,
+        submission_ref=reference,
         procedure=procedure,
         procedure_snapshot={
             "code": procedure.code,
@@ -523,7 +576,7 @@ def _create_dossier(
             event=event,
             reason=_officer_time_text(procedure, officer_limit) if officer_limit else _procedure_time_text(procedure),
         )
-        _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=receiving, at=at, data={"due_at": due_at.isoformat()})
+        _issue_receipt(dossier=dossier, agency=receiving, at=at, due_at=due_at, signer=actor)
         _contacts_notify(
             dossier,
             kind="dossier.received",
@@ -676,7 +729,7 @@ def dossier_act(
         dossier = (
             Dossier.objects.select_for_update()
             .select_related("receiving_unit", "deciding_agency__unit", "receiving_agency", "procedure")
-            .filter(code=code)
+            .filter(numbering.code_filter(code))
             .first()
         )
         if dossier is None or not _visible(actor, dossier):
@@ -821,7 +874,12 @@ def _on_request_supplement(
         dossier.remaining_at_pause = clock.as_days(remaining)
         ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
     _slip(
-        dossier=dossier, form=SlipForm.SUPPLEMENT, agency=dossier.receiving_agency, at=at, data={"items": items, "reason": reason}
+        dossier=dossier,
+        form=SlipForm.SUPPLEMENT,
+        agency=dossier.receiving_agency,
+        at=at,
+        data={"items": items, "reason": reason},
+        signer=actor,
     )
     _contacts_notify(
         dossier,
@@ -885,7 +943,7 @@ def _days_text(value: Any) -> str:
 
 def _on_refuse(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Give the specific reason for refusing the dossier."))
-    _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason})
+    _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason}, signer=actor)
     _contacts_notify(
         dossier,
         kind="dossier.refused",
@@ -1022,6 +1080,7 @@ def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime
         agency=dossier.deciding_agency,
         at=at,
         data={"reason": reason, "old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat()},
+        signer=actor,
     )
     old = dossier.due_at
     dossier.due_at = new_due
@@ -1054,15 +1113,21 @@ def _on_return(dossier: Dossier, actor: User, data: ActionInput, at: datetime, c
 def _on_stop(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Record the applicant's request to stop (reason)."))
     _close_open_step(dossier, actor, at, reason)
-    _slip(dossier=dossier, form=SlipForm.STOP_NOTICE, agency=dossier.receiving_agency, at=at, data={"reason": reason})
+    _slip(
+        dossier=dossier, form=SlipForm.STOP_NOTICE, agency=dossier.receiving_agency, at=at, data={"reason": reason}, signer=actor
+    )
     return {}
 
 
 def _on_receive_online(
     dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
 ) -> dict[str, Any]:
-    """An online submission passes the completeness check: the clock starts now."""
+    """An online submission passes the completeness check: the clock starts now, and the dossier
+    gets its code, dated today (RULES.md §1.7: the code date, BM.01 and the clock agree). The
+    submission reference stays in ``submission_ref`` and still finds the dossier."""
     procedure = dossier.procedure
+    if numbering.is_submission_ref(dossier.code):  # a submission from before TN- references keeps its code
+        dossier.code = dossier_code(deciding_agency=dossier.deciding_agency, received_at=at)
     value, unit = procedure.lead_time_value, procedure.lead_time_unit
     snapshot = dossier.procedure_snapshot or {}
     time_text = _procedure_time_text(procedure)
@@ -1081,7 +1146,7 @@ def _on_receive_online(
     dossier.handover_due_at = clock.handover_due(calendar, received_at=at, electronic=True)  # the online channel
     dossier.assigned_to = actor  # the officer who checked the online submission takes it
     ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=time_text)
-    _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=dossier.receiving_agency, at=at, data={"due_at": due.isoformat()})
+    _issue_receipt(dossier=dossier, agency=dossier.receiving_agency, at=at, due_at=due, signer=actor)
     _contacts_notify(
         dossier,
         kind="dossier.received",
@@ -1089,7 +1154,7 @@ def _on_receive_online(
         body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
         % {"code": dossier.code, "due": _fmt(due)},
     )
-    return {}
+    return {"code": dossier.code, "submission_ref": dossier.submission_ref}
 
 
 _HANDLERS = {
@@ -1204,7 +1269,7 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
             )
             row.save()
             data: dict[str, Any] = {"items": items, "reason": reason} if outcome == VisitOutcome.GUIDED else {"reason": reason}
-            slip = _slip(visit=row, form=_VISIT_SLIP[outcome], agency=receiving, at=at, data=data)
+            slip = _slip(visit=row, form=_VISIT_SLIP[outcome], agency=receiving, at=at, data=data, signer=actor)
             audit_record(
                 action=f"counter_visit.{outcome.value}",
                 actor=actor,

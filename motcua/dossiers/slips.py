@@ -33,7 +33,7 @@ import segno
 import typst
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
@@ -43,6 +43,7 @@ from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import DomainError
 from motcua.core.exports import safe_row
 from motcua.core.models import Agency
+from motcua.dossiers import numbering
 from motcua.dossiers.choices import ApplicantKind, DossierAction, ResultDelivery, SlipForm, StepStatus, Timeliness
 from motcua.dossiers.models import CounterVisit, Dossier, DossierEvent, DossierStep, Slip
 
@@ -133,6 +134,8 @@ def render_slip_pdf(*, dossier: Dossier, form: SlipForm, slip: Slip | None = Non
     if slip is not None and (slip.dossier_id != dossier.pk or slip.form != form):
         raise ValueError(f"slip {slip.pk} is not a {form.value} of dossier {dossier.pk}")
     if form == SlipForm.CONTROL_SHEET:
+        if slip is None:  # the BM.05 issued at receipt carries the number (none before receipt)
+            slip = Slip.objects.filter(dossier=dossier, form=form).order_by("-issued_at", "-id").first()
         return _compile(_TEMPLATES[form], _control_sheet_data(dossier, slip))
     if slip is None:
         slip = (
@@ -176,17 +179,26 @@ def render_visit_slip_pdf(*, visit: CounterVisit) -> bytes:
         issued_at=_time(slip.issued_at),
         received_at="",
         reason=str(slip.data.get("reason", "")),
+        submission_ref="",
     )
     if form == SlipForm.SUPPLEMENT:
         data.update(items=[str(item) for item in slip.data.get("items", [])], contact_phone=slip.agency.phone)
     return _compile(_TEMPLATES[form], data)
 
 
-def render_tracking_book_pdf(*, dossiers: Iterable[Dossier], agency: Agency, title_period: str) -> bytes:
-    """BM.06 as an A4 landscape PDF: one row per dossier, in the order given."""
-    data = _base_data(form=SlipForm.TRACKING_BOOK, agency=agency, number="", issued_at=timezone.now(), code="")
-    data["period"] = title_period
-    data["rows"] = [[str(index), *row] for index, row in enumerate(_book_rows(dossiers), start=1)]
+def render_tracking_book_pdf(
+    *, dossiers: Iterable[Dossier], agency: Agency, title_period: str, book_year: int | None = None
+) -> bytes:
+    """BM.06 as an A4 landscape PDF: one row per dossier, in the order given.
+
+    ``book_year``: the year of the book (one per receiving agency per year, ``numbering``); it
+    gives the header's number and "Quyển số". STT is each dossier's number in the book (its
+    BM.01 "Số thứ tự"), or the row's position for a dossier without a receipt slip.
+    """
+    number = numbering.book_slip_number(book_year) if book_year else ""
+    data = _base_data(form=SlipForm.TRACKING_BOOK, agency=agency, number=number, issued_at=timezone.now(), code="")
+    data["period"] = (f"Quyển số: {numbering.book_number(book_year)} — " if book_year else "") + title_period
+    data["rows"] = [[str(entry.book_serial or index), *row] for index, (entry, row) in enumerate(_book_rows(dossiers), start=1)]
     return _compile(_TEMPLATES[SlipForm.TRACKING_BOOK], data)
 
 
@@ -217,7 +229,7 @@ def render_tracking_book_xlsx(*, dossiers: Iterable[Dossier], agency: Agency, ti
     sheet.append(header)
     time_format = "hh:mm dd/mm/yyyy"
     for index, entry in enumerate(_book_entries(dossiers), start=1):
-        values: list[Any] = [index, *entry[:5]]
+        values: list[Any] = [entry.book_serial or index, *entry[:5]]
         for instant in (entry.received_at, entry.due_at, entry.returned_at):
             if instant is None:
                 values.append(None)
@@ -433,9 +445,17 @@ def lead_time_text(dossier: Dossier) -> str:
 
 
 def _agency_lines(agency: Agency) -> list[str]:
-    """Left header: the governing People's Committee (ĐƠN VỊ CHỦ QUẢN), then the issuing agency;
-    a one-stop desk adds BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ."""
+    """Left header (RULES.md §1.5, Decree 30/2020): the governing body, then the issuing agency.
+
+    A commune (or provincial) public-service centre prints two lines, "UBND XÃ PHÚ TÂN" /
+    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG": the People's Committee that set it up, then the centre
+    (its name without the unit, which the first line already says). Any other agency prints the
+    governing People's Committee (for a committee, the one of the unit above) and its name; a
+    one-stop desk that is not a centre adds BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ.
+    """
     unit = agency.unit
+    if agency.kind == AgencyKind.SERVICE_CENTRE:
+        return [f"UBND {unit.name}", _without_unit(agency.name, unit.name, unit.short_name)]
     governing_unit = unit
     if agency.kind == AgencyKind.PEOPLES_COMMITTEE and unit.parent is not None:
         governing_unit = unit.parent
@@ -443,6 +463,16 @@ def _agency_lines(agency: Agency) -> list[str]:
     if agency.is_one_stop_desk:
         lines.append("Bộ phận tiếp nhận và trả kết quả")
     return lines
+
+
+def _without_unit(name: str, *unit_names: str) -> str:
+    """ "Trung tâm Phục vụ hành chính công xã Phú Tân" → "Trung tâm Phục vụ hành chính công"."""
+    folded = _nfc(name).casefold()
+    for unit_name in unit_names:
+        tail = " " + _nfc(unit_name).casefold()
+        if unit_name and folded.endswith(tail) and len(folded) > len(tail):
+            return name[: len(name) - len(tail)].rstrip(" ,-")
+    return name
 
 
 def _base_data(*, form: SlipForm, agency: Agency, number: str, issued_at: datetime, code: str) -> dict[str, Any]:
@@ -490,7 +520,12 @@ def _officer(dossier: Dossier, slip: Slip, form: SlipForm) -> str:
 
 def _slip_data(dossier: Dossier, slip: Slip, form: SlipForm) -> dict[str, Any]:
     data = _base_data(form=form, agency=slip.agency, number=slip.number, issued_at=slip.issued_at, code=dossier.code)
+    provisional = numbering.is_submission_ref(dossier.code)
     data.update(
+        # An online submission refused or stopped before receipt has no code (BM.03: "Mã hồ sơ
+        # (nếu có)"): its submission reference prints on its own line.
+        code="" if provisional else dossier.code,
+        submission_ref=dossier.submission_ref if provisional else "",
         applicant=_applicant(dossier),
         request=dossier.request_summary,
         procedure_name=str((dossier.procedure_snapshot or {}).get("name") or dossier.procedure.name),
@@ -532,8 +567,8 @@ def _receipt_data(dossier: Dossier, slip: Slip) -> dict[str, Any]:
         # The appointment as printed at receipt; later moves are on BM.02/BM.04.
         due_at=_iso_time(slip.data.get("due_at")) or _time(dossier.original_due_at or dossier.due_at),
         return_place=_return_place(dossier),
-        book_year=str(slip.year),
-        book_serial=str(slip.serial),
+        book=str(slip.data.get("book") or numbering.book_number(slip.year)),
+        book_serial=str(slip.data.get("book_serial") or slip.serial),
     )
     return data
 
@@ -672,6 +707,7 @@ class _BookEntry(NamedTuple):
     due_at: datetime | None
     returned_at: datetime | None
     delivery: str
+    book_serial: int | None  # its number in the tracking book (BM.01 "Số thứ tự")
 
 
 _BOOK_VALUES = (
@@ -686,6 +722,7 @@ _BOOK_VALUES = (
     "due_at",
     "returned_at",
     "result_delivery",
+    "book_serial",
 )
 
 
@@ -701,6 +738,7 @@ def _book_entry(
     due: datetime | None,
     returned: datetime | None,
     delivery: str,
+    book_serial: int | None,
 ) -> _BookEntry:
     contact = ", ".join(part for part in (address, phone) if part)
     return _BookEntry(
@@ -713,17 +751,42 @@ def _book_entry(
         due,
         returned,
         _DELIVERY.get(delivery, ""),
+        book_serial,
+    )
+
+
+def _receipt_serial() -> Subquery:
+    return Subquery(
+        Slip.objects.filter(dossier=OuterRef("pk"), form=SlipForm.RECEIPT).order_by("issued_at", "id").values("serial")[:1]
     )
 
 
 def _book_entries(dossiers: Iterable[Dossier]) -> Iterator[_BookEntry]:
     """A queryset is read as plain values in chunks (no model instances); any other iterable of
-    dossiers is read attribute by attribute."""
+    dossiers is read attribute by attribute (their book numbers in one query per 2,000)."""
     if isinstance(dossiers, QuerySet):
-        for values in dossiers.values_list(*_BOOK_VALUES).iterator(chunk_size=2000):
+        rows = dossiers.annotate(book_serial=_receipt_serial()).values_list(*_BOOK_VALUES)
+        for values in rows.iterator(chunk_size=2000):
             yield _book_entry(*values)
         return
+    batch: list[Dossier] = []
     for d in dossiers:
+        batch.append(d)
+        if len(batch) == 2000:
+            yield from _book_batch(batch)
+            batch = []
+    yield from _book_batch(batch)
+
+
+def _book_batch(batch: list[Dossier]) -> Iterator[_BookEntry]:
+    if not batch:
+        return
+    serials = dict(
+        Slip.objects.filter(dossier_id__in=[d.pk for d in batch], form=SlipForm.RECEIPT)
+        .order_by("dossier_id", "-issued_at", "-id")
+        .values_list("dossier_id", "serial")
+    )
+    for d in batch:
         snapshot_name = (d.procedure_snapshot or {}).get("name")
         yield _book_entry(
             d.code,
@@ -737,9 +800,20 @@ def _book_entries(dossiers: Iterable[Dossier]) -> Iterator[_BookEntry]:
             d.due_at,
             d.returned_at,
             d.result_delivery,
+            serials.get(d.pk),
         )
 
 
-def _book_rows(dossiers: Iterable[Dossier]) -> Iterator[list[str]]:
+def _book_rows(dossiers: Iterable[Dossier]) -> Iterator[tuple[_BookEntry, list[str]]]:
     for entry in _book_entries(dossiers):
-        yield [*entry[:5], _time(entry.received_at), _time(entry.due_at), _time(entry.returned_at), entry.delivery, ""]
+        yield (
+            entry,
+            [
+                *entry[:5],
+                _time(entry.received_at),
+                _time(entry.due_at),
+                _time(entry.returned_at),
+                entry.delivery,
+                "",
+            ],
+        )

@@ -466,7 +466,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         ],
     )
     try:
-        dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
+        # Receiving an online submission gives it its code: follow the dossier to it.
+        code = dossier_act(actor=user, code=code, action=DossierAction(action), data=data).code
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     except PermissionDenied as exc:
@@ -560,7 +561,11 @@ def book(request: HttpRequest) -> HttpResponse:
         return response
     if fmt == "pdf":
         response = HttpResponse(
-            render_tracking_book_pdf(dossiers=dossiers, agency=agency, title_period=period), content_type="application/pdf"
+            # One book per desk per year: a period within one year prints that book's number.
+            render_tracking_book_pdf(
+                dossiers=dossiers, agency=agency, title_period=period, book_year=first.year if first.year == last.year else None
+            ),
+            content_type="application/pdf",
         )
         response["Content-Disposition"] = f'inline; filename="so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"'
         return response

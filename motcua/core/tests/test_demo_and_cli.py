@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,34 @@ def test_demo_creates_one_user_per_role_and_is_safe_to_rerun() -> None:
     reviewer = get_user_model().objects.get(username="camau.reviewer")
     assert user_roles(reviewer) == frozenset({Role.PROVINCE_REVIEWER})
     assert reviewer.check_password("demo-password-1")
+
+
+@pytest.mark.django_db
+def test_demo_users_can_sign_and_demo_agencies_have_identifiers_and_phones() -> None:
+    """RULES.md §1.5: slips print the signer's full name and BM.02 the phone to call; §1.7: the
+    dossier code starts with the deciding agency's electronic identifier."""
+    logins = demo_setup(password="demo-password-1")
+
+    users = get_user_model().objects.filter(username__in=[login.username for login in logins])
+    assert all(len(user.get_full_name().split()) >= 3 for user in users)
+    assert get_user_model().objects.get(username="phutan.reception").get_full_name() == "Trần Thị Bích Ngọc"
+    agencies = list(Agency.objects.all())
+    assert all(re.fullmatch(r"0290 \d{4} \d{3}", agency.phone) for agency in agencies)
+    assert all(re.fullmatch(r"[0-9A-Z]+(\.[0-9A-Z]+)+", agency.identifier) for agency in agencies)
+
+
+@pytest.mark.django_db
+def test_demo_rerun_fills_a_missing_phone_but_keeps_a_recorded_one() -> None:
+    demo_setup(password="demo-password-1")
+    centre = Agency.objects.get(unit__code="32218", is_one_stop_desk=True)
+    committee = Agency.objects.get(unit__code="32218", kind="peoples_committee")
+    Agency.objects.filter(pk=centre.pk).update(phone="")
+    Agency.objects.filter(pk=committee.pk).update(phone="0290 3999 999")
+
+    demo_setup(password="demo-password-1")
+
+    assert Agency.objects.get(pk=centre.pk).phone == "0290 3884 108"
+    assert Agency.objects.get(pk=committee.pk).phone == "0290 3999 999"
 
 
 def test_demo_env_file_is_written_once(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def commune_agencies(code: str = "32218") -> dict[AgencyKind, Agency]:
         AgencyKind.SERVICE_CENTRE: agency_ensure(
             unit=unit,
             kind=AgencyKind.SERVICE_CENTRE,
-            name=f"TTPVHCC {unit.short_name}",
+            name=f"Trung tâm Phục vụ hành chính công xã {unit.short_name}",
             identifier=f"000.{code[-2:]}.21.H12",
             is_one_stop_desk=True,
         ),
@@ -46,9 +46,17 @@ def commune_agencies(code: str = "32218") -> dict[AgencyKind, Agency]:
     }
 
 
-def staff(username: str, role: Role, *, code: str = "32218", kind: AgencyKind = AgencyKind.SERVICE_CENTRE) -> User:
+def staff(
+    username: str,
+    role: Role,
+    *,
+    code: str = "32218",
+    kind: AgencyKind = AgencyKind.SERVICE_CENTRE,
+    full_name: str = "Trần Thị Bình",
+) -> User:
+    """A staff member with a full name (slips print the signer's: RULES.md §1.5)."""
     agency = commune_agencies(code)[kind]
-    return staff_ensure(username=username, agency=agency, roles=[role], password=PASSWORD).user
+    return staff_ensure(username=username, agency=agency, roles=[role], password=PASSWORD, full_name=full_name).user
 
 
 def intake(**overrides: Any) -> IntakeInput:

@@ -238,3 +238,26 @@ def test_queue_parameters_out_of_bounds_get_a_coded_422(client: Client, officer_
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_input"
     assert field in response.json()["fields"]
+
+
+def test_online_submission_is_looked_up_by_its_reference_before_and_after_receipt(client: Client, officer_key: str) -> None:
+    """RULES.md §1.7: a submitted online dossier has a TN- reference; receipt gives the code."""
+    from django.core.cache import cache
+
+    cache.clear()
+    submitted = client.post(
+        "/api/v1/dossiers", _body(channel="online", online=True), content_type="application/json", **_auth(officer_key)
+    ).json()
+    reference = submitted["code"]
+
+    before = client.get(f"/api/v1/lookup/{reference}?check=4217").json()
+    received = client.post(
+        f"/api/v1/dossiers/{reference}/actions/receive", {}, content_type="application/json", **_auth(officer_key)
+    ).json()
+    after = client.get(f"/api/v1/lookup/{reference}?check=4217").json()
+
+    assert reference.startswith("TN-") and submitted["submission_ref"] == reference
+    assert (before["code"], before["status"]) == (reference, "submitted")
+    assert received["submission_ref"] == reference and received["code"].startswith("000.18.20.H12-")
+    assert (after["code"], after["status"]) == (received["code"], "received")
+    cache.clear()

@@ -141,4 +141,4 @@ def test_concurrent_intakes_from_separate_processes_get_distinct_codes_and_one_d
     assert [key for _code, key in rows].count(SHARED_KEY) == 1
     assert len(set(codes)) == len(codes)
     # One agency, one day: the serials are exactly 1..201, in the code format of the service.
-    assert sorted(codes) == [f"000.18.20.H12-260310-01{n:04d}" for n in range(1, len(codes) + 1)]
+    assert sorted(codes) == [f"000.18.20.H12-260310-{n:04d}" for n in range(1, len(codes) + 1)]

@@ -202,10 +202,12 @@ def test_visit_becomes_a_received_dossier_in_one_step(officer: User) -> None:
     visit.refresh_from_db()
     event = DossierEvent.objects.get(dossier=dossier)
     assert result.created
-    assert (dossier.status, dossier.code) == (DossierStatus.RECEIVED, "000.18.20.H12-260304-010001")
+    assert (dossier.status, dossier.code) == (DossierStatus.RECEIVED, "000.18.20.H12-260304-0001")
     assert visit.dossier == dossier
     assert event.payload["counter_visit"] == visit.pk
-    assert Slip.objects.get(dossier=dossier).form == SlipForm.RECEIPT
+    assert sorted(Slip.objects.filter(dossier=dossier).values_list("form", flat=True)) == sorted(
+        [SlipForm.RECEIPT, SlipForm.CONTROL_SHEET]
+    )
     assert AuditEvent.objects.get(action="counter_visit.receive").data == {"dossier": dossier.code, "outcome": "guided"}
 
 
@@ -264,7 +266,7 @@ def test_a_slip_hangs_off_a_dossier_or_a_visit_never_both_or_neither(officer: Us
         with pytest.raises(IntegrityError), transaction.atomic():
             Slip.objects.create(serial=serial, **owners, **values)
 
-    assert Slip.objects.count() == 2
+    assert Slip.objects.count() == 3  # the visit's BM.03, the dossier's BM.01 and BM.05
 
 
 # --- Slips -------------------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def test_control_sheet_first_row_is_the_desks_hand_over(officer: User) -> None:
 
     text = _pdf_text(render_slip_pdf(dossier=Dossier.objects.get(pk=dossier.pk), form=SlipForm.CONTROL_SHEET))
 
-    assert "1 TTPVHCC Phú Tân → UBND Phú Tân Hạn: 17:00 03/03/2026" in text
+    assert "1 Trung tâm Phục vụ hành chính công xã Phú Tân → UBND Phú Tân Hạn: 17:00 03/03/2026" in text
     assert "Giao: 08:00 04/03/2026 Người giao: Trần Thị Bình" in text
     assert "Quá hạn" in text
     assert "Chuyển hồ sơ đến cơ quan giải quyết" in text
@@ -198,5 +198,5 @@ def test_control_sheet_before_the_transfer_shows_the_deadline_and_says_not_trans
 
     text = _pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.CONTROL_SHEET))
 
-    assert "TTPVHCC Phú Tân Hạn: 17:00 02/03/2026" in text
+    assert "Trung tâm Phục vụ hành chính công xã Phú Tân Hạn: 17:00 02/03/2026" in text
     assert "Hồ sơ chưa được chuyển đến cơ quan giải quyết." in text

@@ -252,3 +252,19 @@ def test_procedure_picker_reads_the_search_box_by_its_own_name(client: Client, o
     html = client.get("/ho-so/tiep-nhan/thu-tuc/?procedure_q=dang+ky+khai+sinh").content.decode()
 
     assert "1.001193" in html
+
+
+def test_receiving_an_online_submission_on_its_page_leads_to_its_new_code(client: Client, officer: object) -> None:
+    """RULES.md §1.7: the code is given at receipt; the page follows the dossier to it."""
+    portal = staff("portal", Role.RECEPTION_OFFICER, full_name="Cổng Dịch vụ công")
+    submitted = dossier_receive(actor=portal, intake=intake(channel="online"), online=True).dossier
+    client.force_login(officer)  # type: ignore[arg-type]
+
+    before = client.get(f"/ho-so/{submitted.code}/").content.decode()
+    response = client.post(f"/ho-so/{submitted.code}/hanh-dong/receive/")
+
+    received = Dossier.objects.get(pk=submitted.pk)
+    assert "Đây là mã số hồ sơ nộp trực tuyến: mã hồ sơ được cấp khi Trung tâm tiếp nhận hồ sơ." in before
+    assert received.status == DossierStatus.RECEIVED and received.code != submitted.code
+    assert response.status_code == 302 and response["Location"] == f"/ho-so/{received.code}/"
+    assert f"Mã số hồ sơ nộp trực tuyến: {submitted.code}" in client.get(response["Location"]).content.decode()

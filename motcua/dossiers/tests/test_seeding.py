@@ -31,7 +31,8 @@ pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 3, 10, 10, 30, tzinfo=VN)  # two weeks after Tết 2026
 UNITS = ["32218", "32212", "32214"]
-CODE = re.compile(r"^(?P<identifier>.+)-(?P<day>\d{6})-01(?P<serial>\d{4,})$")
+CODE = re.compile(r"^(?P<identifier>.+)-(?P<day>\d{6})-(?P<serial>\d{4,})$")
+SUBMISSION_REF = re.compile(r"^TN-(?P<day>\d{6})-(?P<serial>\d{6,})$")
 # (sector, code, lead time, unit, name): every time unit and the everyday commune procedures.
 CATALOGUE = [
     ("Hộ tịch", "1.001193", 1, "working_day", "Thủ tục đăng ký khai sinh"),
@@ -87,23 +88,37 @@ def test_every_dossier_replays_to_its_status_with_seq_1_to_n(setup: None) -> Non
         assert all(a.at <= b.at for a, b in itertools.pairwise(rows))
 
 
-def test_codes_are_unique_and_follow_the_service_format(setup: None) -> None:
+def test_codes_are_unique_dated_at_receipt_and_follow_the_service_format(setup: None) -> None:
+    """RULES.md §1.7: <identifier>-YYMMDD-XXXX with YYMMDD the day of receipt; an online
+    submission never received has only its TN- reference."""
     seed()
 
-    for dossier in Dossier.objects.select_related("deciding_agency__unit"):
+    received_online = never_received = 0
+    for dossier in Dossier.objects.select_related("deciding_agency"):
+        receipt = dossier.events.filter(action=DossierAction.RECEIVE).first()
+        submission = dossier.events.filter(action=DossierAction.SUBMIT_ONLINE).first()
+        if submission is not None:
+            ref = SUBMISSION_REF.match(dossier.submission_ref)
+            assert ref is not None and ref["day"] == local(submission.at).strftime("%y%m%d")
+        else:
+            assert dossier.submission_ref == ""
+        if receipt is None:
+            never_received += 1
+            assert dossier.code == dossier.submission_ref
+            continue
         match = CODE.match(dossier.code)
         assert match is not None, dossier.code
-        agency = dossier.deciding_agency
-        assert match["identifier"] == (agency.identifier or f"X{agency.unit.code}.{agency.pk:03d}")
-        first = dossier.events.order_by("seq").first()
-        assert first is not None and match["day"] == local(first.at).strftime("%y%m%d")
+        assert match["identifier"] == dossier.deciding_agency.identifier
+        assert match["day"] == local(receipt.at).strftime("%y%m%d") == local(dossier.received_at).strftime("%y%m%d")
+        received_online += submission is not None and local(submission.at).date() != local(receipt.at).date()
+    assert received_online > 0 and never_received > 0  # both cases occur
     assert Dossier.objects.values("code").distinct().count() == 300
 
 
 def test_counters_cover_every_serial_and_a_real_intake_gets_a_fresh_code(setup: None) -> None:
     seed()
     highest: dict[str, int] = defaultdict(int)
-    for code in Dossier.objects.values_list("code", flat=True):
+    for code in Dossier.objects.exclude(code__startswith="TN-").values_list("code", flat=True):
         match = CODE.match(code)
         assert match is not None
         key = f"dossier:{match['identifier']}:{match['day']}"
@@ -116,7 +131,7 @@ def test_counters_cover_every_serial_and_a_real_intake_gets_a_fresh_code(setup: 
 
     result = dossier_receive(actor=User.objects.get(username="phutan.reception"), intake=intake(documents=[]), now=day)
 
-    assert result.dossier.code == f"000.01.20.H12-{day:%y%m%d}-01{counters[busiest] + 1:04d}"
+    assert result.dossier.code == f"000.01.20.H12-{day:%y%m%d}-{counters[busiest] + 1:04d}"
     assert Dossier.objects.filter(code=result.dossier.code).count() == 1
 
 

@@ -38,10 +38,13 @@ def test_receipt_gets_code_due_date_receipt_slip_and_audit(officer: object) -> N
     dossier = result.dossier
     assert result.created
     assert dossier.status == DossierStatus.RECEIVED
-    assert dossier.code == "000.18.20.H12-260213-010001"
+    assert dossier.code == "000.18.20.H12-260213-0001"  # RULES.md §1.7: no AA part by default
     assert dossier.due_at == at("2026-02-27", "17:00")  # 5 working days across Tết 2026
     assert [c.kind for c in dossier.clock_changes.all()] == [ClockChangeKind.START]
-    assert Slip.objects.get(dossier=dossier).form == SlipForm.RECEIPT
+    assert sorted(Slip.objects.filter(dossier=dossier).values_list("form", flat=True)) == [
+        SlipForm.RECEIPT,
+        SlipForm.CONTROL_SHEET,
+    ]
     assert dossier.documents.get().content_type == "application/pdf"
     assert AuditEvent.objects.filter(action="dossier.receive", object_id=dossier.code).count() == 1
 
@@ -72,7 +75,7 @@ def test_serial_grows_within_the_day_and_restarts_the_next(officer: object) -> N
         for day in ("2026-03-02", "2026-03-02", "2026-03-03")
     ]  # type: ignore[arg-type]
 
-    assert [c[-13:] for c in codes] == ["260302-010001", "260302-010002", "260303-010001"]
+    assert [c[-11:] for c in codes] == ["260302-0001", "260302-0002", "260303-0001"]
 
 
 def test_same_idempotency_key_returns_the_same_dossier(officer: object) -> None:
@@ -323,7 +326,7 @@ def test_lookup_needs_the_check_digits(officer: object) -> None:
     with pytest.raises(NotFound) as wrong:
         dossier_lookup(code=dossier.code, check="0000")
     with pytest.raises(NotFound) as unknown:
-        dossier_lookup(code="000.00.00.H12-260101-010001", check="4217")
+        dossier_lookup(code="000.00.00.H12-260101-0001", check="4217")
     assert wrong.value.code == unknown.value.code == "lookup_not_found"
 
 
@@ -373,7 +376,7 @@ def test_online_submission_starts_its_clock_when_an_officer_receives_it(officer:
     assert received.received_at == at("2026-03-03", "08:00")
     assert received.due_at == at("2026-03-10", "17:00")  # 5 working days counted from Wednesday 04/03
     assert received.assigned_to_id == officer.pk  # type: ignore[attr-defined]
-    assert Slip.objects.get(dossier=received).form == SlipForm.RECEIPT
+    assert Slip.objects.get(dossier=received, form=SlipForm.RECEIPT).issued_at == at("2026-03-03", "08:00")
     assert [c.kind for c in received.clock_changes.all()] == [ClockChangeKind.START]
 
 

@@ -96,8 +96,7 @@ def test_receipt_prints_header_code_applicant_times_and_number(officer: User) ->
 
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN" in text
-    assert "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" in text
+    assert "UBND XÃ PHÚ TÂN TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG Số:" in text  # RULES.md §1.5: two lines
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert f"Số: {slip.number}" in text
     assert "Phú Tân, ngày 02 tháng 03 năm 2026" in text
@@ -108,7 +107,7 @@ def test_receipt_prints_header_code_applicant_times_and_number(officer: User) ->
     assert "Thời gian nhận hồ sơ: 10:00 02/03/2026" in text
     assert "Thời gian trả kết quả giải quyết hồ sơ: 17:00 09/03/2026" in text
     assert "1. Tờ khai đăng ký khai sinh" in text
-    assert "Vào Sổ theo dõi hồ sơ năm 2026, số thứ tự: 1." in text
+    assert "Quyển số: 01/2026, Số thứ tự: 1." in text
     assert "Trần Thị Bình" in text
     assert "BM.01" in text
 
@@ -316,7 +315,7 @@ def test_apology_prints_old_and_new_due_times_under_the_committee(officer: User,
     text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.APOLOGY))
 
     assert "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
-    assert "Số: 0001/PXL-TTPVHCC" in text
+    assert "Số: 0001/PXL " in text  # RULES.md §1.5: the competent agency issues BM.04, no -TTPVHCC
     assert "ỦY BAN NHÂN DÂN TỈNH CÀ MAU" in text  # the committee's own governing body
     assert "Thời hạn trả kết quả giải quyết hồ sơ: 17:00 09/03/2026" in text
     assert "17:00 12/03/2026" in text
@@ -419,7 +418,7 @@ def test_control_sheet_lists_each_hand_over_with_people_times_and_results(office
     assert "Nhận: 10:00 05/03/2026 Người nhận: Trần Thị Bình" in text
     assert "Công an xã Phú Tân Hạn: 14:00 03/03/2026" in text
     assert "UBND Phú Tân Hạn: 17:00 09/03/2026" in text
-    assert "TTPVHCC Phú Tân Giao" in text  # the hand-back row
+    assert "Trung tâm Phục vụ hành chính công xã Phú Tân Giao" in text  # the hand-back row
     assert "BM.05" in text
 
 
@@ -483,7 +482,7 @@ def test_receipt_says_the_result_comes_by_post_to_the_applicants_address(officer
 def test_receipt_of_a_result_collected_at_the_desk_names_the_desk(officer: User) -> None:
     text = pdf_text(render_slip_pdf(dossier=_received(officer), form=SlipForm.RECEIPT))
 
-    assert "Nhận kết quả tại: TTPVHCC Phú Tân" in text
+    assert "Nhận kết quả tại: Trung tâm Phục vụ hành chính công xã Phú Tân" in text
 
 
 def test_tracking_book_shows_the_chosen_delivery(officer: User) -> None:
@@ -524,3 +523,158 @@ def test_tracking_book_defuses_a_name_written_as_a_formula(officer: User) -> Non
     rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
 
     assert rows[1][3] == '\'=HYPERLINK("http://evil.example","Xem")'
+
+
+# --- Numbers, book, header and signers (RULES.md §1.5) ------------------------------------------
+
+
+def test_receipt_prints_the_book_number_and_its_sequence_rules_1_5(officer: User) -> None:
+    """One tracking book per receiving agency per year; the sequence runs within the book."""
+    _received(officer)
+    second = _received(officer)
+    next_year = dossier_receive(actor=officer, intake=intake(), now=at("2027-01-04")).dossier
+
+    receipt = Slip.objects.get(dossier=second, form=SlipForm.RECEIPT)
+    text = pdf_text(render_slip_pdf(dossier=second, form=SlipForm.RECEIPT))
+    text_2027 = pdf_text(render_slip_pdf(dossier=next_year, form=SlipForm.RECEIPT))
+
+    assert (receipt.data["book"], receipt.data["book_serial"]) == ("01/2026", 2)
+    assert "Quyển số: 01/2026, Số thứ tự: 2." in text
+    assert "Quyển số: 01/2027, Số thứ tự: 1." in text_2027
+
+
+def test_apology_number_is_the_competent_agencys_pxl_without_the_centre_suffix_rules_1_5(officer: User, leader: User) -> None:
+    dossier = _received(officer)
+
+    dossier_act(
+        actor=leader,
+        code=dossier.code,
+        action=DossierAction.APOLOGIZE,
+        data=ActionInput(reason="Chờ xác minh", new_due_at=at("2026-03-12", "17:00")),
+        now=at("2026-03-05"),
+    )
+
+    slip = Slip.objects.get(dossier=dossier, form=SlipForm.APOLOGY)
+    assert slip.number == "0001/PXL"
+    assert slip.agency == commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
+    assert "TTPVHCC" not in pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.APOLOGY))
+
+
+def test_centre_forms_have_the_two_line_commune_header_and_a_ttpvhcc_number_rules_1_5(officer: User) -> None:
+    # A received dossier is never refused (RULES.md §1.4 row 2): BM.03 goes to an online submission.
+    portal = _staff("portal", Role.RECEPTION_OFFICER, "Cổng Dịch vụ công")
+    dossier = dossier_receive(actor=portal, intake=intake(channel="online"), online=True, now=at("2026-03-02")).dossier
+    dossier_act(
+        actor=officer,
+        code=dossier.code,
+        action=DossierAction.REFUSE,
+        data=ActionInput(reason="Không thuộc thẩm quyền"),
+        now=at("2026-03-03"),
+    )
+
+    text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.REFUSAL))
+
+    assert text.startswith("BM.03 UBND XÃ PHÚ TÂN TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG Số: 0001/PTC-TTPVHCC CỘNG HÒA")
+
+
+def test_control_sheet_carries_the_number_given_at_receipt_rules_1_5(officer: User) -> None:
+    dossier = _received(officer)
+
+    slip = Slip.objects.get(dossier=dossier, form=SlipForm.CONTROL_SHEET)
+    text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.CONTROL_SHEET))
+
+    assert slip.number == "0001/PKS-TTPVHCC"
+    assert "Số: 0001/PKS-TTPVHCC" in text
+
+
+def test_tracking_book_prints_its_number_and_each_dossiers_book_sequence_rules_1_5(officer: User) -> None:
+    dossiers = [_received(officer) for _ in range(3)]
+    agency = commune_agencies()[AgencyKind.SERVICE_CENTRE]
+
+    text = pdf_text(render_tracking_book_pdf(dossiers=dossiers[1:], agency=agency, title_period="Tháng 03/2026", book_year=2026))
+    rows = list(
+        load_workbook(
+            io.BytesIO(
+                render_tracking_book_xlsx(
+                    dossiers=Dossier.objects.filter(pk__in=[d.pk for d in dossiers[1:]]).order_by("pk"),
+                    agency=agency,
+                    title_period="x",
+                )
+            ),
+            read_only=True,
+        ).active.iter_rows(values_only=True)
+    )
+
+    assert "Số: 01/2026/STD-TTPVHCC" in text
+    assert "Quyển số: 01/2026 — Tháng 03/2026" in text
+    assert f"2 {dossiers[1].code}" in text and f"3 {dossiers[2].code}" in text  # STT = BM.01 "Số thứ tự"
+    assert [row[:2] for row in rows[1:]] == [(2, dossiers[1].code), (3, dossiers[2].code)]
+
+
+def test_refused_online_submission_prints_its_reference_and_no_code_rules_1_5(officer: User) -> None:
+    portal = _staff("portal", Role.RECEPTION_OFFICER, "Cổng Dịch vụ công")
+    submitted = dossier_receive(actor=portal, intake=intake(channel="online"), online=True, now=at("2026-03-02", "21:30")).dossier
+    dossier_act(
+        actor=officer,
+        code=submitted.code,
+        action=DossierAction.REFUSE,
+        data=ActionInput(reason="Hồ sơ không đúng thủ tục"),
+        now=at("2026-03-03"),
+    )
+
+    text = pdf_text(render_slip_pdf(dossier=submitted, form=SlipForm.REFUSAL))
+
+    assert "Mã hồ sơ (nếu có): ………… Mã số hồ sơ nộp trực tuyến: TN-260302-000001" in text
+
+
+def test_receipt_is_refused_when_the_officer_has_no_full_name_rules_1_5() -> None:
+    procedure()
+    nameless = _staff("nameless", Role.RECEPTION_OFFICER, "")
+
+    with pytest.raises(DomainError) as excinfo:
+        dossier_receive(actor=nameless, intake=intake(), now=at("2026-03-02"))
+
+    assert excinfo.value.code == "signer_name_missing"
+    assert Dossier.objects.count() == 0 and Slip.objects.count() == 0
+
+
+def test_apology_is_refused_when_the_signing_leader_has_no_full_name_rules_1_5(officer: User) -> None:
+    dossier = _received(officer)
+    nameless = _staff("nameless", Role.LEADER, "", kind=AgencyKind.PEOPLES_COMMITTEE)
+
+    with pytest.raises(DomainError) as excinfo:
+        dossier_act(
+            actor=nameless,
+            code=dossier.code,
+            action=DossierAction.APOLOGIZE,
+            data=ActionInput(reason="Chờ xác minh", new_due_at=at("2026-03-12", "17:00")),
+            now=at("2026-03-05"),
+        )
+
+    assert excinfo.value.code == "signer_name_missing"
+    after = Dossier.objects.get(pk=dossier.pk)
+    assert (after.due_at, after.extension_used) == (dossier.due_at, False)
+    assert not Slip.objects.filter(dossier=dossier, form=SlipForm.APOLOGY).exists()
+    assert after.events.count() == 1 and not after.clock_changes.filter(kind="extend").exists()
+
+
+def test_demo_supplement_request_names_the_guiding_officer_and_the_centres_phone_rules_1_5(units: None) -> None:
+    """BM.02 tells the citizen whom to call: the guiding officer's full name and the phone."""
+    from motcua.core.demo import demo_setup
+
+    demo_setup(password=PASSWORD)
+    procedure()
+    reception = User.objects.get(username="phutan.reception")
+    dossier = dossier_receive(actor=reception, intake=intake(), now=at("2026-03-02")).dossier
+    dossier_act(
+        actor=reception,
+        code=dossier.code,
+        action=DossierAction.REQUEST_SUPPLEMENT,
+        data=ActionInput(items=["Giấy xác nhận cư trú"], reason="Thiếu giấy tờ"),
+        now=at("2026-03-03"),
+    )
+
+    text = pdf_text(render_slip_pdf(dossier=dossier, form=SlipForm.SUPPLEMENT))
+
+    assert "liên hệ với Trần Thị Bích Ngọc, số điện thoại 0290 3884 108, để được hướng dẫn" in text
+    assert dossier.code.startswith("000.01.20.H12-260302-")
