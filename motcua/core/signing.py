@@ -450,6 +450,7 @@ class SignatureCheck:
     trusted: bool = False
     whole_file: bool = False
     signer_subject: str = ""
+    issuer: str = ""
     agency: str = ""
     agency_identifier: str = ""
     signing_time: datetime | None = None
@@ -512,6 +513,7 @@ def _check_one(signature: Any, context: Any) -> SignatureCheck:
         trusted=bool(status.trusted),
         whole_file=whole,
         signer_subject=cert.subject.human_friendly if cert is not None else "",
+        issuer=cert.issuer.human_friendly if cert is not None else "",
         agency=str(subject.get("organization_name") or subject.get("common_name") or ""),
         agency_identifier=str(subject.get("organization_identifier") or ""),
         signing_time=status.signer_reported_dt,

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from motcua.core.exceptions import DomainError
 
@@ -29,7 +30,7 @@ PASSPHRASE_ENV = "MOTCUA_PKCS12_PASSPHRASE"  # noqa: S105  (the name of a variab
 
 
 def _yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
+    return pgettext("signature check", "yes") if value else pgettext("signature check", "no")
 
 
 class Command(BaseCommand):
@@ -87,6 +88,7 @@ class Command(BaseCommand):
         if check.signed:
             when = timezone.localtime(check.signing_time).strftime("%H:%M:%S %d/%m/%Y") if check.signing_time else "—"
             write(_("Signer: %(subject)s") % {"subject": check.signer_subject})
+            write(_("Certificate issued by: %(issuer)s") % {"issuer": check.issuer})
             write(
                 _("Agency: %(agency)s")
                 % {"agency": " ".join(p for p in (check.agency, check.agency_identifier and f"({check.agency_identifier})") if p)}
