@@ -330,7 +330,7 @@ def demo_certificates_ensure(agencies: Iterable[Agency]) -> list[CertificateInfo
 # --- Signing -----------------------------------------------------------------------------------
 
 
-class _AgencySigner(signers.SimpleSigner):  # type: ignore[misc]  # pyHanko is untyped
+class _AgencySigner(signers.SimpleSigner):
     """pyHanko's in-memory signer, holding the loaded key: ``SimpleSigner`` parses the key from
     DER for every signature (~40 ms for RSA, which checks the key each time it is loaded)."""
 
@@ -339,7 +339,7 @@ class _AgencySigner(signers.SimpleSigner):  # type: ignore[misc]  # pyHanko is u
         super().__init__(
             signing_cert=_asn1(cert),
             signing_key=asn1_keys.PrivateKeyInfo.load(der),
-            cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in chain]),
+            cert_registry=_certificate_store([_asn1(c) for c in chain]),
         )
         self._key = key
         self.cert = cert
@@ -350,6 +350,11 @@ class _AgencySigner(signers.SimpleSigner):  # type: ignore[misc]  # pyHanko is u
         if isinstance(self._key, rsa.RSAPrivateKey):
             return self._key.sign(data, padding.PKCS1v15(), algorithm)
         return self._key.sign(data, ec.ECDSA(algorithm))
+
+
+def _certificate_store(certs: list[asn1_x509.Certificate]) -> Any:
+    store: Any = SimpleCertificateStore  # untyped in pyhanko-certvalidator
+    return store.from_certs(certs)
 
 
 _SIGNERS: dict[tuple[str, int, int], _AgencySigner] = {}
@@ -540,9 +545,11 @@ def _matching(key: Any, cert: x509.Certificate) -> bool:
 
 def _probe_pdf() -> bytes:
     """A minimal one-page PDF to sign and verify before a certificate is accepted."""
+    from pyhanko.pdf_utils import writer as pdf_writer
     from pyhanko.pdf_utils.generic import StreamObject
-    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 
+    PdfFileWriter: Any = pdf_writer.PdfFileWriter  # untyped in pyHanko
+    PageObject: Any = pdf_writer.PageObject
     writer = PdfFileWriter()
     writer.insert_page(PageObject(contents=writer.add_object(StreamObject(stream_data=b"")), media_box=(0, 0, 595, 842)))
     out = io.BytesIO()
