@@ -25,6 +25,7 @@ demo and the test suite) does the demo CA issue one on demand. See docs/slips.md
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import io
@@ -533,7 +534,7 @@ def _check_one(signature: Any, context: Any) -> SignatureCheck:
         problem = _("Content was added to the document after it was signed.")
     elif not check.trusted:
         problem = _("The signer's certificate does not chain to a trusted root (or is expired or revoked).")
-    return SignatureCheck(**{**check.__dict__, "problem": problem})
+    return dataclasses.replace(check, problem=problem)
 
 
 # --- Installing real certificates --------------------------------------------------------------

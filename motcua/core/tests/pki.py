@@ -45,14 +45,19 @@ def _usage(*, ca: bool) -> x509.KeyUsage:
     )
 
 
-def make_ca(name: str) -> Issued:
+def make_ca(name: str, *, parent: Issued | None = None) -> Issued:
+    """A root CA, or an intermediate CA issued by ``parent``."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.now(UTC)
+    builder = x509.CertificateBuilder()
+    if parent is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(parent.key.public_key()), critical=False
+        )
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
+        builder.subject_name(subject)
+        .issuer_name(parent.cert.subject if parent else subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1))
@@ -60,7 +65,7 @@ def make_ca(name: str) -> Issued:
         .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
         .add_extension(_usage(ca=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
+        .sign(parent.key if parent else key, hashes.SHA256())
     )
     return Issued(key, cert)
 

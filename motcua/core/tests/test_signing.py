@@ -246,3 +246,19 @@ def test_key_of_another_certificate_is_refused(pki: Path, agency: Agency) -> Non
     assert error.value.code == "signing_key_mismatch"
     assert not (pki / "agencies").exists()
     assert not AuditEvent.objects.filter(action="signing.certificate_installed").exists()
+
+
+def test_certificate_under_an_intermediate_ca_is_installed_with_its_chain(pki: Path, agency: Agency) -> None:
+    """A government certificate is issued by an intermediate CA under the root: the chain is
+    stored and embedded, so the signature verifies with only the root trusted."""
+    root = make_ca("Test government root CA")
+    intermediate = make_ca("Test public-service CA", parent=root)
+    real = issue(intermediate, organisation=agency.name, identifier=agency.identifier)
+    signing_root_install(data=root.cert_pem, name="government-root")
+
+    signing_certificate_install(agency=agency, key=real.key, cert=real.cert, chain=[intermediate.cert, root.cert])
+    check = signing.verify_pdf(signing.sign_pdf(blank_pdf(), agency=agency))
+
+    assert check.ok
+    assert check.issuer == "Common Name: Test public-service CA, Country: VN"
+    assert (pki / "agencies" / agency.identifier / "chain.pem").read_bytes() == intermediate.cert_pem + root.cert_pem
