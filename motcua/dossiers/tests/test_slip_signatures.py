@@ -264,3 +264,42 @@ def test_install_cert_for_an_unknown_agency_is_refused(pki: Path, tmp_path: Path
         call_command("slips", "install-cert", "--agency", "999.99.99.X99", "--pkcs12", str(tmp_path / "none.p12"))
 
     assert "[agency_not_found]" in str(error.value)
+
+
+# --- Through the API and the staff page ----------------------------------------------------------
+
+
+def test_api_slip_is_signed(client: Any, pki: Path, officer: User, dossier: Dossier) -> None:
+    from motcua.core.apikeys import apikey_create
+
+    _row, key = apikey_create(user=officer)
+
+    response = client.get(f"/api/v1/dossiers/{dossier.code}/slips/BM01.pdf", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    assert response.status_code == 200
+    assert signing.verify_pdf(response.content).ok
+
+
+def test_api_slip_of_an_agency_without_certificate_is_a_503_outside_the_demo(
+    client: Any, settings: Any, pki: Path, officer: User, dossier: Dossier
+) -> None:
+    """RULES.md §1.5: no certificate, no electronic form (never an unsigned one)."""
+    from motcua.core.apikeys import apikey_create
+
+    settings.MOTCUA_SIGNING_DEMO_CA = False
+    _row, key = apikey_create(user=officer)
+
+    response = client.get(f"/api/v1/dossiers/{dossier.code}/slips/BM01.pdf", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "signing_certificate_missing"
+
+
+def test_staff_slip_page_serves_a_signed_pdf(client: Any, pki: Path, officer: User, dossier: Dossier) -> None:
+    client.force_login(officer)
+
+    response = client.get(f"/ho-so/{dossier.code}/phieu/BM01.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert signing.verify_pdf(response.content).ok
