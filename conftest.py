@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Signing keys (the demo CA and agency certificates) in a temporary folder, never var/."""
+    from django.test import override_settings
+
+    path = tmp_path_factory.mktemp("pki")
+    with override_settings(MOTCUA_PKI_DIR=path):
+        yield path
 
 
 @pytest.fixture(scope="session")

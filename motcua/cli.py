@@ -27,6 +27,9 @@ def load_env_file(path: Path) -> None:
 def ensure_demo_env(path: Path) -> None:
     """For the demo only: create var/motcua.env with a fresh secret key and demo password."""
     if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if "MOTCUA_SIGNING_DEMO_CA=" not in text:  # a demo set up before slips were signed
+            path.write_text(text.rstrip("\n") + "\nMOTCUA_SIGNING_DEMO_CA=1\n", encoding="utf-8")
         return
     import base64
     import secrets
@@ -36,7 +39,9 @@ def ensure_demo_env(path: Path) -> None:
         "# Written by `motcua demo` for the demo only. Production installs set their own environment.\n"
         f"MOTCUA_SECRET_KEY={secrets.token_urlsafe(50)}\n"
         f"MOTCUA_DEMO_PASSWORD=demo-{secrets.token_hex(4)}\n"
-        f"MOTCUA_FACE_KEY={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}\n",
+        f"MOTCUA_FACE_KEY={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}\n"
+        # The demo CA issues a signing certificate to any agency that lacks one (never in production).
+        "MOTCUA_SIGNING_DEMO_CA=1\n",
         encoding="utf-8",
     )
     path.chmod(0o600)

@@ -205,6 +205,13 @@ MOTCUA_AGENCY_IDENTIFIER_PATTERN = os.environ.get("MOTCUA_AGENCY_IDENTIFIER_PATT
 # --- Public URL used in QR codes -------------------------------------------------------------
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 
+# --- Digital signatures on issued PDFs (core.signing, docs/slips.md) ---------------------------
+# Agencies' keys and certificates and the trusted roots (folders 0700, files 0600).
+MOTCUA_PKI_DIR = Path(os.environ.get("MOTCUA_PKI_DIR", VAR_DIR / "pki"))
+# Demo and tests only: the demo CA issues a certificate on demand to an agency that has none.
+# Off (the default), an agency without a certificate cannot issue a slip.
+MOTCUA_SIGNING_DEMO_CA = env_bool("MOTCUA_SIGNING_DEMO_CA", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,3 +17,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # silences WhiteNoise; var/ is g
 MOTCUA_NOTIFICATION_BACKEND = "motcua.core.notifications.MemoryBackend"
 # Tests add and roll back overrides freely: read them on every call (the cache has its own tests).
 MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_TEST_CALENDAR_CACHE_SECONDS", "0"))
+# The demo CA signs every slip in tests; conftest.py points MOTCUA_PKI_DIR at a temporary folder.
+MOTCUA_SIGNING_DEMO_CA = True

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.choices import SuccessionKind
 from motcua.core.exceptions import NotFound
-from motcua.core.models import AdministrativeUnit, UnitSuccession
+from motcua.core.models import AdministrativeUnit, Agency, UnitSuccession
 
 
 def _valid_on(qs: QuerySet[AdministrativeUnit], day: date) -> QuerySet[AdministrativeUnit]:
@@ -62,3 +62,19 @@ def unit_current(*, unit: AdministrativeUnit, on: date | None = None) -> tuple[A
 
 def unit_children(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
     return AdministrativeUnit.objects.filter(parent=unit).order_by("code")
+
+
+def agency_for_signing(*, key: str) -> Agency:
+    """The agency a signing command names: by electronic identifier, or by primary key (digits).
+    An identifier shared by several agencies is refused (the key store keys by identifier)."""
+    key = key.strip()
+    matches = list(Agency.objects.select_related("unit").filter(identifier=key)[:2]) if key else []
+    if not matches and key.isdigit():
+        matches = list(Agency.objects.select_related("unit").filter(pk=int(key)))
+    if not matches:
+        raise NotFound("agency_not_found", _("No agency has the identifier or number %(key)s.") % {"key": key})
+    if len(matches) > 1:
+        raise NotFound(
+            "agency_ambiguous", _("Several agencies share the identifier %(key)s; name one by its number.") % {"key": key}
+        )
+    return matches[0]

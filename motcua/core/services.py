@@ -4,7 +4,7 @@ writes its audit event inside it."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -22,6 +22,9 @@ from motcua.core.exceptions import DomainError, PermissionDenied
 from motcua.core.models import AdministrativeUnit, Agency, CalendarOverride, StaffProfile, StaffRole
 from motcua.core.permissions import ADMIN_ROLES, CALENDAR_EDIT
 from motcua.core.scoping import can_see_unit
+
+if TYPE_CHECKING:  # core.signing loads pyHanko (~0.3 s): imported where a certificate is installed
+    from motcua.core.signing import CertificateInfo
 
 # --- Login with lock-out and optional TOTP --------------------------------------------------
 
@@ -236,3 +239,54 @@ def calendar_override_set(
             data={"date": day.isoformat(), "kind": str(kind), "source": source, "created": created},
         )
     return override
+
+
+# --- Signing certificates (core.signing) -----------------------------------------------------
+
+
+def signing_certificate_install(
+    *, agency: Agency, key: Any, cert: Any, chain: list[Any], actor_label: str = "cli"
+) -> CertificateInfo:
+    """Install an agency's signing key and certificate (checked, see ``signing.certificate_install``),
+    with its audit row. The files are written inside the transaction: if they cannot be written,
+    no audit row says they were."""
+    from motcua.core.signing import certificate_install
+
+    with transaction.atomic():
+        info = certificate_install(agency=agency, key=key, cert=cert, chain=chain)
+        audit_record(
+            action="signing.certificate_installed",
+            actor_label=actor_label,
+            unit_code=agency.unit.code,
+            object_type="agency",
+            object_id=agency.pk,
+            data=_certificate_data(info),
+        )
+    return info
+
+
+def signing_root_install(*, data: bytes, name: str, actor_label: str = "cli") -> list[CertificateInfo]:
+    """Trust the root certificate(s) in ``data`` for verification, with an audit row."""
+    from motcua.core.signing import root_install
+
+    with transaction.atomic():
+        infos = root_install(data=data, name=name)
+        audit_record(
+            action="signing.root_installed",
+            actor_label=actor_label,
+            object_type="trust_root",
+            object_id=name,
+            data={"roots": [_certificate_data(info) for info in infos]},
+        )
+    return infos
+
+
+def _certificate_data(info: CertificateInfo) -> dict[str, Any]:
+    return {
+        "subject": info.subject,
+        "issuer": info.issuer,
+        "serial": info.serial,
+        "not_before": info.not_before.isoformat(),
+        "not_after": info.not_after.isoformat(),
+        "sha256": info.sha256,
+    }

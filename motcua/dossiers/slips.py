@@ -43,6 +43,7 @@ from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import DomainError
 from motcua.core.exports import safe_row
 from motcua.core.models import Agency
+from motcua.core.signing import sign_pdf
 from motcua.dossiers import numbering
 from motcua.dossiers.choices import ApplicantKind, DossierAction, ResultDelivery, SlipForm, StepStatus, Timeliness
 from motcua.dossiers.models import CounterVisit, Dossier, DossierEvent, DossierStep, Slip
@@ -279,7 +280,9 @@ def _compile(template: str, data: dict[str, Any]) -> bytes:
             str(TEMPLATE_DIR / template), format="pdf", sys_inputs={"data": payload}, timestamp=stamp
         )
     assert isinstance(pdf, bytes)
-    return pdf
+    # RULES.md §1.5: every electronic form carries the issuing agency's digital signature.
+    reason = " ".join(part for part in (data["title"].capitalize(), data["number"] and f"số {data['number']}") if part)
+    return sign_pdf(pdf, agency=data["_agency"], reason=_nfc(reason))
 
 
 @lru_cache(maxsize=2048)
@@ -489,6 +492,7 @@ def _base_data(*, form: SlipForm, agency: Agency, number: str, issued_at: dateti
         "lookup_url": url,
         "qr_svg": _qr_svg(url) if url else "",
         "_timestamp": issued_at,
+        "_agency": agency,  # the signer (core.signing)
     }
 
 

@@ -105,3 +105,15 @@ def test_compiling_translations_makes_the_process_read_them_again() -> None:
     assert trans_real._translations == {}  # type: ignore[attr-defined]
     with translation.override("vi"):
         assert translation.gettext("Reception officer") == "Công chức tiếp nhận và trả kết quả"
+
+
+def test_demo_env_turns_on_the_demo_ca_and_upgrades_an_older_demo(tmp_path: Path) -> None:
+    """The demo signs every slip (RULES.md §1.5) with certificates from its demo CA."""
+    fresh, older = tmp_path / "fresh.env", tmp_path / "older.env"
+    older.write_text("MOTCUA_SECRET_KEY=abc\nMOTCUA_DEMO_PASSWORD=demo-1\n")
+
+    ensure_demo_env(fresh)
+    ensure_demo_env(older)
+
+    assert "MOTCUA_SIGNING_DEMO_CA=1\n" in fresh.read_text()
+    assert older.read_text() == "MOTCUA_SECRET_KEY=abc\nMOTCUA_DEMO_PASSWORD=demo-1\nMOTCUA_SIGNING_DEMO_CA=1\n"

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from motcua.core.demo import demo_setup
 from motcua.core.exceptions import DomainError
+from motcua.core.models import Agency
 
 DEMO_DOSSIERS = 3000  # a few thousand over the last six months for the three demo communes
 
@@ -31,6 +32,11 @@ class Command(BaseCommand):
             logins = demo_setup(password=password)
         except DomainError as exc:
             raise CommandError(f"[{exc.code}] {exc.message}") from exc
+        # Every slip is signed (RULES.md §1.5): a demo CA and one certificate per agency.
+        from motcua.core.signing import DEMO_CA_NAME, demo_certificates_ensure
+
+        issued = demo_certificates_ensure(Agency.objects.select_related("unit").order_by("pk"))
+        self.stdout.write(f"{len(issued)} signing certificates from “{DEMO_CA_NAME}”")
         # The demo wires the whole product: look the dossier model up by name (core never imports
         # the apps above it) and top the demo up to a few thousand dossiers.
         existing = apps.get_model("dossiers", "Dossier").objects.count()
