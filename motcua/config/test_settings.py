@@ -17,3 +17,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # silences WhiteNoise; var/ is g
 MOTCUA_NOTIFICATION_BACKEND = "motcua.core.notifications.MemoryBackend"
 # Tests add and roll back overrides freely: read them on every call (the cache has its own tests).
 MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_TEST_CALENDAR_CACHE_SECONDS", "0"))
+# The audit anchor file is off (the database rolls back after each test, a file would not):
+# the anchor's tests point it at a temporary file.
+MOTCUA_AUDIT_ANCHOR_FILE = ""

@@ -195,6 +195,14 @@ def _event(
     )
 
 
+def _clock_change(dossier: Dossier, **fields: Any) -> None:
+    """Queue a clock change made by an action handler; ``dossier_act`` inserts it with the
+    action's event once that exists. A clock change is a new row, never an edit
+    (``ClockChange`` is append-only), so it is not inserted first and linked later."""
+    pending: list[ClockChange] = dossier.__dict__.setdefault("_pending_clock_changes", [])
+    pending.append(ClockChange(dossier=dossier, **fields))
+
+
 def _contacts_notify(dossier: Dossier, *, kind: str, subject: str, body: str) -> None:
     if dossier.applicant_phone:
         notify(channel="sms", to=dossier.applicant_phone, subject=subject, body=body, kind=kind)
@@ -581,7 +589,9 @@ def dossier_act(
             reason=data.reason.strip(),
             payload=payload,
         )
-        ClockChange.objects.filter(dossier=dossier, event__isnull=True).update(event=event)
+        for change in dossier.__dict__.pop("_pending_clock_changes", []):
+            change.event = event
+            change.save()
         dossier.status = target
         if (
             target in (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.REFUSED, DossierStatus.STOPPED)
@@ -666,7 +676,7 @@ def _on_request_supplement(
     remaining = None
     if dossier.due_at is not None:
         remaining = clock.remaining_at(calendar, at=at, due_at=dossier.due_at)
-        ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
+        _clock_change(dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
     _slip(
         dossier=dossier, form=SlipForm.SUPPLEMENT, agency=dossier.receiving_agency, at=at, data={"items": items, "reason": reason}
     )
@@ -691,8 +701,8 @@ def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetim
     if pause is not None and pause.old_due_at is not None:
         remaining = clock.remaining_at(calendar, at=pause.at, due_at=pause.old_due_at)
         new_due = clock.resume_due(calendar, resumed_at=at, remaining=remaining)
-        ClockChange.objects.create(
-            dossier=dossier,
+        _clock_change(
+            dossier,
             kind=ClockChangeKind.RESUME,
             at=at,
             old_due_at=dossier.due_at,
@@ -828,9 +838,7 @@ def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime
         )
     if timezone.is_naive(new_due):
         new_due = timezone.make_aware(new_due)
-    ClockChange.objects.create(
-        dossier=dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason
-    )
+    _clock_change(dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason)
     _slip(
         dossier=dossier,
         form=SlipForm.APOLOGY,
@@ -885,9 +893,7 @@ def _on_receive_online(
     dossier.due_at = due
     dossier.original_due_at = due
     dossier.assigned_to = actor  # the officer who checked the online submission takes it
-    ClockChange.objects.create(
-        dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure)
-    )
+    _clock_change(dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=_procedure_time_text(procedure))
     _slip(dossier=dossier, form=SlipForm.RECEIPT, agency=dossier.receiving_agency, at=at, data={"due_at": due.isoformat()})
     _contacts_notify(
         dossier,
