@@ -73,8 +73,15 @@ def _populate() -> dict[str, Any]:
         )
     else:
         vector = np.random.default_rng(7).standard_normal(128).astype(np.float32)
-        template = FaceTemplate(citizen=citizen, consent=consent, unit=consent.unit, source=FaceSource.WEBCAM,
-                                model_name=face.MODEL_NAME, model_version=face.MODEL_VERSION, created_at=consent.given_at)  # fmt: skip
+        template = FaceTemplate(
+            citizen=citizen,
+            consent=consent,
+            unit=consent.unit,
+            source=FaceSource.WEBCAM,
+            model_name=face.MODEL_NAME,
+            model_version=face.MODEL_VERSION,
+            created_at=consent.given_at,
+        )
         template.ciphertext = template_encrypt(vector, citizen_id=citizen.pk, model=face.MODEL_NAME)
         template.key_id = template_key_id(template.ciphertext)
         template.save()
@@ -144,9 +151,8 @@ def _target_env(tmp_path: Path) -> dict[str, str]:
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "motcua.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )  # noqa: S603
+    command = [sys.executable, "-m", "motcua.cli", *args]
+    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603  this interpreter
 
 
 @pytest.mark.django_db(transaction=True)
@@ -169,9 +175,8 @@ def test_sqlite_round_trip_restores_rows_files_audit_chain_slips_and_faces(
     verify = _cli(env, "audit", "verify", "--head", result.manifest["audit_head"]["text"])
     assert verify.returncode == 0, verify.stderr
     given["probe"] = str(FACES / "barack_obama" / "obama_04.jpg")
-    check = subprocess.run(
-        [sys.executable, "-c", _CHECK, json.dumps(given)], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )  # noqa: S603
+    command = [sys.executable, "-c", _CHECK, json.dumps(given)]
+    check = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603  this interpreter
     assert check.returncode == 0, check.stderr
     out = json.loads(check.stdout)
     assert out["counts"] == before
