@@ -114,7 +114,7 @@ def _vendor() -> str:
 
 
 def _pg_env() -> dict[str, str]:
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = dict(settings.DATABASES["default"])
     env = dict(os.environ)
     for key, name in (
         ("HOST", "PGHOST"),

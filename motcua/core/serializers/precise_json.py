@@ -11,5 +11,5 @@ Deserializer = django_json.Deserializer
 
 class Serializer(django_json.Serializer):
     def _init_options(self) -> None:
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # private hook, untyped in django-stubs
         self.json_kwargs["cls"] = PreciseJSONEncoder
