@@ -17,11 +17,10 @@ from typing import Any
 import numpy as np
 import pytest
 from django.apps import apps
-from django.core.management import CommandError, call_command
 from django.db import connection
 
 from motcua.core.audit import audit_record
-from motcua.core.backup import MANIFEST, backup_check, backup_create
+from motcua.core.backup import MANIFEST, backup_check, backup_create, backup_restore
 from motcua.core.choices import Role
 from motcua.core.exceptions import DomainError
 
@@ -253,8 +252,10 @@ def test_restore_into_an_installation_with_data_is_refused_and_changes_nothing(i
     before = _counts()
     anchor = (installation / "audit-anchor.log").read_bytes()
 
-    with pytest.raises(CommandError, match="empty installation"):
-        call_command("backup", "restore", str(result.path))
+    with pytest.raises(DomainError) as caught:
+        backup_restore(archive=result.path)
+
+    assert caught.value.code == "backup_target_not_empty"
 
     assert _counts() == before
     assert (installation / "audit-anchor.log").read_bytes() == anchor
