@@ -11,8 +11,10 @@ import stat
 import subprocess
 import sys
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -20,7 +22,7 @@ from django.apps import apps
 from django.db import connection
 
 from motcua.core.audit import audit_record
-from motcua.core.backup import MANIFEST, backup_check, backup_create, backup_restore
+from motcua.core.backup import MANIFEST, PGDUMP_MEMBER, SQLITE_MEMBER, backup_check, backup_create, backup_restore
 from motcua.core.choices import Role
 from motcua.core.exceptions import DomainError
 
@@ -136,7 +138,25 @@ print(json.dumps(out))
 """
 
 
-def _target_env(tmp_path: Path) -> dict[str, str]:
+@pytest.fixture
+def target_database(tmp_path: Path) -> Iterator[str]:
+    """The DATABASE_URL of an empty second installation: a SQLite file under tmp_path/b, or a
+    new PostgreSQL database beside the test database (dropped afterwards)."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'b' / 'motcua.sqlite3'}"
+        return
+    db = connection.settings_dict
+    name = f"{db['NAME']}_restore"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+        cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+    credentials = f"{quote(str(db['USER']))}:{quote(str(db.get('PASSWORD') or ''))}@" if db.get("USER") else ""
+    yield f"postgres://{credentials}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
+
+
+def _target_env(tmp_path: Path, database_url: str) -> dict[str, str]:
     var = tmp_path / "b"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DJANGO_"))}
     env.update(
@@ -144,7 +164,7 @@ def _target_env(tmp_path: Path) -> dict[str, str]:
         MOTCUA_SECRET_KEY="test-only-secret-key-not-for-production",
         DJANGO_SETTINGS_MODULE="motcua.config.settings",
         PYTHONPATH=str(ROOT),
-        DATABASE_URL=f"sqlite:///{var / 'motcua.sqlite3'}",
+        DATABASE_URL=database_url,
     )
     return env
 
@@ -155,17 +175,14 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the PostgreSQL round trip needs a second, empty database: run `motcua backup restore` by hand (docs/security.md)",
-)
-def test_sqlite_round_trip_restores_rows_files_audit_chain_slips_and_faces(
-    units: None, installation: Path, tmp_path: Path
+def test_round_trip_restores_rows_files_audit_chain_slips_and_faces(
+    units: None, installation: Path, tmp_path: Path, target_database: str
 ) -> None:
+    """SQLite in temporary folders; under PostgreSQL (DATABASE_URL) a second, new database."""
     given = _populate()
     before = _counts()
     result = backup_create(to=tmp_path / "backups")
-    env = _target_env(tmp_path)
+    env = _target_env(tmp_path, target_database)
 
     restored = _cli(env, "backup", "restore", str(result.path))
 
@@ -209,7 +226,8 @@ def test_the_archive_is_private_and_its_manifest_lists_every_member_with_its_che
             assert member is not None
             assert hashlib.sha256(member.read()).hexdigest() == result.manifest["members"][name]["sha256"]
     assert sorted(names[1:]) == sorted(result.manifest["members"])
-    assert {"database/db.sqlite3", "var/audit-anchor.log", "var/motcua.env"} <= set(names)
+    database = SQLITE_MEMBER if connection.vendor == "sqlite" else PGDUMP_MEMBER
+    assert {database, "var/audit-anchor.log", "var/motcua.env"} <= set(names)
     assert any(n.startswith("media/dossiers/") for n in names) and any(n.startswith("face_index/") for n in names)
     head = result.manifest["audit_head"]
     assert head["text"] == f"{head['event_id']}:{head['hash']}"
@@ -271,4 +289,3 @@ def test_the_anchor_in_the_archive_never_runs_ahead_of_the_database_copy(install
     with tarfile.open(result.path) as tar:
         lines = tar.extractfile("var/audit-anchor.log").read().decode().splitlines()  # type: ignore[union-attr]
     assert [line.split()[0] for line in lines] == [str(first.pk)]
-    assert connection.vendor == "sqlite"
