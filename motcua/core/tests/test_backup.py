@@ -19,6 +19,7 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 from django.apps import apps
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from motcua.core.audit import audit_record
@@ -289,3 +290,9 @@ def test_the_anchor_in_the_archive_never_runs_ahead_of_the_database_copy(install
     with tarfile.open(result.path) as tar:
         lines = tar.extractfile("var/audit-anchor.log").read().decode().splitlines()  # type: ignore[union-attr]
     assert [line.split()[0] for line in lines] == [str(first.pk)]
+
+
+def test_restore_alias_checks_the_archive_before_touching_the_installation(tmp_path: Path) -> None:
+    """`motcua restore` (DESIGN.md) is `motcua backup restore`: a missing archive is refused first."""
+    with pytest.raises(CommandError, match=r"missing\.tar\.gz"):
+        call_command("restore", str(tmp_path / "missing.tar.gz"))
