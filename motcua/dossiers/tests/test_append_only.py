@@ -1,6 +1,10 @@
 """Append-only records: dossier events, clock changes and issued slips refuse every change
 through the ORM, on instances and on querysets; a dossier with records cannot be deleted
-(STYLE.md "Where logic lives" 4; issue 9 item 4; docs/security.md "Immutable records")."""
+(STYLE.md "Where logic lives" 4; issue 9 item 4; docs/security.md "Immutable records").
+
+RULES.md §1.4 (every step is recorded; the return date is re-set at most once, so a clock
+change is a new row, never an edit) and §1.5 (issued forms 01–04 and 06 are kept at the
+one-stop unit) are why these rows never change."""
 
 from __future__ import annotations
 
@@ -140,6 +144,7 @@ def test_a_user_who_acted_cannot_be_deleted_as_that_would_rewrite_hashed_rows(of
 
 
 def test_a_clock_change_is_inserted_with_its_event_never_linked_afterwards(officer: User, dossier: Dossier) -> None:
+    """RULES.md §1.4 row 3b: the supplement request pauses the clock; the pause is a new row."""
     dossier_act(
         actor=officer,
         code=dossier.code,
