@@ -161,3 +161,15 @@ def test_dumpdata_and_loaddata_keep_the_chain_verifiable(tmp_path: Path) -> None
     assert AuditChainHead.objects.count() == 1
     result = audit_verify()
     assert (result.ok, result.checked) == (True, AuditEvent.objects.count())
+
+
+def test_the_newest_anchor_is_the_largest_id_even_when_concurrent_commits_wrote_out_of_order(anchor: Path) -> None:
+    anchor.parent.mkdir(mode=0o700)
+    anchor.write_text(f"7 {'a' * 64} t\n9 {'c' * 64} t\n8 {'b' * 64} t\n", encoding="ascii")
+
+    assert anchor_read_last() == (9, "c" * 64)
+
+
+def test_a_malformed_head_is_refused_by_the_verify_command() -> None:
+    with pytest.raises(CommandError, match="--head"):
+        call_command("audit", "verify", "--head", "12:not-a-hash")
