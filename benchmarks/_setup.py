@@ -94,6 +94,8 @@ def django_setup(*, database_url: str | None = None, name: str = "bench", quiet:
 def django_connect(url: str) -> None:
     """Set Django up on ``url`` without touching the schema (for child processes)."""
     os.environ["DATABASE_URL"] = url
+    # The audit anchor belongs to one database: never the real var/audit-anchor.log here.
+    os.environ.setdefault("MOTCUA_AUDIT_ANCHOR_FILE", str(Path(tempfile.gettempdir()) / f"motcua-bench-anchor-{os.getpid()}.log"))
     import django
 
     django.setup()

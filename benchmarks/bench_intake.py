@@ -116,15 +116,15 @@ def _floor(ids: list[int]) -> float:
         Dossier.objects.bulk_create(new, batch_size=1000)
         new_id = {old["id"]: row.pk for old, row in zip(dossiers, new, strict=True)}
         new_events = copies(DossierEvent, events, dossier_id=lambda r: new_id[r["dossier_id"]])
-        DossierEvent.objects.bulk_create(new_events, batch_size=1000)
+        DossierEvent.bulk_objects.bulk_create(new_events, batch_size=1000)
         event_id = {old["id"]: row.pk for old, row in zip(events, new_events, strict=True)}
-        ClockChange.objects.bulk_create(
+        ClockChange.bulk_objects.bulk_create(
             copies(
                 ClockChange, clocks, dossier_id=lambda r: new_id[r["dossier_id"]], event_id=lambda r: event_id.get(r["event_id"])
             ),
             batch_size=1000,
         )
-        Slip.objects.bulk_create(
+        Slip.bulk_objects.bulk_create(
             copies(Slip, slips, dossier_id=lambda r: new_id[r["dossier_id"]], serial=lambda r: r["serial"] + 10_000_000 + tag),
             batch_size=1000,
         )

@@ -186,6 +186,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Audit anchor, fixtures, backups (core.audit, core.backup) ------------------------------
+# Every committed audit append adds "id hash time" to this append-only file (0600) outside the
+# database, so `motcua audit verify` notices a truncated or wiped log. Empty: no anchor.
+MOTCUA_AUDIT_ANCHOR_FILE = os.environ.get("MOTCUA_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
+# Where `motcua backup create` writes its archives unless --to is given.
+MOTCUA_BACKUP_DIR = Path(os.environ.get("MOTCUA_BACKUP_DIR", VAR_DIR / "backups"))
+# dumpdata/loaddata keep microseconds (Django's JSON cuts them, which broke the audit hashes).
+SERIALIZATION_MODULES = {"json": "motcua.core.serializers.precise_json", "jsonl": "motcua.core.serializers.precise_jsonl"}
+
 # --- The working-day clock (core.calendar) -------------------------------------------------
 # Office sessions of a working day (local time). One working day is their total length.
 MOTCUA_OFFICE_SESSIONS = os.environ.get("MOTCUA_OFFICE_SESSIONS", "07:00-11:00,13:00-17:00")

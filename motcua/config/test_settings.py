@@ -19,3 +19,6 @@ MOTCUA_NOTIFICATION_BACKEND = "motcua.core.notifications.MemoryBackend"
 MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_TEST_CALENDAR_CACHE_SECONDS", "0"))
 # The demo CA signs every slip in tests; conftest.py points MOTCUA_PKI_DIR at a temporary folder.
 MOTCUA_SIGNING_DEMO_CA = True
+# The audit anchor file is off (the database rolls back after each test, a file would not):
+# the anchor's tests point it at a temporary file.
+MOTCUA_AUDIT_ANCHOR_FILE = ""

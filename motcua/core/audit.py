@@ -4,16 +4,27 @@ Services call :func:`audit_record` inside the transaction that makes the change,
 change and its audit row commit or roll back together. Each row stores the previous row's
 hash and its own hash over (previous hash, its content); :func:`audit_verify` recomputes the
 chain and names the first row that does not fit.
+
+The chain head is also anchored outside the table: when a transaction with an audit append
+commits, one line ``<event id> <hash> <time>`` is appended to ``MOTCUA_AUDIT_ANCHOR_FILE``
+(0600). Verification checks that the newest anchored event is still there with the same hash,
+so deleting the newest rows together with the chain-head row, or wiping the whole log, no
+longer verifies. Only events committed after the last anchor line (the in-flight commit, or
+any whose anchor write failed: it is logged) could be cut without notice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,6 +34,11 @@ from motcua.core.models import AuditChainHead, AuditEvent
 GENESIS_HASH = "0" * 64
 # Any constant; serialises appends on PostgreSQL (SQLite's IMMEDIATE transactions already do).
 _PG_LOCK_KEY = 0x6D6F7463  # "motc"
+# The newest anchor is found in the file's tail (lines are ~100 bytes; concurrent commits may
+# write a few lines out of order, hence the largest id of the tail, not the last line).
+_ANCHOR_TAIL_BYTES = 64 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 def _canonical(value: Any) -> str:
@@ -111,7 +127,71 @@ def audit_record(
         )
         event.save()
         AuditChainHead.objects.filter(singleton=1).update(last_event_id=event.pk, last_hash=event.hash)
+        if anchor_path() is not None:
+            event_id, event_hash = event.pk, event.hash
+            transaction.on_commit(lambda: anchor_append(event_id=event_id, event_hash=event_hash))
     return event
+
+
+def anchor_path() -> Path | None:
+    value = str(getattr(settings, "MOTCUA_AUDIT_ANCHOR_FILE", "") or "")
+    return Path(value) if value else None
+
+
+def anchor_append(*, event_id: int, event_hash: str) -> None:
+    """Append one anchor line (file 0600, folder 0700). Runs after the commit: a failure is
+    logged, not raised, because the change it records is already committed."""
+    path = anchor_path()
+    if path is None:
+        return
+    line = f"{event_id} {event_hash} {timezone.now().astimezone(UTC).isoformat(timespec='seconds')}\n"
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(descriptor, line.encode("ascii"))
+        finally:
+            os.close(descriptor)
+    except OSError:
+        logger.exception("audit anchor %s not written for event #%s", path, event_id)
+
+
+def anchor_read_last(path: Path | None = None) -> tuple[int, str] | None:
+    """The newest anchored (event id, hash), or None when there is no anchor file or line."""
+    path = path or anchor_path()
+    if path is None or not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - _ANCHOR_TAIL_BYTES))
+        tail = handle.read().decode("ascii", errors="replace")
+    best: tuple[int, str] | None = None
+    for line in tail.splitlines():
+        parts = line.split()
+        if len(parts) < 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+            continue  # the first, cut line of the tail, or a torn write
+        candidate = (int(parts[0]), parts[1])
+        if best is None or candidate[0] > best[0]:
+            best = candidate
+    return best
+
+
+def anchor_head_now() -> tuple[int, str] | None:
+    """Write the current chain head to the anchor file (for a log that predates the anchor)."""
+    head = AuditChainHead.objects.filter(singleton=1).first()
+    if head is None or not head.last_event_id:
+        return None
+    anchor_append(event_id=head.last_event_id, event_hash=head.last_hash)
+    return head.last_event_id, head.last_hash
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``"<id>:<hash>"`` (as printed in a backup manifest) → (id, hash); ValueError if not."""
+    event_id, _sep, event_hash = text.strip().partition(":")
+    if not event_id.isdigit() or len(event_hash) != 64:
+        raise ValueError(text)
+    return int(event_id), event_hash.lower()
 
 
 @dataclass(frozen=True)
@@ -120,10 +200,19 @@ class AuditVerification:
     checked: int
     bad_event_id: int | None = None
     reason: str = ""
+    # The newest event known from outside the table (anchor file, or a head given), if any.
+    anchored_event_id: int | None = None
 
 
-def audit_verify() -> AuditVerification:
-    """Walk the whole chain; report the first row whose hash or link does not fit."""
+def audit_verify(*, expected_head: tuple[int, str] | None = None) -> AuditVerification:
+    """Walk the whole chain; report the first row whose hash or link does not fit.
+
+    The newest anchored event (anchor file) and ``expected_head`` (e.g. from a backup manifest)
+    must be present with the same hash: a log cut at its end, or wiped, does not verify.
+    """
+    anchors = [a for a in (anchor_read_last(), expected_head) if a is not None]
+    wanted = dict(anchors)
+    seen: set[int] = set()
     prev_hash = GENESIS_HASH
     checked = 0
     last_id = 0
@@ -159,12 +248,31 @@ def audit_verify() -> AuditVerification:
         )
         if expected != stored:
             return AuditVerification(False, checked, event_id, "content does not match its hash (the row was edited)")
+        if event_id in wanted:
+            if wanted[event_id] != stored:
+                return AuditVerification(
+                    False,
+                    checked,
+                    event_id,
+                    "the event differs from its hash recorded outside the database (the chain was rewritten)",
+                )
+            seen.add(event_id)
         prev_hash = stored
         last_id = event_id
         checked += 1
+    newest_anchor = max((event_id for event_id, _hash in anchors), default=None)
+    missing = sorted(set(wanted) - seen)
+    if missing:
+        return AuditVerification(
+            False,
+            checked,
+            missing[-1],
+            "an event recorded outside the database (anchor file or backup manifest) is missing: the log was cut or wiped",
+            newest_anchor,
+        )
     head = AuditChainHead.objects.filter(singleton=1).first()
     if head is not None and (head.last_event_id != last_id or (head.last_hash or GENESIS_HASH) != prev_hash):
         return AuditVerification(
-            False, checked, head.last_event_id, "the newest event recorded in the chain head is missing or changed"
+            False, checked, head.last_event_id, "the newest event recorded in the chain head is missing or changed", newest_anchor
         )
-    return AuditVerification(True, checked)
+    return AuditVerification(True, checked, anchored_event_id=newest_anchor)

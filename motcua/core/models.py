@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.choices import AgencyKind, OverrideKind, Role, SuccessionKind, UnitKind, UnitLevel
+from motcua.core.querysets import AppendOnlyModel
 
 
 class AdministrativeUnit(models.Model):
@@ -187,12 +186,14 @@ class CalendarOverride(models.Model):
         return f"{self.date:%d/%m/%Y} {OverrideKind(self.kind).label}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One append-only entry of the audit log. ``hash`` covers this row's content and the
-    previous row's hash, so editing or deleting any row breaks the chain from there on."""
+    previous row's hash, so editing or deleting any row breaks the chain from there on.
+    The ORM refuses changes (``AppendOnlyModel``); a user who acted cannot be deleted
+    (``PROTECT``: deactivate instead), as ``SET_NULL`` would rewrite hashed rows."""
 
     occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150, blank=True)
     unit_code = models.CharField(max_length=10, blank=True, db_index=True)
     action = models.CharField(max_length=80, db_index=True)
@@ -209,14 +210,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("Audit events are append-only")
 
 
 class AuditChainHead(models.Model):

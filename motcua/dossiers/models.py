@@ -3,14 +3,13 @@ agencies' steps, documents, clock changes, slips and the per-day serial counter.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import AdministrativeUnit, Agency
+from motcua.core.querysets import AppendOnlyModel
 from motcua.dossiers import lookups  # noqa: F401  registers status__in_literal for the indexes below
 from motcua.dossiers.choices import (
     OPEN_STATUSES,
@@ -148,16 +147,17 @@ class Dossier(models.Model):
         return self.code
 
 
-class DossierEvent(models.Model):
-    """One action on a dossier. Append-only; the status is the result of these events."""
+class DossierEvent(AppendOnlyModel):
+    """One action on a dossier. Append-only (the ORM refuses changes, and a dossier with events
+    cannot be deleted: ``PROTECT``); the status is the result of these events."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=24, choices=DossierAction.choices)
     from_status = models.CharField(max_length=24, choices=DossierStatus.choices, blank=True)
     to_status = models.CharField(max_length=24, choices=DossierStatus.choices)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150, blank=True)
     actor_unit_code = models.CharField(max_length=10, blank=True)
     reason = models.TextField(blank=True)
@@ -169,11 +169,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Dossier events are append-only")
-        super().save(*args, **kwargs)
 
 
 class DossierStep(models.Model):
@@ -238,10 +233,11 @@ class Document(models.Model):
         return self.source_document_id is not None
 
 
-class ClockChange(models.Model):
-    """Why the due date is what it is: start, pause (supplement), resume, extension."""
+class ClockChange(AppendOnlyModel):
+    """Why the due date is what it is: start, pause (supplement), resume, extension. A change
+    of the clock is a new row, never an edit (append-only, like the events)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="clock_changes")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_changes")
     kind = models.CharField(max_length=8, choices=ClockChangeKind.choices)
     at = models.DateTimeField()
     old_due_at = models.DateTimeField(null=True, blank=True)
@@ -311,12 +307,13 @@ class CounterVisit(models.Model):
         return f"{self.get_outcome_display()} #{self.pk}"
 
 
-class Slip(models.Model):
+class Slip(AppendOnlyModel):
     """An issued official slip (form), numbered per form, issuing agency and year. It belongs to
-    a dossier, or to a counter visit (BM.02 / BM.03 given instead of a receipt): exactly one."""
+    a dossier, or to a counter visit (BM.02 / BM.03 given instead of a receipt): exactly one.
+    Issued is final: append-only, reprinted from this row."""
 
-    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="slips")
-    visit = models.ForeignKey(CounterVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="slips")
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="slips")
+    visit = models.ForeignKey(CounterVisit, null=True, blank=True, on_delete=models.PROTECT, related_name="slips")
     form = models.CharField(max_length=6, choices=SlipForm.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()

@@ -951,7 +951,9 @@ class _Table:
             return []
         if self.vendor not in ("postgresql", "sqlite"):
             objects = [self.model(**row) for row in rows]
-            self.model._default_manager.bulk_create(objects, batch_size=2_000)
+            # Append-only records refuse bulk_create on ``objects``: the seeder says so explicitly.
+            manager = getattr(self.model, "bulk_objects", self.model._default_manager)
+            manager.bulk_create(objects, batch_size=2_000)
             return [obj.pk for obj in objects] if ids else []
         new_ids = self._ids(len(rows)) if ids else []
         values = [self._values(row) for row in rows]

@@ -266,6 +266,14 @@ def _event(
     )
 
 
+def _clock_change(dossier: Dossier, **fields: Any) -> None:
+    """Queue a clock change made by an action handler; ``dossier_act`` inserts it with the
+    action's event once that exists. A clock change is a new row, never an edit
+    (``ClockChange`` is append-only), so it is not inserted first and linked later."""
+    pending: list[ClockChange] = dossier.__dict__.setdefault("_pending_clock_changes", [])
+    pending.append(ClockChange(dossier=dossier, **fields))
+
+
 def _contacts_notify(dossier: Dossier, *, kind: str, subject: str, body: str) -> None:
     if dossier.applicant_phone:
         notify(channel="sms", to=dossier.applicant_phone, subject=subject, body=body, kind=kind)
@@ -763,7 +771,9 @@ def dossier_act(
             reason=data.reason.strip(),
             payload=payload,
         )
-        ClockChange.objects.filter(dossier=dossier, event__isnull=True).update(event=event)
+        for change in dossier.__dict__.pop("_pending_clock_changes", []):
+            change.event = event
+            change.save()
         dossier.status = target
         if (
             target in (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.REFUSED, DossierStatus.STOPPED)
@@ -872,7 +882,7 @@ def _on_request_supplement(
     if dossier.due_at is not None:
         remaining = clock.remaining_at(calendar, at=at, due_at=dossier.due_at)
         dossier.remaining_at_pause = clock.as_days(remaining)
-        ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
+        _clock_change(dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
     _slip(
         dossier=dossier,
         form=SlipForm.SUPPLEMENT,
@@ -910,8 +920,8 @@ def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetim
     if pause is not None and pause.old_due_at is not None:
         remaining = clock.remaining_at(calendar, at=pause.at, due_at=pause.old_due_at)
         new_due = clock.resume_due(calendar, resumed_at=at, remaining=remaining)
-        ClockChange.objects.create(
-            dossier=dossier,
+        _clock_change(
+            dossier,
             kind=ClockChangeKind.RESUME,
             at=at,
             old_due_at=dossier.due_at,
@@ -1071,9 +1081,7 @@ def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime
         )
     if timezone.is_naive(new_due):
         new_due = timezone.make_aware(new_due)
-    ClockChange.objects.create(
-        dossier=dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason
-    )
+    _clock_change(dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason)
     _slip(
         dossier=dossier,
         form=SlipForm.APOLOGY,
@@ -1145,7 +1153,7 @@ def _on_receive_online(
     dossier.original_due_at = due
     dossier.handover_due_at = clock.handover_due(calendar, received_at=at, electronic=True)  # the online channel
     dossier.assigned_to = actor  # the officer who checked the online submission takes it
-    ClockChange.objects.create(dossier=dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=time_text)
+    _clock_change(dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=time_text)
     _issue_receipt(dossier=dossier, agency=dossier.receiving_agency, at=at, due_at=due, signer=actor)
     _contacts_notify(
         dossier,
