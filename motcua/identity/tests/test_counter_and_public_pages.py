@@ -105,7 +105,9 @@ def test_citizen_reads_who_accessed_their_data_after_the_code(client: Client, dj
     officer.save()
     staff = Client()
     staff.force_login(officer)
-    staff.get(reverse("identity:citizen", args=[link_for(officer, citizen)]), {"purpose": "dossier_processing", "dossier": "H32-0007"})
+    staff.get(
+        reverse("identity:citizen", args=[link_for(officer, citizen)]), {"purpose": "dossier_processing", "dossier": "H32-0007"}
+    )
     code = _ask_code(client, "096302731506", django_capture_on_commit_callbacks)
 
     response = client.post(

@@ -166,9 +166,7 @@ def test_erasure_deletes_everything_and_the_audit_keeps_no_personal_id() -> None
     consent_for(citizen, ConsentPurpose.FACE_VERIFICATION)
     pk = citizen.pk
 
-    services.citizen_erase(
-        actor=staff_user("dpo", Role.DATA_PROTECTION_OFFICER), citizen=citizen, reason="Đơn yêu cầu số 5"
-    )
+    services.citizen_erase(actor=staff_user("dpo", Role.DATA_PROTECTION_OFFICER), citizen=citizen, reason="Đơn yêu cầu số 5")
 
     event = AuditEvent.objects.get(action="identity.erase")
     assert not Citizen.objects.filter(pk=pk).exists()
