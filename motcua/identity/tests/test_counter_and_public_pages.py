@@ -76,15 +76,16 @@ def test_counter_profile_collects_what_registered_providers_add() -> None:
         seen.append(kwargs)
         return {"dossiers": ["H32.218-260101-0001"]}
 
-    counter_profile_providers.register("dossiers", earlier_dossiers)
+    # a name of its own: unregistering "dossiers" would drop the real provider for later tests
+    counter_profile_providers.register("test_earlier", earlier_dossiers)
     try:
         profile = citizen_profile_for_counter(
             user=staff_user("officer", Role.RECEPTION_OFFICER), citizen=citizen, purpose="counter_intake", dossier_ref="H2"
         )
     finally:
-        counter_profile_providers.unregister("dossiers")
+        counter_profile_providers.unregister("test_earlier")
 
-    assert profile["extras"] == {"dossiers": {"dossiers": ["H32.218-260101-0001"]}}
+    assert profile["extras"]["test_earlier"] == {"dossiers": ["H32.218-260101-0001"]}
     assert (seen[0]["citizen"], seen[0]["purpose"], seen[0]["dossier_ref"]) == (citizen, AccessPurpose.COUNTER_INTAKE, "H2")
     assert DataAccess.objects.filter(citizen=citizen, action=AccessAction.READ, dossier_ref="H2").count() == 1
 
