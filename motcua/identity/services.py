@@ -346,13 +346,16 @@ def citizen_update_contacts(
 def citizen_merge(*, actor: Actor, survivor: Citizen, duplicate: Citizen, reason: str) -> Citizen:
     """Fold a duplicate record (e.g. typed with a wrong personal ID) into the right one.
 
-    Addresses, consents, face templates, access-log rows and codes move to ``survivor``; the
+    Only staff of the unit holding both records may merge them. Addresses, consents, face
+    templates, access-log rows and codes move to ``survivor``; the
     duplicate is deleted. Where both have an active consent for a purpose, the survivor's stays
     and the duplicate's templates move under it.
     """
     user = permission_require(actor, IDENTITY_MERGE, what="citizen_merge", object_id=survivor.pk)
     if survivor.pk == duplicate.pk:
         raise DomainError(IdentityErrorCode.MERGE_SAME, _("Choose two different records to merge."))
+    for record in (survivor, duplicate):  # a merge changes and deletes records: holding unit only
+        citizen_hold_require(user=user, citizen=record, what="citizen_merge")
     if not reason.strip():
         raise DomainError(
             IdentityErrorCode.CITIZEN_INVALID, _("Give the reason for the merge."), fields={"reason": _("Required.")}
