@@ -2,8 +2,10 @@
 
 A citizen is a national person, not bound to a unit, so reads are scoped by purpose rather
 than by territory: staff reach a record only through its exact personal ID, a card scan or a
-face match, never by browsing; every read names a purpose and writes a ``DataAccess`` row
-with the reader's unit. Face search is scoped by the enrolment unit (see services).
+face match, never by browsing; the look-up gives the officer an opaque, expiring link
+(``identity.links``) that every citizen URL carries instead of the database id. Every read names
+a purpose and writes a ``DataAccess`` row with the reader's unit. Face search is scoped by the
+enrolment unit, and changes by the holding unit (see services).
 """
 
 from __future__ import annotations
