@@ -19,7 +19,7 @@ from motcua.dossiers.services import dossier_receive
 from motcua.dossiers.tests.factories import PERSONAL_ID, commune_agencies, intake, procedure, staff
 from motcua.identity import selectors
 from motcua.identity.links import citizen_link
-from motcua.identity.models import Citizen
+from motcua.identity.models import Citizen, DataAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,21 @@ def test_the_own_export_without_the_code_shows_nothing(client: Client, citizen: 
 
     assert (response.status_code, response["Location"]) == (302, reverse("identity:my_access_log"))
     assert AuditEvent.objects.filter(action="identity.self_export").count() == 0
+
+
+def test_the_intake_prefill_takes_only_the_officers_own_link(client: Client, citizen: Citizen) -> None:
+    """Issue 9, item 1: ``?citizen=`` carries the opaque link, never a database id, and a link
+    made for another officer pre-fills nothing (and reads nothing)."""
+    procedure()
+    commune_agencies()
+    officer = staff("officer", Role.RECEPTION_OFFICER)
+    colleague = staff("colleague", Role.RECEPTION_OFFICER)
+    client.force_login(officer)
+
+    by_id = client.get(f"/ho-so/tiep-nhan/?citizen={citizen.pk}").content.decode()
+    by_foreign_link = client.get(f"/ho-so/tiep-nhan/?citizen={citizen_link(user=colleague, citizen=citizen)}").content.decode()
+    by_own_link = client.get(f"/ho-so/tiep-nhan/?citizen={citizen_link(user=officer, citizen=citizen)}").content.decode()
+
+    assert 'value="Nguyễn Văn An"' not in by_id and 'value="Nguyễn Văn An"' not in by_foreign_link
+    assert 'value="Nguyễn Văn An"' in by_own_link
+    assert DataAccess.objects.filter(citizen=citizen).count() == 1
