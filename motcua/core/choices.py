@@ -59,6 +59,7 @@ class Role(models.TextChoices):
     UNIT_ADMINISTRATOR = "unit_administrator", _("Unit administrator")
     PROVINCE_REVIEWER = "province_reviewer", _("Province reviewer")
     SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
 
 
 class OverrideKind(models.TextChoices):

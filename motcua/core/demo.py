@@ -22,6 +22,7 @@ DEMO_NAMES = {
     "phutan.leader": "Lê Minh Tâm",
     "phutan.data": "Phạm Thị Thu Hà",
     "phutan.unit": "Võ Thanh Phong",
+    "phutan.dpo": "Trương Thị Diễm Hương",
     "caidoivam.reception": "Huỳnh Thị Mỹ Linh",
     "caidoivam.specialist": "Đặng Quốc Bảo",
     "caidoivam.leader": "Dương Văn Thắng",
@@ -106,11 +107,17 @@ def demo_setup(*, password: str) -> list[DemoLogin]:
                 (Role.LEADER, agencies[AgencyKind.PEOPLES_COMMITTEE], "Phó Chủ tịch UBND xã"),
                 (Role.DATA_OFFICER, agencies[AgencyKind.SERVICE_CENTRE], "Công chức phụ trách dữ liệu"),
                 (Role.UNIT_ADMINISTRATOR, agencies[AgencyKind.SERVICE_CENTRE], "Giám đốc Trung tâm Phục vụ hành chính công"),
+                (
+                    Role.DATA_PROTECTION_OFFICER,
+                    agencies[AgencyKind.PEOPLES_COMMITTEE],
+                    "Công chức phụ trách bảo vệ dữ liệu cá nhân",
+                ),
             ]
             if code != DEMO_COMMUNES[0]:
                 per_role = per_role[:3]  # the other two communes get the counter roles only
             for role, agency, position in per_role:
-                username = f"{slug}.{role.value.split('_')[0]}"
+                short = "dpo" if role == Role.DATA_PROTECTION_OFFICER else role.value.split("_")[0]  # not "data" twice
+                username = f"{slug}.{short}"
                 staff_ensure(
                     username=username,
                     agency=agency,

@@ -3,7 +3,8 @@
 Registered in ``DossiersConfig.ready()`` with ``motcua.identity.hooks``:
 * counter profile: the citizen's earlier dossiers the officer may see, and the reusable
   digitized documents from them (offered for reuse on the new intake);
-* export: every dossier held about the citizen (data-subject access, Law 91/2025);
+* export: the citizen's dossiers the officer may see (the queue's ``dossier_queryset`` scope);
+  every one of them in the citizen's own export (data-subject access, Law 91/2025);
 * erasure: dossiers are administrative records kept under the archives rules, so erasing the
   citizen's identity record leaves them in place (the provider says so in the log).
 """
@@ -14,9 +15,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from motcua.dossiers.models import Document, Dossier
 from motcua.dossiers.selectors import dossier_queryset
+from motcua.identity.links import citizen_link
 
 MAX_EARLIER = 20
 
@@ -35,7 +38,7 @@ def dossiers_for_counter(*, user: User, citizen: Any, purpose: str, dossier_ref:
         .order_by("-uploaded_at")
     )
     return {
-        "intake_url": reverse("dossiers:intake") + f"?citizen={citizen.pk}",
+        "intake_url": reverse("dossiers:intake") + "?" + urlencode({"citizen": citizen_link(user=user, citizen=citizen)}),
         "dossiers": [
             {
                 "code": d.code,
@@ -52,8 +55,15 @@ def dossiers_for_counter(*, user: User, citizen: Any, purpose: str, dossier_ref:
     }
 
 
-def dossiers_for_export(*, citizen: Any) -> dict[str, Any]:
-    rows = Dossier.objects.filter(applicant_id_number=citizen.personal_id).select_related("procedure", "receiving_agency")
+def dossiers_for_export(*, citizen: Any, user: User | None) -> dict[str, Any]:
+    """Staff export (``user``): only dossiers in the user's scope. Own export (None): all."""
+    dossiers = Dossier.objects.all() if user is None else dossier_queryset(user)
+    rows = (
+        dossiers.filter(applicant_id_number=citizen.personal_id)
+        .select_related("procedure", "receiving_agency")
+        .prefetch_related("documents")
+        .order_by("received_at", "id")
+    )
     return {
         "dossiers": [
             {

@@ -158,12 +158,15 @@ def procedure_checklist(request: HttpRequest) -> HttpResponse:
 
 def _citizen_prefill(user: User, citizen_id: str) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
     """A recognised citizen's data (one logged read in identity) to pre-fill the intake, with
-    their earlier dossiers and reusable digitized documents."""
-    from motcua.identity.models import Citizen
+    their earlier dossiers and reusable digitized documents. ``citizen_id`` is the opaque link
+    the identity look-up gave this officer (never a database id); any other value pre-fills nothing."""
+    from motcua.core.exceptions import NotFound
+    from motcua.identity.links import citizen_from_link
     from motcua.identity.selectors import citizen_profile_for_counter
 
-    citizen = Citizen.objects.filter(pk=int(citizen_id)).first() if citizen_id.isdigit() else None
-    if citizen is None:
+    try:
+        citizen = citizen_from_link(user=user, link=citizen_id)
+    except NotFound:
         return {}, [], []
     profile = citizen_profile_for_counter(user=user, citizen=citizen, purpose="counter_intake")
     initial = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router
@@ -17,6 +18,7 @@ from motcua.core.schemas import ErrorOut
 from motcua.identity import selectors, services
 from motcua.identity.choices import ConsentPurpose, FaceSource
 from motcua.identity.exceptions import IdentityErrorCode
+from motcua.identity.links import citizen_from_link, citizen_link
 from motcua.identity.models import Citizen
 from motcua.identity.qr import card_qr_parse
 from motcua.identity.qr_decode import card_qr_from_image
@@ -57,12 +59,10 @@ def _consent_purpose(value: str) -> ConsentPurpose:
         ) from None
 
 
-def _citizen(citizen_id: int) -> Citizen:
-    """The record by database id; the service called next checks the permission and logs."""
-    citizen = Citizen.objects.filter(pk=citizen_id).first()
-    if citizen is None:
-        raise NotFound(IdentityErrorCode.CITIZEN_NOT_FOUND, _("No such citizen record."))
-    return citizen
+def _citizen(request: HttpRequest, link: str) -> Citizen:
+    """The record behind the caller's own opaque link (from ``citizens/lookup`` or a face match;
+    never a database id); the service called next checks the permission and logs."""
+    return citizen_from_link(user=request.user, link=link)
 
 
 @router.post("/qr/parse", response={200: CardOut, **_ERRORS}, summary="Parse an ID-card QR payload")
@@ -91,38 +91,38 @@ def citizen_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
     )
 
 
-@router.get("/citizens/{citizen_id}/export", response={200: dict[str, Any], **_ERRORS}, summary="Everything held (JSON)")
-def citizen_export(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
-    return selectors.citizen_export(user=request.user, citizen=_citizen(citizen_id))
+@router.get("/citizens/{link}/export", response={200: dict[str, Any], **_ERRORS}, summary="Everything held (JSON)")
+def citizen_export(request: HttpRequest, link: str) -> dict[str, Any]:
+    return selectors.citizen_export(user=request.user, citizen=_citizen(request, link))
 
 
-@router.post("/citizens/{citizen_id}/consents", response={200: ConsentOut, **_ERRORS}, summary="Record a face consent")
-def consent_give(request: HttpRequest, citizen_id: int, payload: ConsentIn) -> dict[str, Any]:
-    citizen = _citizen(citizen_id)
+@router.post("/citizens/{link}/consents", response={200: ConsentOut, **_ERRORS}, summary="Record a face consent")
+def consent_give(request: HttpRequest, link: str, payload: ConsentIn) -> dict[str, Any]:
+    citizen = _citizen(request, link)
     consent = services.consent_give(
         actor=request.user, citizen=citizen, purpose=_consent_purpose(payload.consent_purpose), evidence=payload.evidence
     )
     return {"consent_purpose": consent.purpose, "given_at": consent.given_at.isoformat()}
 
 
-@router.delete("/citizens/{citizen_id}/consents/{consent_purpose}", response={200: ConsentOut, **_ERRORS}, summary="Withdraw")
-def consent_withdraw(request: HttpRequest, citizen_id: int, consent_purpose: str) -> dict[str, Any]:
+@router.delete("/citizens/{link}/consents/{consent_purpose}", response={200: ConsentOut, **_ERRORS}, summary="Withdraw")
+def consent_withdraw(request: HttpRequest, link: str, consent_purpose: str) -> dict[str, Any]:
     """Withdrawing deletes the consent's face templates."""
-    citizen = _citizen(citizen_id)
+    citizen = _citizen(request, link)
     deleted = services.consent_withdraw(actor=request.user, citizen=citizen, purpose=_consent_purpose(consent_purpose))
     return {"consent_purpose": consent_purpose, "given_at": "", "templates_deleted": deleted}
 
 
-@router.post("/citizens/{citizen_id}/face", response={200: TemplateOut, **_ERRORS}, summary="Enrol a face (consent needed)")
+@router.post("/citizens/{link}/face", response={200: TemplateOut, **_ERRORS}, summary="Enrol a face (consent needed)")
 def face_enrol(
     request: HttpRequest,
-    citizen_id: int,
+    link: str,
     image: File[UploadedFile],
     consent_purpose: Form[str] = ConsentPurpose.FACE_IDENTIFICATION.value,
     source: Form[str] = FaceSource.WEBCAM.value,
     purpose: Form[str] = "counter_intake",
 ) -> dict[str, Any]:
-    citizen = _citizen(citizen_id)
+    citizen = _citizen(request, link)
     template = services.face_enrol(
         actor=request.user,
         citizen=citizen,
@@ -131,14 +131,15 @@ def face_enrol(
         source=FaceSource(source) if source in FaceSource.values else FaceSource.UPLOAD,
         purpose=purpose,
     )
-    return {"template_id": template.pk, "citizen_id": citizen.pk, "unit_code": template.unit.code}
+    return {"template_id": template.pk, "link": link, "unit_code": template.unit.code}
 
 
-def _decision(decision: FaceDecision) -> dict[str, Any]:
+def _decision(request: HttpRequest, decision: FaceDecision) -> dict[str, Any]:
     match = decision.match
+    user = request.user
     return {
         "matched": match is not None,
-        "citizen_id": match.citizen.pk if match else None,
+        "link": citizen_link(user=user, citizen=match.citizen) if match and isinstance(user, User) else None,
         "personal_id": match.citizen.personal_id if match else None,
         "full_name": match.citizen.full_name if match else None,
         "distance": round(match.distance, 4) if match else None,
@@ -156,22 +157,24 @@ def face_identify(
     dossier_ref: Form[str] = "",
 ) -> dict[str, Any]:
     """Only staff with the face-search role, in a unit, for a purpose that allows it; logged."""
-    return _decision(services.face_identify(actor=request.user, image=image.read(), purpose=purpose, dossier_ref=dossier_ref))
+    return _decision(
+        request, services.face_identify(actor=request.user, image=image.read(), purpose=purpose, dossier_ref=dossier_ref)
+    )
 
 
-@router.post("/citizens/{citizen_id}/face/verify", response={200: FaceMatchOut, **_ERRORS}, summary="1:1 against the record")
+@router.post("/citizens/{link}/face/verify", response={200: FaceMatchOut, **_ERRORS}, summary="1:1 against the record")
 def face_verify(
     request: HttpRequest,
-    citizen_id: int,
+    link: str,
     image: File[UploadedFile],
     purpose: Form[str],
     dossier_ref: Form[str] = "",
 ) -> dict[str, Any]:
-    citizen = _citizen(citizen_id)
+    citizen = _citizen(request, link)
     decision = services.face_verify(
         actor=request.user, citizen=citizen, image=image.read(), purpose=purpose, dossier_ref=dossier_ref
     )
-    body = _decision(decision)
+    body = _decision(request, decision)
     if decision.match is None:
-        body.update(citizen_id=citizen.pk)
+        body.update(link=link)
     return body

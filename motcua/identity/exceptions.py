@@ -50,6 +50,7 @@ class IdentityErrorCode(StrEnum):
     ACCESS_CODE_INVALID = "access_code_invalid"
     ACCESS_CODE_NO_CONTACT = "access_code_no_contact"
     FORBIDDEN = "forbidden"
+    NOT_HOLDING_UNIT = "not_holding_unit"
 
 
 class CardError(DomainError):

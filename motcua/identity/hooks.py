@@ -11,7 +11,9 @@ provider in its ``AppConfig.ready()``::
 
 A counter provider is called as ``provider(user=..., citizen=..., purpose=..., dossier_ref=...)``
 inside the same logged read and returns a JSON-serialisable dict, shown under its name; an
-export provider is called as ``provider(citizen=...)``. An erasure provider is called as
+export provider is called as ``provider(citizen=..., user=...)``: with a staff ``user`` it lists
+only the rows that user may see (staff export); with ``user=None`` it lists all of the citizen's
+rows (the citizen's own export after the one-time code). An erasure provider is called as
 ``provider(citizen=..., actor=...)`` inside the erasure's transaction, before the citizen is
 deleted: it deletes or anonymises its own rows, or raises ``DomainError`` when a law requires
 them to be kept (the erasure then changes nothing). Providers must scope their own rows.

@@ -7,6 +7,8 @@ was enrolled. See docs/identity.md.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,7 +19,25 @@ from motcua.core.text import fold
 from motcua.identity.choices import AccessAction, AccessPurpose, AddressKind, ConsentPurpose, FaceSource, NotifyChannel, Sex
 
 
+def citizen_ref_new() -> str:
+    """A random, URL-safe reference of 128 bits: what URLs carry instead of the database id."""
+    return secrets.token_urlsafe(16)
+
+
 class Citizen(models.Model):
+    """``ref`` is the opaque reference that links carry (never the sequential id); ``unit`` is the
+    holding unit, where the record was created: only staff of that unit (and above) may change
+    its contacts or erase it (docs/identity.md, "Holding unit")."""
+
+    ref = models.CharField(max_length=32, unique=True, default=citizen_ref_new, editable=False)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("holding unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     personal_id = models.CharField(_("personal ID"), max_length=12, unique=True)
     old_id = models.CharField(_("old ID number (CMND)"), max_length=12, blank=True)
     full_name = models.CharField(_("full name"), max_length=200)

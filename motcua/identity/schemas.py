@@ -38,7 +38,7 @@ class AddressOut(Schema):
 
 
 class ProfileOut(Schema):
-    citizen_id: int
+    link: str
     personal_id: str
     full_name: str
     birth_date: date
@@ -63,7 +63,7 @@ class ConsentOut(Schema):
 
 class FaceMatchOut(Schema):
     matched: bool
-    citizen_id: int | None = None
+    link: str | None = None
     personal_id: str | None = None
     full_name: str | None = None
     distance: float | None = None
@@ -74,5 +74,5 @@ class FaceMatchOut(Schema):
 
 class TemplateOut(Schema):
     template_id: int
-    citizen_id: int
+    link: str
     unit_code: str

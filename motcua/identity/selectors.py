@@ -2,8 +2,10 @@
 
 A citizen is a national person, not bound to a unit, so reads are scoped by purpose rather
 than by territory: staff reach a record only through its exact personal ID, a card scan or a
-face match, never by browsing; every read names a purpose and writes a ``DataAccess`` row
-with the reader's unit. Face search is scoped by the enrolment unit (see services).
+face match, never by browsing; the look-up gives the officer an opaque, expiring link
+(``identity.links``) that every citizen URL carries instead of the database id. Every read names
+a purpose and writes a ``DataAccess`` row with the reader's unit. Face search is scoped by the
+enrolment unit, and changes by the holding unit (see services).
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
-from motcua.core.exceptions import NotFound
+from motcua.core.audit import audit_record
 from motcua.core.permissions import ACCESS_LOG_VIEW, IDENTITY_EXPORT, IDENTITY_VIEW
 from motcua.core.scoping import restrict
 from motcua.identity.choices import AccessAction, AccessPurpose, AddressKind
-from motcua.identity.exceptions import IdentityErrorCode
 from motcua.identity.hooks import counter_profile_providers, export_providers
+from motcua.identity.links import citizen_link
 from motcua.identity.models import Citizen, DataAccess
 from motcua.identity.services import Actor, data_access_record, permission_require, purpose_require
 
@@ -41,20 +43,10 @@ def citizen_find(*, user: Actor, personal_id: str, purpose: str, dossier_ref: st
     return citizen
 
 
-def citizen_get(*, user: Actor, citizen_id: int, purpose: str, dossier_ref: str = "") -> Citizen:
-    staff = permission_require(user, IDENTITY_VIEW, what="citizen_get", object_id=citizen_id)
-    reason = purpose_require(purpose)
-    citizen = Citizen.objects.filter(pk=citizen_id).first()
-    if citizen is None:
-        raise NotFound(IdentityErrorCode.CITIZEN_NOT_FOUND, _("No such citizen record."))
-    _logged_read(user=staff, citizen=citizen, purpose=reason, dossier_ref=dossier_ref)
-    return citizen
-
-
 def _citizen_data(citizen: Citizen) -> dict[str, Any]:
     addresses = citizen.addresses.select_related("unit").order_by("kind", "-valid_from", "-id")
     return {
-        "id": citizen.pk,
+        "ref": citizen.ref,
         "personal_id": citizen.personal_id,
         "old_id": citizen.old_id,
         "full_name": citizen.full_name,
@@ -88,7 +80,7 @@ def citizen_profile_for_counter(*, user: Actor, citizen: Citizen, purpose: str, 
         data = _citizen_data(citizen)
         current = {a["kind"]: a["text"] for a in data["addresses"] if a["current"]}
         profile = {
-            "citizen_id": citizen.pk,
+            "link": citizen_link(user=staff, citizen=citizen),
             "personal_id": citizen.personal_id,
             "full_name": citizen.full_name,
             "birth_date": data["birth_date"],
@@ -105,43 +97,62 @@ def citizen_profile_for_counter(*, user: Actor, citizen: Citizen, purpose: str, 
 
 
 def citizen_export(*, user: Actor, citizen: Citizen, purpose: str = AccessPurpose.CITIZEN_REQUEST) -> dict[str, Any]:
-    """Everything held about one citizen, as JSON-ready data (the export is itself logged).
-
-    Face templates are listed with their metadata; the encrypted embeddings themselves are not
-    exported (numbers meaningless without the model, and a copy of biometric data is a risk).
+    """Everything held about one citizen, for staff, as JSON-ready data (the export is itself
+    logged). What apps above add (dossiers) is limited to what the officer may see: their
+    providers get ``user`` and scope with it (issue 9: a leader's export no longer lists other
+    communes' dossiers). The citizen's own export is :func:`citizen_export_own`.
     """
     staff = permission_require(user, IDENTITY_EXPORT, what="citizen_export", object_id=citizen.pk)
     reason = purpose_require(purpose)
     with transaction.atomic():
         data_access_record(actor=staff, citizen=citizen, purpose=reason, action=AccessAction.EXPORT)
-        export = {
-            "format": "motcua.identity.export/1",
-            "citizen": _citizen_data(citizen),
-            "consents": [
-                {
-                    "purpose": c.purpose,
-                    "evidence": c.evidence,
-                    "given_at": c.given_at.isoformat(),
-                    "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-                }
-                for c in citizen.consents.order_by("given_at", "id")
-            ],
-            "face_templates": [
-                {
-                    "id": t.pk,
-                    "consent_purpose": t.consent.purpose,
-                    "source": t.source,
-                    "model": f"{t.model_name} ({t.model_version})",
-                    "enrolled_at": t.created_at.isoformat(),
-                    "enrolled_in_unit": t.unit.code,
-                    "last_matched_at": t.last_matched_at.isoformat() if t.last_matched_at else None,
-                }
-                for t in citizen.face_templates.select_related("consent", "unit").order_by("id")
-            ],
-            "accesses": [access_as_dict(a) for a in citizen.accesses.select_related("unit").order_by("accessed_at", "id")],
-            "other": export_providers.collect(citizen=citizen),
-        }
-    return export
+        return _export(citizen=citizen, user=staff)
+
+
+def citizen_export_own(*, citizen: Citizen) -> dict[str, Any]:
+    """The citizen's own copy of everything held about them (after the one-time code): every
+    dossier, wherever it was filed. Audited as the citizen's act, not as a staff read."""
+    with transaction.atomic():
+        audit_record(
+            action="identity.self_export",
+            actor_label="citizen",
+            object_type="citizen",
+            object_id=citizen.pk,
+            data={"at": timezone.now().isoformat()},
+        )
+        return _export(citizen=citizen, user=None)
+
+
+def _export(*, citizen: Citizen, user: User | None) -> dict[str, Any]:
+    """Face templates are listed with their metadata; the encrypted embeddings themselves are not
+    exported (numbers meaningless without the model, and a copy of biometric data is a risk)."""
+    return {
+        "format": "motcua.identity.export/1",
+        "citizen": _citizen_data(citizen),
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "evidence": c.evidence,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in citizen.consents.order_by("given_at", "id")
+        ],
+        "face_templates": [
+            {
+                "id": t.pk,
+                "consent_purpose": t.consent.purpose,
+                "source": t.source,
+                "model": f"{t.model_name} ({t.model_version})",
+                "enrolled_at": t.created_at.isoformat(),
+                "enrolled_in_unit": t.unit.code,
+                "last_matched_at": t.last_matched_at.isoformat() if t.last_matched_at else None,
+            }
+            for t in citizen.face_templates.select_related("consent", "unit").order_by("id")
+        ],
+        "accesses": [access_as_dict(a) for a in citizen.accesses.select_related("unit").order_by("accessed_at", "id")],
+        "other": export_providers.collect(citizen=citizen, user=user),
+    }
 
 
 def access_as_dict(access: DataAccess) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.audit import audit_record
 from motcua.core.choices import UnitLevel
-from motcua.core.exceptions import DomainError, PermissionDenied
+from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import AdministrativeUnit
 from motcua.core.notifications import notify
 from motcua.core.permissions import (
@@ -32,7 +32,7 @@ from motcua.core.permissions import (
     IDENTITY_ERASE,
     IDENTITY_MERGE,
 )
-from motcua.core.scoping import user_unit, user_unit_code
+from motcua.core.scoping import ALL, scope_root_path, user_unit, user_unit_code
 from motcua.core.text import fold
 from motcua.identity import face
 from motcua.identity.choices import (
@@ -84,6 +84,51 @@ def permission_require(actor: Actor, permission: str, *, what: str, object_id: s
             data={"attempt": what, "permission": permission},
         )
     raise PermissionDenied(IdentityErrorCode.FORBIDDEN, _("You do not have permission to do this."))
+
+
+def unit_holds(user: User, unit: AdministrativeUnit | None) -> bool:
+    """Whether ``user`` works in the holding ``unit`` or above it (the one scoping rule of
+    ``core.scoping``). A record without a holding unit is held by the system administrators only."""
+    root = scope_root_path(user)
+    if root is None:
+        return False
+    if root == ALL:
+        return True
+    return unit is not None and unit.path.startswith(root)
+
+
+def citizen_holds(user: User, citizen: Citizen) -> bool:
+    """Whether ``user``'s unit holds ``citizen``'s record (it was created there)."""
+    return unit_holds(user, citizen.unit)
+
+
+def _holding_denied(*, user: User, citizen: Citizen, what: str, not_found: DomainError) -> DomainError:
+    """Audit a write refused because another unit holds the record or consent; the answer is the
+    same as for a missing one, so the refusal tells nothing about what another unit holds."""
+    with transaction.atomic():
+        audit_record(
+            action="identity.denied",
+            actor=user,
+            unit_code=user_unit_code(user),
+            object_type="citizen",
+            object_id=citizen.pk,
+            data={"attempt": what, "reason": "not_holding_unit"},
+        )
+    return not_found
+
+
+def citizen_hold_require(*, user: User, citizen: Citizen, what: str) -> None:
+    """Refuse (audited, answered as a missing record) unless ``user``'s unit holds the record."""
+    if not citizen_holds(user, citizen):
+        raise _holding_denied(user=user, citizen=citizen, what=what, not_found=_citizen_not_found())
+
+
+def _citizen_not_found() -> NotFound:
+    return NotFound(IdentityErrorCode.CITIZEN_NOT_FOUND, _("No such citizen record."))
+
+
+def _consent_not_given() -> NotFound:
+    return NotFound(IdentityErrorCode.CONSENT_NOT_GIVEN, _("There is no consent to withdraw for this purpose."))
 
 
 def data_access_record(
@@ -182,23 +227,39 @@ def citizen_register_from_card(
     user = permission_require(actor, IDENTITY_EDIT, what="citizen_register")
     reason = purpose_require(purpose)
     today = timezone.localdate()
+    existing = Citizen.objects.filter(personal_id=card.personal_id).select_related("unit").first()
+    holds = existing is None or citizen_holds(user, existing)
+    if existing is not None and not holds:
+        contacts = [f for f, v in (("phone", phone.strip()), ("email", email.strip())) if v and getattr(existing, f) != v]
+        if contacts:
+            raise _holding_denied(
+                user=user,
+                citizen=existing,
+                what="citizen_register",
+                not_found=PermissionDenied(
+                    IdentityErrorCode.NOT_HOLDING_UNIT,
+                    _("Only the unit that holds this citizen's record may change their phone or e-mail. Nothing was saved."),
+                    fields={f: _("Held by another unit.") for f in contacts},
+                ),
+            )
     with transaction.atomic():
         citizen = Citizen.objects.select_for_update().filter(personal_id=card.personal_id).first()
         created = citizen is None
         changed: list[str] = []
         if citizen is None:
-            citizen = Citizen(personal_id=card.personal_id)
-        values = {
+            citizen = Citizen(personal_id=card.personal_id, unit=user_unit(user))
+        values: dict[str, Any] = {
             "full_name": card.full_name,
             "birth_date": card.birth_date,
             "sex": card.sex.value,
             "old_id": card.old_id or citizen.old_id,
             "card_issue_date": card.issue_date,
         }
-        if phone:
-            values["phone"] = phone.strip()
-        if email:
-            values["email"] = email.strip()
+        if holds:  # contacts are the holding unit's to change (the card data is the card's)
+            if phone:
+                values["phone"] = phone.strip()
+            if email:
+                values["email"] = email.strip()
         for field, value in values.items():
             if getattr(citizen, field) != value:
                 setattr(citizen, field, value)
@@ -246,6 +307,7 @@ def citizen_create(
                 sex=sex.value,
                 phone=phone.strip(),
                 email=email.strip(),
+                unit=user_unit(user),
             )
             _full_clean(citizen)
             citizen.save()
@@ -265,8 +327,10 @@ def citizen_create(
 def citizen_update_contacts(
     *, actor: Actor, citizen: Citizen, purpose: str, phone: str, email: str, current_address: str = ""
 ) -> Citizen:
+    """Change the phone, e-mail or current address: only staff of the holding unit (and above)."""
     user = permission_require(actor, IDENTITY_EDIT, what="citizen_update", object_id=citizen.pk)
     reason = purpose_require(purpose)
+    citizen_hold_require(user=user, citizen=citizen, what="citizen_update")
     with transaction.atomic():
         citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
         changed = [f for f, v in (("phone", phone.strip()), ("email", email.strip())) if getattr(citizen, f) != v]
@@ -282,13 +346,16 @@ def citizen_update_contacts(
 def citizen_merge(*, actor: Actor, survivor: Citizen, duplicate: Citizen, reason: str) -> Citizen:
     """Fold a duplicate record (e.g. typed with a wrong personal ID) into the right one.
 
-    Addresses, consents, face templates, access-log rows and codes move to ``survivor``; the
+    Only staff of the unit holding both records may merge them. Addresses, consents, face
+    templates, access-log rows and codes move to ``survivor``; the
     duplicate is deleted. Where both have an active consent for a purpose, the survivor's stays
     and the duplicate's templates move under it.
     """
     user = permission_require(actor, IDENTITY_MERGE, what="citizen_merge", object_id=survivor.pk)
     if survivor.pk == duplicate.pk:
         raise DomainError(IdentityErrorCode.MERGE_SAME, _("Choose two different records to merge."))
+    for record in (survivor, duplicate):  # a merge changes and deletes records: holding unit only
+        citizen_hold_require(user=user, citizen=record, what="citizen_merge")
     if not reason.strip():
         raise DomainError(
             IdentityErrorCode.CITIZEN_INVALID, _("Give the reason for the merge."), fields={"reason": _("Required.")}
@@ -338,13 +405,15 @@ def citizen_merge(*, actor: Actor, survivor: Citizen, duplicate: Citizen, reason
 
 
 def citizen_erase(*, actor: Actor, citizen: Citizen, reason: str) -> None:
-    """Erase everything held about a citizen at their request (Law 91/2025).
+    """Erase everything held about a citizen at their request (Law 91/2025): only the
+    data-protection role (``IDENTITY_ERASE``) of the holding unit, and only with a reason.
 
     Apps above identity erase or keep their own rows through ``hooks.erasure_providers``; a
     provider that must keep data by law raises and the erasure changes nothing. The audit log
     keeps only the database id, the reason and who erased.
     """
     user = permission_require(actor, IDENTITY_ERASE, what="citizen_erase", object_id=citizen.pk)
+    citizen_hold_require(user=user, citizen=citizen, what="citizen_erase")
     if not reason.strip():
         raise DomainError(
             IdentityErrorCode.CITIZEN_INVALID, _("Give the reason for the erasure."), fields={"reason": _("Required.")}
@@ -407,13 +476,18 @@ def consent_withdraw(*, actor: Actor, citizen: Citizen, purpose: ConsentPurpose,
     """Withdraw the consent and delete its face templates; returns how many were deleted.
 
     ``by_citizen`` is for the citizen's own withdrawal on the public page (after the one-time
-    code); staff need the consent permission.
+    code); staff need the consent permission and must work in the unit that recorded the
+    consent (or above it): another unit gets the same answer as for a missing consent.
     """
     user = None if by_citizen else permission_require(actor, CONSENT_MANAGE, what="consent_withdraw", object_id=citizen.pk)
+    if user is not None:
+        held = Consent.objects.filter(citizen=citizen, purpose=purpose, withdrawn_at__isnull=True).select_related("unit").first()
+        if held is not None and not unit_holds(user, held.unit):
+            raise _holding_denied(user=user, citizen=citizen, what="consent_withdraw", not_found=_consent_not_given())
     with transaction.atomic():
         consent = Consent.objects.select_for_update().filter(citizen=citizen, purpose=purpose, withdrawn_at__isnull=True).first()
-        if consent is None:
-            raise DomainError(IdentityErrorCode.CONSENT_NOT_GIVEN, _("There is no consent to withdraw for this purpose."))
+        if consent is None or (user is not None and not unit_holds(user, consent.unit)):
+            raise _consent_not_given()
         unit_ids = list(consent.templates.values_list("unit_id", flat=True).distinct())
         deleted, _detail = consent.templates.all().delete()
         consent.withdrawn_at, consent.withdrawn_by = timezone.now(), user

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from motcua.core.exceptions import DomainError
+from motcua.core.exceptions import DomainError, NotFound
 from motcua.core.permissions import (
     ACCESS_LOG_VIEW,
     CONSENT_MANAGE,
@@ -57,6 +57,7 @@ from motcua.identity.forms import (
     WithdrawForm,
 )
 from motcua.identity.images import image_check_size
+from motcua.identity.links import citizen_from_link, citizen_link
 from motcua.identity.models import Citizen
 from motcua.identity.qr import CardData, card_is_expired, card_qr_parse
 from motcua.identity.qr_decode import card_qr_from_image
@@ -93,11 +94,20 @@ def _read_upload(upload: UploadedFile | None) -> bytes:
     return upload.read()
 
 
-def _citizen_url(citizen: Citizen, purpose: str, dossier_ref: str = "") -> str:
+def _citizen_url(user: User, citizen: Citizen, purpose: str, dossier_ref: str = "") -> str:
+    """The record's page for this officer: an opaque link of theirs, never the database id."""
     query = {"purpose": purpose}
     if dossier_ref:
         query["dossier"] = dossier_ref
-    return f"{reverse('identity:citizen', args=[citizen.pk])}?{urlencode(query)}"
+    return f"{reverse('identity:citizen', args=[citizen_link(user=user, citizen=citizen)])}?{urlencode(query)}"
+
+
+def _citizen_or_404(user: User, link: str) -> Citizen:
+    """The citizen behind the officer's own link; a forged, expired or foreign link is a 404."""
+    try:
+        return citizen_from_link(user=user, link=link)
+    except NotFound:
+        raise Http404 from None
 
 
 # --- Counter ----------------------------------------------------------------------------------------
@@ -156,6 +166,7 @@ def counter(request: HttpRequest) -> HttpResponse:
         "card": card,
         "card_expired": card is not None and card_is_expired(card.expiry_date, today=timezone.localdate()),
         "citizen": citizen,
+        "citizen_link": citizen_link(user=user, citizen=citizen) if citizen else "",
         "register": register,
         "can_edit": user.has_perm(IDENTITY_EDIT),
         "can_search_face": user.has_perm(FACE_SEARCH),
@@ -183,7 +194,7 @@ def counter_register(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return render(request, "identity/error.html", {"message": exc.message, "code": exc.code}, status=exc.status_code)
     messages.success(request, _("Citizen registered.") if created else _("Citizen record brought up to date with the card."))
-    return redirect(_citizen_url(citizen, data["purpose"], data["dossier_ref"]))
+    return redirect(_citizen_url(user, citizen, data["purpose"], data["dossier_ref"]))
 
 
 @login_required
@@ -202,7 +213,7 @@ def counter_lookup(request: HttpRequest) -> HttpResponse:
             status = _fail(form, exc)
         else:
             if citizen is not None:
-                return redirect(_citizen_url(citizen, data["purpose"], data["dossier_ref"]))
+                return redirect(_citizen_url(user, citizen, data["purpose"], data["dossier_ref"]))
             form.add_error("personal_id", _("No citizen with this personal ID is registered. Scan their card to register them."))
             status = 404
     context = {"scan": CounterScanForm(), "lookup": form, "can_edit": user.has_perm(IDENTITY_EDIT)}
@@ -214,22 +225,26 @@ def counter_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def citizen_page(request: HttpRequest, pk: int) -> HttpResponse:
+def citizen_page(request: HttpRequest, link: str) -> HttpResponse:
     """The record as the counter may reuse it. Needs a purpose; each view is a logged read."""
     user = _staff(request, IDENTITY_VIEW)
     purpose = request.GET.get("purpose", "")
     dossier_ref = request.GET.get("dossier", "")[:60]
+    citizen = _citizen_or_404(user, link)
     if purpose not in AccessPurpose.values:
         form = PurposeForm(initial={"dossier_ref": dossier_ref})
-        return render(request, "identity/purpose.html", {"form": form, "pk": pk})
-    citizen = _citizen_or_404(pk)
+        return render(request, "identity/purpose.html", {"form": form, "link": link})
     try:
         profile = selectors.citizen_profile_for_counter(user=user, citizen=citizen, purpose=purpose, dossier_ref=dossier_ref)
     except DomainError as exc:
         return render(request, "identity/error.html", {"message": exc.message, "code": exc.code}, status=exc.status_code)
-    consents = list(citizen.consents.filter(withdrawn_at__isnull=True).order_by("purpose"))
+    consents = list(citizen.consents.filter(withdrawn_at__isnull=True).select_related("unit").order_by("purpose"))
+    for consent in consents:  # only the unit that recorded a consent may withdraw it
+        consent.held_here = services.unit_holds(user, consent.unit)  # type: ignore[attr-defined]
+    holds = services.citizen_holds(user, citizen)
     context = {
         "citizen": citizen,
+        "link": link,
         "profile": profile,
         "prefill": {k: v for k, v in profile.items() if k != "extras"},
         "addresses": citizen.addresses.select_related("unit").order_by("kind", "-valid_from", "-id"),
@@ -241,31 +256,22 @@ def citizen_page(request: HttpRequest, pk: int) -> HttpResponse:
         "consent_form": ConsentForm(),
         "contacts_form": ContactsForm(initial={"phone": citizen.phone, "email": citizen.email, "purpose": purpose}),
         "can": {
-            "edit": user.has_perm(IDENTITY_EDIT),
+            "edit": user.has_perm(IDENTITY_EDIT) and holds,
             "consent": user.has_perm(CONSENT_MANAGE),
             "enrol": user.has_perm(FACE_ENROL),
             "verify": user.has_perm(FACE_SEARCH),
             "export": user.has_perm(IDENTITY_EXPORT),
-            "erase": user.has_perm(IDENTITY_ERASE),
+            "erase": user.has_perm(IDENTITY_ERASE) and holds,
         },
     }
     return render(request, "identity/citizen.html", context)
 
 
-def _citizen_or_404(pk: int) -> Citizen:
-    citizen = Citizen.objects.filter(pk=pk).first()
-    if citizen is None:
-        from django.http import Http404
-
-        raise Http404
-    return citizen
-
-
 @login_required
 @require_POST
-def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_give(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, CONSENT_MANAGE)
-    citizen = _citizen_or_404(pk)
+    citizen = _citizen_or_404(user, link)
     form = ConsentForm(request.POST)
     purpose = request.POST.get("purpose", AccessPurpose.COUNTER_INTAKE)
     if form.is_valid():
@@ -281,14 +287,14 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc.message))
     else:
         messages.error(request, _("Record how the consent was given (e.g. the number of the signed form)."))
-    return redirect(_citizen_url(citizen, purpose))
+    return redirect(_citizen_url(user, citizen, purpose))
 
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, CONSENT_MANAGE)
-    citizen = _citizen_or_404(pk)
+    citizen = _citizen_or_404(user, link)
     form = WithdrawForm(request.POST)
     purpose = request.POST.get("purpose", AccessPurpose.COUNTER_INTAKE)
     if form.is_valid():
@@ -297,20 +303,22 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, citizen=citizen, purpose=ConsentPurpose(form.cleaned_data["consent_purpose"])
             )
             messages.success(request, _("Consent withdrawn; %(count)s face templates deleted.") % {"count": deleted})
+        except NotFound:  # none, or recorded by another unit: the same answer
+            raise Http404 from None
         except DomainError as exc:
             messages.error(request, str(exc.message))
-    return redirect(_citizen_url(citizen, purpose))
+    return redirect(_citizen_url(user, citizen, purpose))
 
 
 @login_required
 @require_POST
-def contacts_update(request: HttpRequest, pk: int) -> HttpResponse:
+def contacts_update(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, IDENTITY_EDIT)
-    citizen = _citizen_or_404(pk)
+    citizen = _citizen_or_404(user, link)
     form = ContactsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the phone and e-mail."))
-        return redirect(_citizen_url(citizen, request.POST.get("purpose", AccessPurpose.DATA_CORRECTION)))
+        return redirect(_citizen_url(user, citizen, request.POST.get("purpose", AccessPurpose.DATA_CORRECTION)))
     data = form.cleaned_data
     try:
         services.citizen_update_contacts(
@@ -322,9 +330,11 @@ def contacts_update(request: HttpRequest, pk: int) -> HttpResponse:
             current_address=data["current_address"],
         )
         messages.success(request, _("Contacts saved."))
+    except NotFound:  # held by another unit: answered as a missing record
+        raise Http404 from None
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    return redirect(_citizen_url(citizen, data["purpose"]))
+    return redirect(_citizen_url(user, citizen, data["purpose"]))
 
 
 # --- Faces ---------------------------------------------------------------------------------------------
@@ -332,9 +342,9 @@ def contacts_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def face_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def face_enrol(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, FACE_ENROL)
-    citizen = _citizen_or_404(pk)
+    citizen = _citizen_or_404(user, link)
     form = EnrolForm(request.POST or None, request.FILES or None, initial={"source": FaceSource.WEBCAM})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -352,17 +362,17 @@ def face_enrol(request: HttpRequest, pk: int) -> HttpResponse:
             status = _fail(form, exc)
         else:
             messages.success(request, _("Face template stored (encrypted). The photo itself was not kept."))
-            return redirect(_citizen_url(citizen, data["purpose"]))
+            return redirect(_citizen_url(user, citizen, data["purpose"]))
     elif request.method == "POST":
         status = 400
-    return render(request, "identity/face_enrol.html", {"form": form, "citizen_pk": citizen.pk}, status=status)
+    return render(request, "identity/face_enrol.html", {"form": form, "link": link}, status=status)
 
 
 @login_required
 @never_cache
-def face_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def face_verify(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, FACE_SEARCH)
-    citizen = _citizen_or_404(pk)
+    citizen = _citizen_or_404(user, link)
     form = FaceImageForm(request.POST or None, request.FILES or None)
     status, decision = 200, None
     if request.method == "POST" and form.is_valid():
@@ -379,9 +389,7 @@ def face_verify(request: HttpRequest, pk: int) -> HttpResponse:
             status = _fail(form, exc)
     elif request.method == "POST":
         status = 400
-    return render(
-        request, "identity/face_verify.html", {"form": form, "citizen_pk": citizen.pk, "decision": decision}, status=status
-    )
+    return render(request, "identity/face_verify.html", {"form": form, "link": link, "decision": decision}, status=status)
 
 
 @login_required
@@ -404,7 +412,7 @@ def face_identify(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "decision": decision, "submitted": request.method == "POST" and status == 200}
     if decision is not None and decision.match is not None:
         context["match_url"] = _citizen_url(
-            decision.match.citizen, form.cleaned_data["purpose"], form.cleaned_data["dossier_ref"]
+            user, decision.match.citizen, form.cleaned_data["purpose"], form.cleaned_data["dossier_ref"]
         )
     return render(request, "identity/face_identify.html", context, status=status)
 
@@ -414,20 +422,24 @@ def face_identify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def citizen_export(request: HttpRequest, pk: int) -> HttpResponse:
+def citizen_export(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, IDENTITY_EXPORT)
-    citizen = _citizen_or_404(pk)
+    citizen = _citizen_or_404(user, link)
     data = selectors.citizen_export(user=user, citizen=citizen)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="citizen-{citizen.pk}.json"'
+    response["Content-Disposition"] = 'attachment; filename="citizen-data.json"'
     return response
 
 
 @login_required
 @never_cache
-def citizen_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def citizen_erase(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, IDENTITY_ERASE)
-    citizen = _citizen_or_404(pk)
+    citizen = _citizen_or_404(user, link)
+    try:  # only the holding unit's data-protection officer; another unit sees a missing record
+        services.citizen_hold_require(user=user, citizen=citizen, what="citizen_erase_page")
+    except NotFound:
+        raise Http404 from None
     form = EraseForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -437,6 +449,8 @@ def citizen_erase(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.citizen_erase(actor=user, citizen=citizen, reason=form.cleaned_data["reason"])
+            except NotFound:
+                raise Http404 from None
             except DomainError as exc:
                 status = _fail(form, exc)
             else:
@@ -444,7 +458,7 @@ def citizen_erase(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("identity:counter")
     elif request.method == "POST":
         status = 400
-    return render(request, "identity/erase.html", {"form": form, "citizen_pk": citizen.pk}, status=status)
+    return render(request, "identity/erase.html", {"form": form, "link": link}, status=status)
 
 
 @login_required
@@ -467,7 +481,7 @@ def citizen_merge(request: HttpRequest) -> HttpResponse:
                 status = _fail(form, exc)
             else:
                 messages.success(request, _("Records merged."))
-                return redirect(_citizen_url(merged, AccessPurpose.RECORD_MERGE))
+                return redirect(_citizen_url(user, merged, AccessPurpose.RECORD_MERGE))
     elif request.method == "POST":
         status = 400
     return render(request, "identity/merge.html", {"form": form}, status=status)
@@ -487,17 +501,15 @@ def access_oversight(request: HttpRequest) -> HttpResponse:
 @never_cache
 def my_access_log(request: HttpRequest) -> HttpResponse:
     """Step 1: personal ID and channel → a one-time code. Step 2: the code. Step 3: the log."""
-    verified = request.session.get(_SESSION_CITIZEN)
-    if verified and verified.get("until", 0) > timezone.now().timestamp():
-        citizen = Citizen.objects.filter(pk=verified["id"]).first()
-        if citizen is not None:
-            entries = selectors.citizen_access_log(citizen=citizen)
-            context: dict[str, Any] = {
-                "citizen": citizen,
-                "page": Paginator(entries, 50).get_page(request.GET.get("page")),
-                "consents": citizen.consents.filter(withdrawn_at__isnull=True),
-            }
-            return render(request, "identity/my_access_log.html", context)
+    citizen = _verified_citizen(request)
+    if citizen is not None:
+        entries = selectors.citizen_access_log(citizen=citizen)
+        context: dict[str, Any] = {
+            "citizen": citizen,
+            "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+            "consents": citizen.consents.filter(withdrawn_at__isnull=True),
+        }
+        return render(request, "identity/my_access_log.html", context)
     request.session.pop(_SESSION_CITIZEN, None)
     status = 200
     verify_form = None
@@ -536,10 +548,7 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_access_withdraw(request: HttpRequest) -> HttpResponse:
     """The verified citizen withdraws a face consent themselves (their templates are deleted)."""
-    verified = request.session.get(_SESSION_CITIZEN)
-    citizen = None
-    if verified and verified.get("until", 0) > timezone.now().timestamp():
-        citizen = Citizen.objects.filter(pk=verified["id"]).first()
+    citizen = _verified_citizen(request)
     form = WithdrawForm(request.POST)
     if citizen is None or not form.is_valid():
         return redirect("identity:my_access_log")
@@ -551,6 +560,26 @@ def my_access_withdraw(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("identity:my_access_log")
+
+
+@never_cache
+def my_access_export(request: HttpRequest) -> HttpResponse:
+    """The verified citizen downloads everything held about them: every dossier, wherever filed."""
+    citizen = _verified_citizen(request)
+    if citizen is None:
+        return redirect("identity:my_access_log")
+    data = selectors.citizen_export_own(citizen=citizen)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+def _verified_citizen(request: HttpRequest) -> Citizen | None:
+    """The citizen who proved who they are with a one-time code in this session (not expired)."""
+    verified = request.session.get(_SESSION_CITIZEN)
+    if verified and verified.get("until", 0) > timezone.now().timestamp():
+        return Citizen.objects.filter(pk=verified["id"]).first()
+    return None
 
 
 @require_POST

@@ -12,6 +12,7 @@ from motcua.core.choices import Role
 from motcua.dossiers.models import Document, Dossier
 from motcua.dossiers.services import dossier_receive
 from motcua.dossiers.tests.factories import PERSONAL_ID, commune_agencies, intake, procedure, staff
+from motcua.identity.links import citizen_link
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_counter_intake_is_prefilled_and_offers_earlier_documents(client: Client
     earlier = dossier_receive(actor=officer, intake=intake()).dossier
     client.force_login(officer)
 
-    html = client.get(f"/ho-so/tiep-nhan/?citizen={citizen.pk}").content.decode()  # type: ignore[attr-defined]
+    html = client.get(f"/ho-so/tiep-nhan/?citizen={citizen_link(user=officer, citizen=citizen)}").content.decode()  # type: ignore[arg-type]
 
     assert 'value="Nguyễn Văn An"' in html
     assert f'value="{PERSONAL_ID}"' in html
@@ -49,8 +50,8 @@ def test_reused_document_is_marked_on_the_new_dossier(client: Client, citizen: o
     client.force_login(officer)
 
     response = client.post(
-        f"/ho-so/tiep-nhan/?citizen={citizen.pk}",
-        {  # type: ignore[attr-defined]
+        f"/ho-so/tiep-nhan/?citizen={citizen_link(user=officer, citizen=citizen)}",  # type: ignore[arg-type]
+        {
             "procedure_code": "1.001193",
             "applicant_kind": "person",
             "applicant_name": "Nguyễn Văn An",

@@ -326,6 +326,6 @@ def test_command_creates_agencies_when_asked_and_reports_the_rate(units: None) -
     call_command("seed", "--dossiers", "30", "--create-agencies", "--months", "2", "--seed", "3", "--chunk", "20", stdout=out)
 
     assert Dossier.objects.count() == 30
-    assert "demo agencies and 13 users ready" in out.getvalue()
+    assert "demo agencies and 14 users ready" in out.getvalue()
     assert "dossiers/s" in out.getvalue()
     assert Dossier.objects.filter(receiving_unit__code="32212").exists()

@@ -44,6 +44,7 @@ class CitizenFactory(factory.django.DjangoModelFactory[Citizen]):
     sex = Sex.FEMALE.value
     phone = "0912345678"
     email = "mai@example.vn"
+    unit = factory.LazyFunction(lambda: current_unit("32218"))  # held by Phú Tân, where staff_user works
 
 
 def consent_for(citizen: Citizen, purpose: ConsentPurpose, *, by: User | None = None, unit_code: str = "32218") -> Consent:
@@ -55,6 +56,13 @@ def consent_for(citizen: Citizen, purpose: ConsentPurpose, *, by: User | None = 
         given_at=timezone.now(),
         given_by=by,
     )
+
+
+def link_for(user: User, citizen: Citizen) -> str:
+    """The opaque link a look-up gives ``user`` for ``citizen`` (what every citizen URL carries)."""
+    from motcua.identity.links import citizen_link
+
+    return citizen_link(user=user, citizen=citizen)
 
 
 def face_bytes(faces: Path, name: str) -> bytes:

@@ -13,9 +13,10 @@ from motcua.core.notifications import MemoryBackend
 from motcua.core.tests.factories import staff_user
 from motcua.identity.choices import AccessAction, AccessPurpose, ConsentPurpose
 from motcua.identity.hooks import counter_profile_providers
+from motcua.identity.links import citizen_from_link
 from motcua.identity.models import Citizen, Consent, DataAccess
 from motcua.identity.selectors import citizen_profile_for_counter
-from motcua.identity.tests.factories import CitizenFactory, card_payload, consent_for
+from motcua.identity.tests.factories import CitizenFactory, card_payload, consent_for, link_for
 from motcua.identity.tests.qr_synth import Distortion, synthetic_photo
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +24,16 @@ pytestmark = pytest.mark.django_db
 
 def test_usb_scanner_text_fills_the_card_data_and_finds_the_citizen(client: Client) -> None:
     citizen = CitizenFactory(personal_id="096085004217", full_name="Nguyễn Văn An")
-    client.force_login(staff_user("officer", Role.RECEPTION_OFFICER))
+    officer = staff_user("officer", Role.RECEPTION_OFFICER)
+    client.force_login(officer)
 
     response = client.post(reverse("identity:counter"), {"qr_text": card_payload() + "\r", "purpose": "counter_intake"})
 
     html = response.content.decode()
+    link = re.search(r'href="/cong-dan/ho-so/([^/"]+)/\?purpose=counter_intake"', html)
     assert response.status_code == 200
-    assert "15/06/1985" in html and f"/cong-dan/ho-so/{citizen.pk}/?purpose=counter_intake" in html
+    assert "15/06/1985" in html and link is not None
+    assert citizen_from_link(user=officer, link=link.group(1)) == citizen
     assert DataAccess.objects.get().action == AccessAction.READ
 
 
@@ -72,15 +76,16 @@ def test_counter_profile_collects_what_registered_providers_add() -> None:
         seen.append(kwargs)
         return {"dossiers": ["H32.218-260101-0001"]}
 
-    counter_profile_providers.register("dossiers", earlier_dossiers)
+    # a name of its own: unregistering "dossiers" would drop the real provider for later tests
+    counter_profile_providers.register("test_earlier", earlier_dossiers)
     try:
         profile = citizen_profile_for_counter(
             user=staff_user("officer", Role.RECEPTION_OFFICER), citizen=citizen, purpose="counter_intake", dossier_ref="H2"
         )
     finally:
-        counter_profile_providers.unregister("dossiers")
+        counter_profile_providers.unregister("test_earlier")
 
-    assert profile["extras"] == {"dossiers": {"dossiers": ["H32.218-260101-0001"]}}
+    assert profile["extras"]["test_earlier"] == {"dossiers": ["H32.218-260101-0001"]}
     assert (seen[0]["citizen"], seen[0]["purpose"], seen[0]["dossier_ref"]) == (citizen, AccessPurpose.COUNTER_INTAKE, "H2")
     assert DataAccess.objects.filter(citizen=citizen, action=AccessAction.READ, dossier_ref="H2").count() == 1
 
@@ -101,7 +106,9 @@ def test_citizen_reads_who_accessed_their_data_after_the_code(client: Client, dj
     officer.save()
     staff = Client()
     staff.force_login(officer)
-    staff.get(reverse("identity:citizen", args=[citizen.pk]), {"purpose": "dossier_processing", "dossier": "H32-0007"})
+    staff.get(
+        reverse("identity:citizen", args=[link_for(officer, citizen)]), {"purpose": "dossier_processing", "dossier": "H32-0007"}
+    )
     code = _ask_code(client, "096302731506", django_capture_on_commit_callbacks)
 
     response = client.post(

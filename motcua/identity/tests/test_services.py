@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from motcua.core.choices import Role
-from motcua.core.exceptions import DomainError, PermissionDenied
+from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import AuditEvent
 from motcua.core.notifications import MemoryBackend
 from motcua.core.tests.factories import staff_user
@@ -65,6 +65,62 @@ def test_new_card_address_moves_the_old_one_to_history() -> None:
         ("Ấp Cái Đôi, Xã Cái Đôi Vàm, Tỉnh Cà Mau", dt.date(2026, 9, 1)),
         ("Khóm 2, Phường An Xuyên, Tỉnh Cà Mau", None),
     ]
+
+
+def test_card_scan_records_the_officers_unit_as_the_holding_unit() -> None:
+    citizen, _created = services.citizen_register_from_card(
+        actor=_officer(), card=card_qr_parse(card_payload(), today=TODAY), purpose="counter_intake"
+    )
+
+    assert citizen.unit is not None and citizen.unit.code == "32218"
+
+
+def test_card_scan_at_another_commune_refreshes_the_card_data_but_keeps_the_contacts() -> None:
+    """Issue 9, item 1: contacts belong to the holding unit; the card data is the card's."""
+    services.citizen_register_from_card(
+        actor=_officer(), card=card_qr_parse(card_payload(), today=TODAY), purpose="counter_intake", phone="0912000111"
+    )
+    moved = card_payload(address="Khóm 2, Phường An Xuyên, Tỉnh Cà Mau", issued="01092026")
+
+    citizen, created = services.citizen_register_from_card(
+        actor=_officer("other", unit_code="32212"),
+        card=card_qr_parse(moved, today=TODAY),
+        purpose="intake_any_place",
+        phone="0912000111",
+    )
+
+    assert created is False
+    assert (citizen.phone, citizen.unit.code if citizen.unit else None) == ("0912000111", "32218")
+    assert citizen.addresses.get(valid_to__isnull=True).text == "Khóm 2, Phường An Xuyên, Tỉnh Cà Mau"
+
+
+def test_card_scan_at_another_commune_cannot_replace_the_phone() -> None:
+    """Issue 9 probe: a Cái Đôi Vàm officer could replace a Phú Tân citizen's phone."""
+    citizen, _created = services.citizen_register_from_card(
+        actor=_officer(), card=card_qr_parse(card_payload(), today=TODAY), purpose="counter_intake", phone="0912000111"
+    )
+    other = _officer("other", unit_code="32212")
+
+    with pytest.raises(PermissionDenied) as caught:
+        services.citizen_register_from_card(
+            actor=other, card=card_qr_parse(card_payload(), today=TODAY), purpose="counter_intake", phone="0999999999"
+        )
+
+    citizen.refresh_from_db()
+    assert (caught.value.code, list(caught.value.fields)) == (IdentityErrorCode.NOT_HOLDING_UNIT, ["phone"])
+    assert citizen.phone == "0912000111"
+    assert DataAccess.objects.filter(actor=other).count() == 0
+
+
+def test_contacts_change_by_another_commune_is_answered_as_a_missing_record() -> None:
+    citizen = CitizenFactory(phone="0912000111")
+    other = _officer("other", unit_code="32212")
+
+    with pytest.raises(NotFound) as caught:
+        services.citizen_update_contacts(actor=other, citizen=citizen, purpose="data_correction", phone="0999", email="")
+
+    citizen.refresh_from_db()
+    assert (caught.value.code, citizen.phone) == (IdentityErrorCode.CITIZEN_NOT_FOUND, "0912000111")
 
 
 def test_access_without_a_purpose_is_refused_and_changes_nothing() -> None:
@@ -161,12 +217,48 @@ def test_reception_officer_cannot_merge() -> None:
     assert Citizen.objects.count() == 2
 
 
+def test_another_commune_cannot_merge_records_held_by_the_holding_unit() -> None:
+    """Issue 9, item 1: changes to a citizen's record belong to the unit that holds it."""
+    a, b = CitizenFactory(), CitizenFactory()
+    leader = staff_user("leader", Role.LEADER, unit_code="32214")
+
+    with pytest.raises(NotFound):
+        services.citizen_merge(actor=leader, survivor=a, duplicate=b, reason="Trùng")
+
+    assert Citizen.objects.count() == 2
+    assert list(AuditEvent.objects.filter(action="identity.denied", actor=leader).values_list("data", flat=True)) == [
+        {"attempt": "citizen_merge", "reason": "not_holding_unit"}
+    ]
+
+
+def test_erasure_by_another_communes_data_protection_officer_changes_nothing() -> None:
+    citizen = CitizenFactory()
+    consent_for(citizen, ConsentPurpose.FACE_VERIFICATION)
+    dpo = staff_user("dpo", Role.DATA_PROTECTION_OFFICER, unit_code="32212")
+
+    with pytest.raises(NotFound):
+        services.citizen_erase(actor=dpo, citizen=citizen, reason="Đơn yêu cầu số 5")
+
+    assert (Citizen.objects.count(), Consent.objects.count()) == (1, 1)
+    assert AuditEvent.objects.filter(action="identity.erase").count() == 0
+
+
+def test_erasure_needs_a_reason() -> None:
+    citizen = CitizenFactory()
+
+    with pytest.raises(DomainError) as excinfo:
+        services.citizen_erase(actor=staff_user("dpo", Role.DATA_PROTECTION_OFFICER), citizen=citizen, reason="  ")
+
+    assert (excinfo.value.code, list(excinfo.value.fields)) == ("citizen_invalid", ["reason"])
+    assert Citizen.objects.count() == 1
+
+
 def test_erasure_deletes_everything_and_the_audit_keeps_no_personal_id() -> None:
     citizen = CitizenFactory(personal_id="096302731506", sex=Sex.FEMALE, birth_date=dt.date(2002, 1, 1))
     consent_for(citizen, ConsentPurpose.FACE_VERIFICATION)
     pk = citizen.pk
 
-    services.citizen_erase(actor=staff_user("leader", Role.LEADER), citizen=citizen, reason="Đơn yêu cầu số 5")
+    services.citizen_erase(actor=staff_user("dpo", Role.DATA_PROTECTION_OFFICER), citizen=citizen, reason="Đơn yêu cầu số 5")
 
     event = AuditEvent.objects.get(action="identity.erase")
     assert not Citizen.objects.filter(pk=pk).exists()
@@ -187,7 +279,7 @@ def test_erasure_refused_by_a_provider_changes_nothing() -> None:
     erasure_providers.register("test", keep)
     try:
         with pytest.raises(DomainError):
-            services.citizen_erase(actor=staff_user("leader", Role.LEADER), citizen=citizen, reason="x")
+            services.citizen_erase(actor=staff_user("dpo", Role.DATA_PROTECTION_OFFICER), citizen=citizen, reason="x")
     finally:
         erasure_providers.unregister("test")
 

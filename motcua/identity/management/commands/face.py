@@ -115,7 +115,7 @@ class Command(BaseCommand):
             consent_purpose=ConsentPurpose(options["consent"]),
             source=FaceSource(options["source"]),
         )
-        self.stdout.write(json.dumps({"template": template.pk, "citizen": citizen.pk, "unit": template.unit.code}))
+        self.stdout.write(json.dumps({"template": template.pk, "citizen": citizen.ref, "unit": template.unit.code}))
 
     def do_identify(self, options: dict[str, Any]) -> None:
         from motcua.identity.services import face_identify
