@@ -25,6 +25,8 @@ demo and the test suite) does the demo CA issue one on demand. See docs/slips.md
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import dataclasses
 import fcntl
 import hashlib
@@ -33,12 +35,12 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -52,6 +54,8 @@ from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import DomainError
 from motcua.core.models import Agency
+
+T = TypeVar("T")
 
 with warnings.catch_warnings():  # pyHanko imports cryptography's deprecated DSA module; we never use DSA
     warnings.simplefilter("ignore")
@@ -427,8 +431,21 @@ def _sign_with(pdf: bytes, signer: _AgencySigner, *, reason: str, location: str)
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    output = signers.PdfSigner(meta, signer).sign_pdf(writer, bytes_reserved=signer.reserve)
+    output = _outside_event_loop(lambda: signers.PdfSigner(meta, signer).sign_pdf(writer, bytes_reserved=signer.reserve))
     return bytes(output.getvalue())
+
+
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """Run ``call`` here, or in a worker thread when this thread runs an asyncio event loop.
+
+    pyHanko's synchronous API wraps its coroutines in ``asyncio.run``, which refuses to start
+    inside a running loop (an ASGI server, Playwright's sync API in a test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def sign_pdf(pdf: bytes, *, agency: Agency, reason: str = "", location: str = "") -> bytes:
@@ -506,7 +523,7 @@ def verify_pdf(pdf: bytes, *, roots: list[x509.Certificate] | None = None) -> Si
 def _check_one(signature: Any, context: Any) -> SignatureCheck:
     reason = str(signature.sig_object.get("/Reason", "") or "")
     try:
-        status = validate_pdf_signature(signature, signer_validation_context=context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signature, signer_validation_context=context))
     except Exception as exc:  # a mangled signature container is a failed check
         return SignatureCheck(signed=True, reason=reason, problem=_("The signature cannot be read (%(error)s).") % {"error": exc})
     cert = status.signing_cert

@@ -1310,7 +1310,7 @@ def counter_visit_receive(*, actor: User, visit_id: int, intake: IntakeInput, no
     found = counter_visit_get(user=actor, pk=visit_id)
     key = intake.idempotency_key.strip()[:80]
     with transaction.atomic():
-        visit = CounterVisit.objects.select_for_update().select_related("dossier").get(pk=found.pk)
+        visit = CounterVisit.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=found.pk)
         if visit.dossier is not None:
             if key and visit.dossier.idempotency_key == key:
                 return IntakeResult(visit.dossier, False)

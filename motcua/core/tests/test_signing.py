@@ -262,3 +262,15 @@ def test_certificate_under_an_intermediate_ca_is_installed_with_its_chain(pki: P
     assert check.ok
     assert check.issuer == "Common Name: Test public-service CA, Country: VN"
     assert (pki / "agencies" / agency.identifier / "chain.pem").read_bytes() == intermediate.cert_pem + root.cert_pem
+
+
+def test_signing_and_verifying_inside_a_running_event_loop_work(pki: Path, agency: Agency) -> None:
+    """pyHanko's sync API calls asyncio.run; an ASGI server or Playwright's sync API already runs a
+    loop in the thread (the browser test found it)."""
+    import asyncio
+
+    async def inside() -> bool:
+        signed = signing.sign_pdf(blank_pdf(), agency=agency, reason="BM.01")
+        return signing.verify_pdf(signed).ok
+
+    assert asyncio.run(inside()) is True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,15 @@ def page(live_server: object) -> Iterator[object]:
         yield tab
         context.close()
         browser.close()
-    _end_live_server_sessions()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _live_server_sessions_ended(django_db_blocker: Any) -> Iterator[None]:
+    """Once, after the module's last browser test (ending them after each test also ended the
+    sessions the next test's live server was still using)."""
+    yield
+    with django_db_blocker.unblock():
+        _end_live_server_sessions()
 
 
 def _end_live_server_sessions() -> None:
@@ -99,6 +108,14 @@ def test_one_stop_walk(page: object, live_server: object, units: None) -> None:
     # The receipt (BM.01) as PDF.
     response = page.request.get(f"{base}/ho-so/{dossier.code}/phieu/BM01.pdf")
     assert response.status == 200 and response.body()[:5] == b"%PDF-"
+    # Signed by the desk (RULES.md §1.5 "chữ ký số"): the downloaded file verifies, and an edit breaks it.
+    from motcua.core.signing import verify_pdf
+
+    check = verify_pdf(response.body())
+    assert check.ok and "Phú Tân" in check.agency
+    body = bytearray(response.body())
+    body[len(body) // 3] ^= 0x01  # one bit inside the signed byte range
+    assert not verify_pdf(bytes(body)).ok
 
     # Transfer to the People's Committee.
     page.click("details.action summary:has-text('Chuyển cơ quan giải quyết')")
