@@ -24,16 +24,18 @@ from fractions import Fraction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.choices import TimeUnit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.choices import DossierAction, Timeliness
 
-# catalog.choices.TimeUnit values (kept as strings: dossiers reads the catalogue, never the reverse)
-WORKING_DAY = "working_day"
-CALENDAR_DAY = "calendar_day"
-WORKING_HOUR = "working_hour"
-HOUR = "hour"
-SAME_DAY = "same_day"
+# The catalogue's lead-time units, named here for the clock's callers. dossiers sits above
+# catalog (DESIGN.md, layers), so it imports the enum; the catalogue never imports dossiers.
+WORKING_DAY = TimeUnit.WORKING_DAY
+CALENDAR_DAY = TimeUnit.CALENDAR_DAY
+WORKING_HOUR = TimeUnit.WORKING_HOUR
+HOUR = TimeUnit.HOUR
+SAME_DAY = TimeUnit.SAME_DAY
 
 
 def initial_due(

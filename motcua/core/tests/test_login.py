@@ -159,18 +159,52 @@ def test_wrong_totp_code_counts_as_a_failure(client: Client) -> None:
     assert AuditEvent.objects.get(action="auth.login_failed", actor_label="leader").data["reason"] == "otp"
 
 
+def _code_for(key: str) -> str:
+    device = TOTPDevice(key=key)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_totp_setup_page_creates_no_device(client: Client) -> None:
+    """A GET only shows the key (kept in the session); writes happen in the confirming POST."""
+    user = staff_user("leader", Role.LEADER)
+    client.force_login(user)
+
+    first = client.get("/lam-viec/xac-thuc-hai-buoc/")
+    second = client.get("/lam-viec/xac-thuc-hai-buoc/")
+
+    assert first.status_code == second.status_code == 200
+    assert first.context["secret"] == second.context["secret"]
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(action="auth.totp_enabled").exists()
+
+
 def test_totp_setup_confirms_with_a_code(client: Client) -> None:
     user = staff_user("leader", Role.LEADER)
     client.force_login(user)
     assert client.get("/lam-viec/xac-thuc-hai-buoc/").status_code == 200
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    key = client.session["motcua_totp_setup_key"]
 
-    response = client.post("/lam-viec/xac-thuc-hai-buoc/", {"token": code})
+    response = client.post("/lam-viec/xac-thuc-hai-buoc/", {"token": _code_for(key)})
 
     assert response.status_code == 302
-    assert TOTPDevice.objects.get(pk=device.pk).confirmed
-    assert AuditEvent.objects.filter(action="auth.totp_enabled", actor=user).exists()
+    device = TOTPDevice.objects.get(user=user)
+    assert device.confirmed
+    assert device.key == key
+    assert AuditEvent.objects.filter(action="auth.totp_enabled", actor=user).count() == 1
+    assert "motcua_totp_setup_key" not in client.session
+
+
+def test_totp_setup_with_a_wrong_code_stores_nothing(client: Client) -> None:
+    user = staff_user("leader", Role.LEADER)
+    client.force_login(user)
+    client.get("/lam-viec/xac-thuc-hai-buoc/")
+
+    response = client.post("/lam-viec/xac-thuc-hai-buoc/", {"token": "000000"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"]
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(action="auth.totp_enabled").exists()
 
 
 def test_logout_is_post_only_and_audited(client: Client) -> None:
