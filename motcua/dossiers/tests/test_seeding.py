@@ -329,3 +329,21 @@ def test_command_creates_agencies_when_asked_and_reports_the_rate(units: None) -
     assert "demo agencies and 14 users ready" in out.getvalue()
     assert "dossiers/s" in out.getvalue()
     assert Dossier.objects.filter(receiving_unit__code="32212").exists()
+
+
+def test_seeded_clock_reasons_are_the_clocks_own_words(setup: None) -> None:
+    """The seeder writes its START and RESUME reasons with ``clock.statutory_time_text`` and
+    ``clock.resume_text``, the functions the services use, not copies (issue 9 item 14)."""
+    seed()
+
+    starts = ClockChange.objects.filter(kind=ClockChangeKind.START).select_related("dossier__procedure")
+    for change in starts:
+        procedure = change.dossier.procedure
+        expected = clock.statutory_time_text(code=procedure.code, value=procedure.lead_time_value, unit=procedure.lead_time_unit)
+        assert change.reason == expected
+    birth = starts.filter(dossier__procedure__code="1.001193").first()
+    assert birth is not None
+    assert birth.reason == "Thời hạn giải quyết theo quy định: 1 ngày làm việc (thủ tục 1.001193)."
+    resumes = list(ClockChange.objects.filter(kind=ClockChangeKind.RESUME))
+    assert resumes
+    assert all(re.fullmatch(r"Đã nhận bổ sung; còn lại \d+(,\d{1,2})? ngày làm việc\.", c.reason) for c in resumes)
