@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from motcua.catalog.models import Procedure
 from motcua.core.choices import AgencyKind, Role
@@ -346,7 +345,7 @@ def _many_dossiers(officer: User, count: int) -> list[Dossier]:
     return [dossier_receive(actor=officer, intake=intake(idempotency_key=f"budget-{n}")).dossier for n in range(count)]
 
 
-def test_queue_page_query_budget(client: Client, officer: User, django_assert_max_num_queries: Any) -> None:
+def test_queue_page_query_budget(client: Client, officer: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     """The queue costs the same number of queries for 2 dossiers as for 12 (STYLE.md, query budgets)."""
     _many_dossiers(officer, 12)
     client.force_login(officer)
@@ -359,7 +358,7 @@ def test_queue_page_query_budget(client: Client, officer: User, django_assert_ma
     assert len(response.context["rows"]) == 12
 
 
-def test_dossier_page_query_budget(client: Client, officer: User, django_assert_max_num_queries: Any) -> None:
+def test_dossier_page_query_budget(client: Client, officer: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     dossier = _many_dossiers(officer, 1)[0]
     client.force_login(officer)
     client.get(f"/ho-so/{dossier.code}/")
