@@ -100,7 +100,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         try:
             totp_enable(user=user, key=key, token=form.cleaned_data["token"])
         except DomainError as exc:
-            form.add_error("token", exc.message)
+            form.add_error("token", str(exc.message))
         else:
             del request.session[TOTP_SETUP_KEY]
             messages.success(request, _("Two-step login is on. You will be asked for a code at every login."))
