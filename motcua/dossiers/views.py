@@ -450,6 +450,11 @@ def _parse_step_days(value: str) -> Decimal | None:
     return parsed
 
 
+def _action_error(request: HttpRequest, exc: DomainError) -> None:
+    details = "; ".join(str(v) for v in exc.fields.values())
+    messages.error(request, f"{exc.message} {details} ({exc.code})".strip())
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
@@ -467,7 +472,7 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     try:
         step_days = _parse_step_days(post.get("step_days", ""))
     except DomainError as exc:
-        messages.error(request, f"{exc.message} ({exc.code})")
+        _action_error(request, exc)
         return redirect("dossiers:detail", code=code)
     data = ActionInput(
         reason=post.get("reason", ""),
@@ -493,8 +498,7 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc.message)) from exc
     except DomainError as exc:
-        details = "; ".join(str(v) for v in exc.fields.values())
-        messages.error(request, f"{exc.message} {details} ({exc.code})".strip())
+        _action_error(request, exc)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": DossierAction(action).label})
     return redirect("dossiers:detail", code=code)

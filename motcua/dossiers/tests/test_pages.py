@@ -306,6 +306,7 @@ def test_step_time_that_is_not_a_number_is_refused_and_changes_nothing(client: C
 
         assert response.status_code == 200, typed
         assert "step_days_invalid" in response.content.decode(), typed
+        assert "Nhập số ngày làm việc." in response.content.decode(), typed
     refreshed = Dossier.objects.get(pk=dossier.pk)
     assert refreshed.status == DossierStatus.RECEIVED
     assert refreshed.events.count() == events_before
