@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,8 @@ def media_storage(choice: str, environ: Mapping[str, str]) -> dict[str, Any]:
     if choice == "filesystem":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     if choice == "s3":
+        if find_spec("storages") is None:
+            raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs django-storages: pip install 'motcua[s3]'.")
         bucket = environ.get("MOTCUA_S3_BUCKET", "")
         if not bucket:
             raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MOTCUA_S3_BUCKET.")
