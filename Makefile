@@ -35,8 +35,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## typecheck: mypy strict on the code and its tests (pyproject excludes only migrations and benchmarks)
 typecheck: install
-	$(BIN)/mypy motcua
+	$(BIN)/mypy motcua conftest.py
 
 check: translations
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING

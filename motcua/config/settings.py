@@ -7,7 +7,10 @@ Every backend is chosen here from environment variables, with the embedded choic
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -180,8 +183,42 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+
+
+def media_storage(choice: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The uploaded files' storage (DESIGN.md: every backend chosen from the environment, the
+    embedded one by default). ``filesystem``: ``MEDIA_ROOT``; ``s3``: S3-compatible object
+    storage through django-storages (``pip install 'motcua[s3]'``), bucket and endpoint from
+    ``MOTCUA_S3_*``, credentials from boto3's own ``AWS_*`` variables; anything else with a dot:
+    that storage class, with no options."""
+    choice = choice.strip() or "filesystem"
+    if choice == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if choice == "s3":
+        if find_spec("storages") is None:
+            raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs django-storages: pip install 'motcua[s3]'.")
+        bucket = environ.get("MOTCUA_S3_BUCKET", "")
+        if not bucket:
+            raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MOTCUA_S3_BUCKET.")
+        options: dict[str, Any] = {
+            "bucket_name": bucket,
+            "location": environ.get("MOTCUA_S3_PREFIX", "media"),
+            "default_acl": "private",  # personal data: never public-read
+            "querystring_auth": True,
+            "file_overwrite": False,
+        }
+        if environ.get("MOTCUA_S3_ENDPOINT_URL"):
+            options["endpoint_url"] = environ["MOTCUA_S3_ENDPOINT_URL"]
+        if environ.get("MOTCUA_S3_REGION"):
+            options["region_name"] = environ["MOTCUA_S3_REGION"]
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    if "." in choice:
+        return {"BACKEND": choice}
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem, s3 or a storage class path, not {choice!r}.")
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ.get("MEDIA_STORAGE", ""), os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

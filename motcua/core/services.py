@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, match_token
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.core import throttle
 from motcua.core.audit import audit_record
@@ -116,6 +118,28 @@ def _login_failed(*, username: str, request: HttpRequest | None, reason: str) ->
 def logout_record(*, user: User) -> None:
     with transaction.atomic():
         audit_record(action="auth.logout", actor=user)
+
+
+def totp_enable(*, user: User, key: str, token: str) -> TOTPDevice:
+    """Turn on two-step login with the key shown to the user at set-up (hex, kept in their
+    session until now, never stored unconfirmed): the code must match it. One confirmed device
+    and its audit row in one transaction."""
+    if user_has_totp(user):
+        raise DomainError("totp_already_on", _("Two-step login is already on for your account."), status_code=409)
+    device = TOTPDevice(user=user, name="MotCua", key=key, confirmed=True)
+    # Checked with the bare algorithm: ``TOTPDevice.verify_token`` saves the device to count failures.
+    check = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    if not token.strip().isdigit() or not check.verify(int(token.strip()), tolerance=device.tolerance):
+        raise DomainError(
+            "totp_code_mismatch",
+            _("The code does not match. Check the time on your phone and try again."),
+            fields={"token": _("Not valid.")},
+        )
+    device.last_t = check.t()  # the confirming code cannot be used again to log in
+    with transaction.atomic():
+        device.save()
+        audit_record(action="auth.totp_enabled", actor=user, object_type="user", object_id=str(user.pk))
+    return device
 
 
 # --- Agencies and staff ------------------------------------------------------------------------

@@ -10,19 +10,20 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
-from motcua.core.audit import audit_record
 from motcua.core.exceptions import DomainError
 from motcua.core.forms import LoginForm, TotpConfirmForm
 from motcua.core.permissions import user_roles
-from motcua.core.services import login_check, logout_record, user_has_totp
+from motcua.core.services import login_check, logout_record, totp_enable, user_has_totp
+
+TOTP_SETUP_KEY = "motcua_totp_setup_key"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,19 +91,21 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     if user_has_totp(user):
         messages.info(request, _("Two-step login is already on for your account."))
         return redirect("core:staff_home")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="MotCua", confirmed=False)
+    # The key waits in the session until the user proves they scanned it: a GET creates no device.
+    key = request.session.get(TOTP_SETUP_KEY)
+    if not isinstance(key, str):
+        key = request.session[TOTP_SETUP_KEY] = random_hex(20)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save()
-                audit_record(action="auth.totp_enabled", actor=user, object_type="user", object_id=str(user.pk))
+        try:
+            totp_enable(user=user, key=key, token=form.cleaned_data["token"])
+        except DomainError as exc:
+            form.add_error("token", str(exc.message))
+        else:
+            del request.session[TOTP_SETUP_KEY]
             messages.success(request, _("Two-step login is on. You will be asked for a code at every login."))
             return redirect("core:staff_home")
-        form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
+    device = TOTPDevice(user=user, name="MotCua", key=key)  # not saved: only for its QR code
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return render(
         request,

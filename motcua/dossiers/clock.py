@@ -22,18 +22,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.choices import TimeUnit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.choices import DossierAction, Timeliness
 
-# catalog.choices.TimeUnit values (kept as strings: dossiers reads the catalogue, never the reverse)
-WORKING_DAY = "working_day"
-CALENDAR_DAY = "calendar_day"
-WORKING_HOUR = "working_hour"
-HOUR = "hour"
-SAME_DAY = "same_day"
+# The catalogue's lead-time units, named here for the clock's callers. dossiers sits above
+# catalog (DESIGN.md, layers), so it imports the enum; the catalogue never imports dossiers.
+WORKING_DAY = TimeUnit.WORKING_DAY
+CALENDAR_DAY = TimeUnit.CALENDAR_DAY
+WORKING_HOUR = TimeUnit.WORKING_HOUR
+HOUR = TimeUnit.HOUR
+SAME_DAY = TimeUnit.SAME_DAY
 
 
 def initial_due(
@@ -264,3 +267,30 @@ def handover_due(calendar: WorkingCalendar, *, received_at: datetime, electronic
         return datetime.combine(following, morning_end).replace(tzinfo=calendar.tz)
     reference = day if working else calendar.next_working_day(day)
     return calendar.closing(calendar.next_working_day(reference))
+
+
+# --- What the clock changes say (the services and the demo seeder write the same words) ---------
+
+
+def days_text(value: Decimal | Fraction | float | int) -> str:
+    """A number of days as written in a reason: at most two decimals, a decimal comma and no
+    trailing zeros (``Decimal("2.50")`` → "2,5", ``Decimal("5.00")`` → "5")."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def statutory_time_text(*, code: str, value: Decimal | None, unit: str) -> str:
+    """The reason of a dossier's START clock change: the procedure's time limit (RULES.md §1.6;
+    a same-day procedure has its own unit and no number)."""
+    if unit == SAME_DAY:
+        return gettext("Statutory time limit: within the day (procedure %(code)s).") % {"code": code}
+    return gettext("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
+        "value": days_text(value) if value is not None else "",
+        "unit": TimeUnit(unit).label if unit in TimeUnit.values else "",
+        "code": code,
+    }
+
+
+def resume_text(remaining: Decimal | Fraction) -> str:
+    """The reason of a RESUME clock change: the working time that was left when the clock stopped
+    for the supplement (RULES.md §1.6: a supplement restarts the clock with what remained)."""
+    return gettext("Supplement received; %(days)s working days were left.") % {"days": days_text(remaining)}

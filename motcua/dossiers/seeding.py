@@ -26,7 +26,7 @@ from bisect import bisect
 from collections import Counter as Tally
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 from time import perf_counter
@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
 from motcua.core.audit import audit_record
-from motcua.core.calendar import WorkingCalendar, calendar_for
+from motcua.core.calendar import OfficeMinuteIndex, WorkingCalendar, calendar_for
 from motcua.core.choices import AgencyKind, Role
 from motcua.core.exceptions import DomainError
 from motcua.core.models import AdministrativeUnit, Agency, StaffRole
@@ -194,72 +194,6 @@ class SeedReport:
         return self.count / self.seconds if self.seconds > 0 else 0.0
 
 
-# --- Office minutes: fast event placement on the unit's real calendar ----------------------------
-
-
-class _OfficeMinutes:
-    """Working time as a count of office minutes since ``first`` (one unit's calendar).
-
-    Built once per unit from ``WorkingCalendar.is_working_day``; ``add`` and ``between`` agree
-    with ``WorkingCalendar.add_working_time`` / ``between`` for whole-minute instants and amounts,
-    at a fraction of the cost. It only places events: every stored due time is computed by
-    ``clock`` and ``core.calendar``, as the services do.
-    """
-
-    def __init__(self, calendar: WorkingCalendar, first: date, last: date) -> None:
-        self.tz: tzinfo = calendar.tz
-        sessions = [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in calendar.sessions]
-        self.day = sum(e - s for s, e in sessions)
-        self.before = [sum(min(max(m - s, 0), e - s) for s, e in sessions) for m in range(24 * 60 + 1)]
-        # Time of day (minutes) after r office minutes: the earliest (r ends a session) or the next start.
-        self.end_at = [next(s + r - self.before[s] for s, e in sessions if r <= self.before[e]) for r in range(self.day + 1)]
-        self.start_at = [next(s + r - self.before[s] for s, e in sessions if r < self.before[e]) for r in range(self.day)]
-        self.first = first
-        self.dates: list[date] = []
-        self.index: list[int] = []  # per calendar day: its working-day index, or the next working day's
-        self.working: list[bool] = []
-        for offset in range((last - first).days + 1):
-            day = first + timedelta(days=offset)
-            self.index.append(len(self.dates))
-            self.working.append(calendar.is_working_day(day))
-            if self.working[-1]:
-                self.dates.append(day)
-
-    def minutes(self, days: float) -> int:
-        return max(0, round(days * self.day))
-
-    def at(self, instant: datetime) -> int:
-        """Office minutes before ``instant`` (an instant out of office counts as the next opening)."""
-        local = instant.astimezone(self.tz)
-        offset = (local.date() - self.first).days
-        if not 0 <= offset < len(self.index):
-            raise ValueError(f"{instant} is outside the seeding calendar ({self.first} + {len(self.index)} days)")
-        base = self.index[offset] * self.day
-        if not self.working[offset]:
-            return base
-        return base + self.before[local.hour * 60 + local.minute + (1 if local.second or local.microsecond else 0)]
-
-    def instant(self, minutes: int, *, start: bool) -> datetime:
-        """The earliest instant with ``minutes`` office minutes before it (``start``: the instant to
-        start working from, i.e. the next session start at a boundary)."""
-        if start:
-            k, r = divmod(minutes, self.day)
-            minute = self.start_at[r]
-        else:
-            k = (minutes - 1) // self.day
-            minute = self.end_at[minutes - k * self.day]
-        day = self.dates[k]
-        return datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=self.tz)
-
-    def add(self, instant: datetime, minutes: int) -> datetime:
-        """``WorkingCalendar.add_working_time`` for whole minutes."""
-        begin = self.at(instant)
-        return self.instant(begin, start=True) if minutes <= 0 else self.instant(begin + minutes, start=False)
-
-    def between(self, start: datetime, end: datetime) -> int:
-        return self.at(end) - self.at(start)
-
-
 # --- Reference data: units, agencies, staff, procedures ---------------------------------------------
 
 
@@ -288,7 +222,7 @@ class _Desk:
 
     unit: AdministrativeUnit
     calendar: WorkingCalendar
-    office: _OfficeMinutes
+    office: OfficeMinuteIndex
     address_tail: str
     receiving: _Agency
     committee: _Agency
@@ -311,6 +245,7 @@ class _Proc:
     snapshot: dict[str, Any]
     police: bool
     span_days: float  # the lead time in calendar days, roughly
+    time_text: str  # the START clock change's reason, as the services write it
 
 
 def _load_desks(unit_codes: Sequence[str], first: date, last: date) -> list[_Desk]:
@@ -352,7 +287,7 @@ def _load_desks(unit_codes: Sequence[str], first: date, last: date) -> list[_Des
             _Desk(
                 unit=unit,
                 calendar=calendar,
-                office=_OfficeMinutes(calendar, first, last),
+                office=calendar.minute_index(first, last),
                 address_tail=", ".join(part for part in (unit.name, unit.parent.name if unit.parent else "") if part),
                 receiving=_agency(receiving),
                 committee=_agency(committee),
@@ -408,6 +343,7 @@ def _proc(procedure: Procedure) -> _Proc:
         cutoff=procedure.receipt_cutoff, police=procedure.sector.name in POLICE_SECTORS,
         span_days=1.0 if procedure.lead_time_unit == clock.SAME_DAY
         else float(value or 0) * _CALENDAR_DAYS_PER_UNIT.get(procedure.lead_time_unit, 1.0),
+        time_text=clock.statutory_time_text(code=procedure.code, value=value, unit=procedure.lead_time_unit),
         snapshot={"code": procedure.code, "name": procedure.name, "lead_time_value": str(value) if value is not None else None,
                   "lead_time_unit": procedure.lead_time_unit, "version": procedure.version},
     )  # fmt: skip
@@ -545,7 +481,7 @@ class _Life:
         # No documents are seeded: online dossiers are electronic, the others paper.
         self.handover_due_at = clock.handover_due(desk.calendar, received_at=at, electronic=self.channel == Channel.ONLINE)
         self.anchor_at, self.anchor_u = at, 0
-        self.clocks.append((ClockChangeKind.START, at, None, due, _time_text(procedure), index))
+        self.clocks.append((ClockChangeKind.START, at, None, due, procedure.time_text, index))
         self.slips.append((SlipForm.RECEIPT, desk.receiving.id, at, {"due_at": due.isoformat()}))
         self.slips.append((SlipForm.CONTROL_SHEET, desk.receiving.id, at, {}))  # as services._issue_receipt
 
@@ -574,7 +510,7 @@ class _Life:
         if self.pause is not None:
             remaining = clock.remaining_at(self.desk.calendar, at=self.pause[0], due_at=self.pause[1])
             new_due = clock.resume_due(self.desk.calendar, resumed_at=at, remaining=remaining)
-            reason = f"Đã nhận hồ sơ bổ sung; còn {_days_text(remaining)} ngày làm việc."
+            reason = clock.resume_text(remaining)
             self.clocks.append((ClockChangeKind.RESUME, at, self.due_at, new_due, reason, index))
             self.due_at = new_due
             self.anchor_at, self.anchor_u = at, resume_u
@@ -820,19 +756,6 @@ def _initial_due(desk: _Desk, received_at: datetime, procedure: _Proc) -> dateti
         )
         desk.due_cache[key] = due
     return due
-
-
-def _time_text(procedure: _Proc) -> str:
-    if procedure.unit == clock.SAME_DAY:
-        return f"Thời hạn giải quyết theo quy định: trong ngày (thủ tục {procedure.code})."
-    unit = {"working_day": "ngày làm việc", "calendar_day": "ngày", "hour": "giờ", "working_hour": "giờ làm việc"}.get(
-        procedure.unit, ""
-    )
-    return f"Thời hạn giải quyết theo quy định: {_days_text(procedure.value)} {unit} (thủ tục {procedure.code})."
-
-
-def _days_text(value: Any) -> str:
-    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 # --- Generating and writing chunks ----------------------------------------------------------------------

@@ -18,9 +18,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.catalog.models import Procedure
+from motcua.catalog.selectors import procedure_list
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import Agency
 from motcua.core.scoping import user_unit
@@ -70,12 +72,13 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.workflow import PERM_DECIDE, PERM_RECEIVE, PERM_VIEW, allowed_actions
 
+# Lazy labels: this dict is built at import time, before any request has chosen a language.
 QUEUES = {
-    "mine": (_("Assigned to me"), QueueFilter(mine=True)),
-    "due-soon": (_("Due within 2 days"), QueueFilter(due_within_days=2)),
-    "overdue": (_("Overdue"), QueueFilter(overdue=True)),
-    "decide": (_("Awaiting decision"), QueueFilter(awaiting_decision=True)),
-    "all": (_("All open"), QueueFilter()),
+    "mine": (gettext_lazy("Assigned to me"), QueueFilter(mine=True)),
+    "due-soon": (gettext_lazy("Due within 2 days"), QueueFilter(due_within_days=2)),
+    "overdue": (gettext_lazy("Overdue"), QueueFilter(overdue=True)),
+    "decide": (gettext_lazy("Awaiting decision"), QueueFilter(awaiting_decision=True)),
+    "all": (gettext_lazy("All open"), QueueFilter()),
 }
 
 
@@ -126,11 +129,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _procedure_choices(q: str) -> list[Procedure]:
-    terms = search_terms(q)
-    qs = Procedure.objects.select_related("sector").filter(is_published=True)
-    for term in terms:
-        qs = qs.filter(search_text__contains=term)
-    return list(qs.order_by("name_folded")[:15]) if terms else []
+    """The catalogue's own search (published procedures, accents ignored), first 15 matches."""
+    return list(procedure_list(q=q)[:15]) if search_terms(q) else []
 
 
 @login_required
@@ -434,6 +434,27 @@ def _parse_datetime(value: str) -> datetime | None:
     return None
 
 
+def _parse_step_days(value: str) -> Decimal | None:
+    """The step's own time as typed (comma or point); empty means none. Text that is not a
+    finite number is refused here, before the service is asked."""
+    if not value.strip():
+        return None
+    try:
+        parsed = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        parsed = None
+    if parsed is None or not parsed.is_finite():
+        raise DomainError(
+            "step_days_invalid", _("A step needs a positive time."), fields={"step_days": _("Write a number of working days.")}
+        )
+    return parsed
+
+
+def _action_error(request: HttpRequest, exc: DomainError) -> None:
+    details = "; ".join(str(v) for v in exc.fields.values())
+    messages.error(request, f"{exc.message} {details} ({exc.code})".strip())
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
@@ -449,9 +470,10 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             return None
 
     try:
-        step_days = Decimal(post["step_days"].replace(",", ".")) if post.get("step_days") else None
-    except InvalidOperation:
-        step_days = Decimal(-1)
+        step_days = _parse_step_days(post.get("step_days", ""))
+    except DomainError as exc:
+        _action_error(request, exc)
+        return redirect("dossiers:detail", code=code)
     data = ActionInput(
         reason=post.get("reason", ""),
         items=[line for line in post.get("items", "").splitlines() if line.strip()],
@@ -476,8 +498,7 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc.message)) from exc
     except DomainError as exc:
-        details = "; ".join(str(v) for v in exc.fields.values())
-        messages.error(request, f"{exc.message} {details} ({exc.code})".strip())
+        _action_error(request, exc)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": DossierAction(action).label})
     return redirect("dossiers:detail", code=code)

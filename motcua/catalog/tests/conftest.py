@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from pytest_django import DjangoDbBlocker
 
 from motcua.catalog.services import ImportReport
 
 
 @pytest.fixture(scope="session")
-def _shipped_catalogue(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> ImportReport:
+def _shipped_catalogue(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> ImportReport:
     from motcua.catalog.services import procedures_import
 
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         return procedures_import()
 
 

@@ -17,7 +17,7 @@ from motcua.core.services import agency_ensure, staff_ensure
 PASSWORD = "correct horse battery staple"
 
 
-class SectorFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class SectorFactory(factory.django.DjangoModelFactory[Sector]):
     class Meta:
         model = Sector
         django_get_or_create = ("name",)
@@ -26,7 +26,7 @@ class SectorFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     slug = factory.Sequence(lambda n: f"linh-vuc-thu-{n}")
 
 
-class ProcedureFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class ProcedureFactory(factory.django.DjangoModelFactory[Procedure]):
     class Meta:
         model = Procedure
 
@@ -39,7 +39,7 @@ class ProcedureFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     steps = "Bước 1: Nộp hồ sơ.\nBước 2: Nhận kết quả."
 
 
-class ProcedureChannelFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class ProcedureChannelFactory(factory.django.DjangoModelFactory[ProcedureChannel]):
     class Meta:
         model = ProcedureChannel
 
@@ -52,7 +52,7 @@ class ProcedureChannelFactory(factory.django.DjangoModelFactory):  # type: ignor
     fee_text = "Miễn phí"
 
 
-class ProcedureDocumentFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class ProcedureDocumentFactory(factory.django.DjangoModelFactory[ProcedureDocument]):
     class Meta:
         model = ProcedureDocument
 
@@ -63,7 +63,7 @@ class ProcedureDocumentFactory(factory.django.DjangoModelFactory):  # type: igno
     originals = 1
 
 
-class ProcedureFeeFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class ProcedureFeeFactory(factory.django.DjangoModelFactory[ProcedureFee]):
     class Meta:
         model = ProcedureFee
 
@@ -74,7 +74,7 @@ class ProcedureFeeFactory(factory.django.DjangoModelFactory):  # type: ignore[mi
     amount_text = "Miễn phí"
 
 
-class LegalBasisFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class LegalBasisFactory(factory.django.DjangoModelFactory[LegalBasis]):
     class Meta:
         model = LegalBasis
 

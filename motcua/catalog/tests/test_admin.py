@@ -31,11 +31,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def procedure() -> Procedure:
-    procedure = ProcedureFactory(name="Đăng ký giám hộ", sector=SectorFactory(name="Hộ tịch thử"))
-    ProcedureChannelFactory(procedure=procedure, position=1)
-    ProcedureDocumentFactory(procedure=procedure, position=1, name="Tờ khai đăng ký giám hộ")
-    ProcedureFeeFactory(procedure=procedure, position=1)
-    LegalBasisFactory(procedure=procedure, position=1)
+    procedure = ProcedureFactory.create(name="Đăng ký giám hộ", sector=SectorFactory.create(name="Hộ tịch thử"))
+    ProcedureChannelFactory.create(procedure=procedure, position=1)
+    ProcedureDocumentFactory.create(procedure=procedure, position=1, name="Tờ khai đăng ký giám hộ")
+    ProcedureFeeFactory.create(procedure=procedure, position=1)
+    LegalBasisFactory.create(procedure=procedure, position=1)
     return procedure
 
 

@@ -16,7 +16,7 @@ URL = "/api/v1/procedures"
 
 
 def test_list_searches_without_accents(client: Client, catalogue: ImportReport) -> None:
-    body = client.get(URL, {"q": "dang ky khai sinh", "limit": 2}).json()
+    body = client.get(URL, {"q": "dang ky khai sinh", "limit": "2"}).json()
 
     assert body["count"] == 12
     assert len(body["items"]) == 2
@@ -31,14 +31,14 @@ def test_list_searches_without_accents(client: Client, catalogue: ImportReport) 
 
 
 def test_list_gives_the_same_for_accented_and_unaccented_words(client: Client, catalogue: ImportReport) -> None:
-    plain = client.get(URL, {"q": "dang ky ket hon", "limit": 100}).json()
+    plain = client.get(URL, {"q": "dang ky ket hon", "limit": "100"}).json()
 
-    assert plain == client.get(URL, {"q": "Đăng ký kết hôn", "limit": 100}).json()
+    assert plain == client.get(URL, {"q": "Đăng ký kết hôn", "limit": "100"}).json()
 
 
 def test_list_filters_by_sector_and_pages_with_offset(client: Client, catalogue: ImportReport) -> None:
-    first = client.get(URL, {"sector": "ho-tich", "limit": 40}).json()
-    rest = client.get(URL, {"sector": "ho-tich", "limit": 40, "offset": 40}).json()
+    first = client.get(URL, {"sector": "ho-tich", "limit": "40"}).json()
+    rest = client.get(URL, {"sector": "ho-tich", "limit": "40", "offset": "40"}).json()
 
     assert (first["count"], len(first["items"]), len(rest["items"])) == (41, 40, 1)
     assert {i["sector"]["slug"] for i in first["items"] + rest["items"]} == {"ho-tich"}
@@ -46,7 +46,7 @@ def test_list_filters_by_sector_and_pages_with_offset(client: Client, catalogue:
 
 
 def test_list_refuses_a_limit_over_100(client: Client, catalogue: ImportReport) -> None:
-    response = client.get(URL, {"limit": 101})
+    response = client.get(URL, {"limit": "101"})
 
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_input"
@@ -114,7 +114,7 @@ def test_list_query_budget(
     client: Client, catalogue: ImportReport, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     with django_assert_max_num_queries(3):  # count, page, channels of the page
-        client.get(URL, {"q": "dang ky", "limit": 100})
+        client.get(URL, {"q": "dang ky", "limit": "100"})
 
 
 def test_detail_query_budget(

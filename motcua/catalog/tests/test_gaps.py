@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
+from pytest_django import DjangoAssertNumQueries
 
 from motcua.catalog.choices import TimeUnit
 from motcua.catalog.models import Procedure
@@ -26,19 +27,19 @@ GAPS_URL = "/admin/catalog/procedure/gaps/"
 @pytest.fixture
 def procedures() -> dict[str, Procedure]:
     Procedure.objects.all().delete()  # the shipped catalogue may be loaded for the session; rolled back after the test
-    complete = ProcedureFactory(code="9.000001", competent_agency="Ủy ban nhân dân cấp xã", level_commune=True)
-    ProcedureFeeFactory(procedure=complete)
-    LegalBasisFactory(procedure=complete)
-    no_time = ProcedureFactory(
+    complete = ProcedureFactory.create(code="9.000001", competent_agency="Ủy ban nhân dân cấp xã", level_commune=True)
+    ProcedureFeeFactory.create(procedure=complete)
+    LegalBasisFactory.create(procedure=complete)
+    no_time = ProcedureFactory.create(
         code="9.000002", lead_time_value=None, lead_time_unit="", competent_agency="Công an cấp xã", level_commune=True
     )
-    ProcedureFeeFactory(procedure=no_time)
-    LegalBasisFactory(procedure=no_time)
-    same_day = ProcedureFactory(
+    ProcedureFeeFactory.create(procedure=no_time)
+    LegalBasisFactory.create(procedure=no_time)
+    same_day = ProcedureFactory.create(
         code="9.000003", lead_time_value=Decimal(0), lead_time_unit=TimeUnit.SAME_DAY, competent_agency="", level_commune=True
     )
-    ProcedureFeeFactory(procedure=same_day, is_free=False, amount_vnd=None, amount_text="10 USD")  # not a fee in đồng
-    bare = ProcedureFactory(code="9.000004", competent_agency="", level_commune=False, level_province=True)
+    ProcedureFeeFactory.create(procedure=same_day, is_free=False, amount_vnd=None, amount_text="10 USD")  # not a fee in đồng
+    bare = ProcedureFactory.create(code="9.000004", competent_agency="", level_commune=False, level_province=True)
     return {"complete": complete, "no_time": no_time, "same_day": same_day, "bare": bare}
 
 
@@ -61,8 +62,8 @@ def test_a_same_day_procedure_has_a_time_limit(procedures: dict[str, Procedure])
     assert "time_limit" not in row.missing
 
 
-def test_gaps_cost_one_query(procedures: dict[str, Procedure], django_assert_num_queries: object) -> None:
-    with django_assert_num_queries(1):  # type: ignore[operator]  # pytest-django fixture
+def test_gaps_cost_one_query(procedures: dict[str, Procedure], django_assert_num_queries: DjangoAssertNumQueries) -> None:
+    with django_assert_num_queries(1):
         catalogue_gaps()
 
 

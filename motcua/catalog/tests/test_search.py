@@ -28,9 +28,9 @@ def test_search_without_accents_finds_the_same_as_with_accents(catalogue: Import
 
 
 def test_d_matches_the_letter_dd() -> None:
-    sector = SectorFactory()
-    doi = ProcedureFactory(name="Đổi giấy chứng nhận quyền sử dụng đất", sector=sector)
-    ProcedureFactory(name="Cấp giấy phép xây dựng", sector=sector)
+    sector = SectorFactory.create()
+    doi = ProcedureFactory.create(name="Đổi giấy chứng nhận quyền sử dụng đất", sector=sector)
+    ProcedureFactory.create(name="Cấp giấy phép xây dựng", sector=sector)
 
     assert codes("doi giay", sector=sector.slug) == [doi.code]
     assert codes("ĐỔI GIẤY", sector=sector.slug) == [doi.code]
@@ -44,16 +44,16 @@ def test_d_matches_the_letter_dd_in_the_real_catalogue(catalogue: ImportReport) 
 
 
 def test_every_word_must_match() -> None:
-    sector = SectorFactory()
-    both = ProcedureFactory(name="Đăng ký kết hôn lưu động", sector=sector)
-    ProcedureFactory(name="Đăng ký khai sinh lưu động", sector=sector)
+    sector = SectorFactory.create()
+    both = ProcedureFactory.create(name="Đăng ký kết hôn lưu động", sector=sector)
+    ProcedureFactory.create(name="Đăng ký khai sinh lưu động", sector=sector)
 
     assert codes("ket hon luu dong", sector=sector.slug) == [both.code]
 
 
 def test_the_words_may_come_in_any_order_and_from_the_sector() -> None:
-    sector = SectorFactory(name="Quốc tịch thử")
-    procedure = ProcedureFactory(name="Thủ tục đăng ký giám hộ", sector=sector)
+    sector = SectorFactory.create(name="Quốc tịch thử")
+    procedure = ProcedureFactory.create(name="Thủ tục đăng ký giám hộ", sector=sector)
 
     assert codes("quoc tich thu giam", sector=sector.slug) == [procedure.code]
 
@@ -63,9 +63,9 @@ def test_the_exact_code_ranks_first(catalogue: ImportReport) -> None:
 
 
 def test_names_containing_the_whole_phrase_rank_before_scattered_words() -> None:
-    sector = SectorFactory()
-    scattered = ProcedureFactory(name="Khai báo tạm vắng sinh hoạt", sector=sector)
-    phrase = ProcedureFactory(name="Khai sinh cho trẻ em bị bỏ rơi", sector=sector)
+    sector = SectorFactory.create()
+    scattered = ProcedureFactory.create(name="Khai báo tạm vắng sinh hoạt", sector=sector)
+    phrase = ProcedureFactory.create(name="Khai sinh cho trẻ em bị bỏ rơi", sector=sector)
 
     assert codes("khai sinh", sector=sector.slug) == [phrase.code, scattered.code]
 
@@ -85,8 +85,8 @@ def test_sector_filter_and_words_combine(catalogue: ImportReport) -> None:
 
 
 def test_unpublished_procedures_are_not_listed() -> None:
-    sector = SectorFactory()
-    hidden = ProcedureFactory(name="Thủ tục đã bãi bỏ", sector=sector, is_published=False)
+    sector = SectorFactory.create()
+    hidden = ProcedureFactory.create(name="Thủ tục đã bãi bỏ", sector=sector, is_published=False)
 
     assert codes("da bai bo", sector=sector.slug) == []
     with pytest.raises(NotFound):
@@ -94,9 +94,9 @@ def test_unpublished_procedures_are_not_listed() -> None:
 
 
 def test_an_empty_query_lists_everything_by_name() -> None:
-    sector = SectorFactory()
-    second = ProcedureFactory(name="Bảo trợ xã hội", sector=sector)
-    first = ProcedureFactory(name="An toàn thực phẩm", sector=sector)
+    sector = SectorFactory.create()
+    second = ProcedureFactory.create(name="Bảo trợ xã hội", sector=sector)
+    first = ProcedureFactory.create(name="An toàn thực phẩm", sector=sector)
 
     assert codes("   ", sector=sector.slug) == [first.code, second.code]
 

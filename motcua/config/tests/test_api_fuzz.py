@@ -51,11 +51,13 @@ def _fuzz_settings(function: Any) -> Any:
 
 @schema.parametrize()
 @_fuzz_settings
-def test_anonymous_requests_never_break_the_server_or_the_schema(case: schemathesis.Case) -> None:
+def test_anonymous_requests_never_break_the_server_or_the_schema(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(excluded_checks=EXCLUDED)
 
 
 @schema.parametrize()
 @_fuzz_settings
-def test_requests_with_an_officers_key_never_break_the_server_or_the_schema(case: schemathesis.Case, officer_key: str) -> None:
+def test_requests_with_an_officers_key_never_break_the_server_or_the_schema(
+    case: schemathesis.Case[Any], officer_key: str
+) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {officer_key}"}, excluded_checks=EXCLUDED)

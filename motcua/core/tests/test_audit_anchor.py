@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from pytest_django import Settings
 
 from motcua.core.audit import anchor_read_last, audit_record, audit_verify
 from motcua.core.models import AuditChainHead, AuditEvent
@@ -24,7 +25,7 @@ Capture = Callable[..., Any]
 
 
 @pytest.fixture
-def anchor(settings: Any, tmp_path: Path) -> Path:
+def anchor(settings: Settings, tmp_path: Path) -> Path:
     path = tmp_path / "var" / "audit-anchor.log"
     settings.MOTCUA_AUDIT_ANCHOR_FILE = str(path)
     return path
@@ -96,7 +97,7 @@ def test_wiping_the_whole_log_is_detected_by_the_anchor(anchor: Path, django_cap
     assert (result.ok, result.checked, result.bad_event_id) == (False, 0, events[-1].pk)
 
 
-def test_a_wiped_log_still_verifies_without_any_anchor(settings: Any) -> None:
+def test_a_wiped_log_still_verifies_without_any_anchor(settings: Settings) -> None:
     """The limit the anchor removes: with no anchor file and no head given, nothing is left to compare."""
     settings.MOTCUA_AUDIT_ANCHOR_FILE = ""
     audit_record(action="test.event")
@@ -106,7 +107,7 @@ def test_a_wiped_log_still_verifies_without_any_anchor(settings: Any) -> None:
     assert audit_verify().ok
 
 
-def test_a_head_from_a_backup_manifest_catches_a_wiped_log(settings: Any) -> None:
+def test_a_head_from_a_backup_manifest_catches_a_wiped_log(settings: Settings) -> None:
     settings.MOTCUA_AUDIT_ANCHOR_FILE = ""
     event = audit_record(action="test.event")
     _sql("DELETE FROM core_auditevent")

@@ -21,6 +21,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
+from pytest_django import Settings
 
 from motcua.core.audit import audit_record
 from motcua.core.backup import MANIFEST, PGDUMP_MEMBER, SQLITE_MEMBER, backup_check, backup_create, backup_restore
@@ -34,7 +35,7 @@ TEST_FACE_KEY = "dGVzdC1vbmx5LWZhY2Uta2V5LW5vdC1mb3ItcHJvZCE="  # 32 bytes, test
 
 
 @pytest.fixture
-def installation(settings: Any, tmp_path: Path) -> Path:
+def installation(settings: Settings, tmp_path: Path) -> Path:
     """A source installation whose files live under tmp_path/a."""
     var = tmp_path / "a"
     settings.VAR_DIR = var
@@ -70,7 +71,7 @@ def _populate() -> dict[str, Any]:
     from motcua.dossiers.slips import render_slip_pdf
 
     render_slip_pdf(dossier=dossier, form=SlipForm.RECEIPT)
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
     consent = consent_for(citizen, ConsentPurpose.FACE_IDENTIFICATION)
     real = FACES.is_dir()
     if real:
@@ -257,7 +258,9 @@ def test_an_altered_archive_is_refused_before_anything_is_restored(installation:
     forged = tmp_path / "forged.tar.gz"
     with tarfile.open(result.path) as source, tarfile.open(forged, "w:gz") as target:
         for member in source.getmembers():
-            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            extracted = source.extractfile(member)
+            assert extracted is not None
+            data = extracted.read()
             if member.name == "var/audit-anchor.log":
                 data = data.replace(b"1", b"2", 1)
             member.size = len(data)
@@ -295,7 +298,9 @@ def test_the_anchor_in_the_archive_never_runs_ahead_of_the_database_copy(install
     result = backup_create(to=tmp_path / "backups")
 
     with tarfile.open(result.path) as tar:
-        lines = tar.extractfile("var/audit-anchor.log").read().decode().splitlines()  # type: ignore[union-attr]
+        anchor = tar.extractfile("var/audit-anchor.log")
+        assert anchor is not None
+        lines = anchor.read().decode().splitlines()
     assert [line.split()[0] for line in lines] == [str(first.pk)]
 
 

@@ -98,11 +98,11 @@ def test_compiling_translations_makes_the_process_read_them_again() -> None:
 
     with translation.override("vi"):
         translation.gettext("Reception officer")
-    assert "vi" in trans_real._translations  # type: ignore[attr-defined]
+    assert "vi" in trans_real._translations  # type: ignore[attr-defined]  # private cache, not in django-stubs
 
     _forget_loaded_catalogues()
 
-    assert trans_real._translations == {}  # type: ignore[attr-defined]
+    assert trans_real._translations == {}  # type: ignore[attr-defined]  # private cache, not in django-stubs
     with translation.override("vi"):
         assert translation.gettext("Reception officer") == "Công chức tiếp nhận và trả kết quả"
 

@@ -1,18 +1,25 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from motcua.core.choices import Role
 from motcua.core.models import AuditEvent
 from motcua.core.tests.factories import PASSWORD, staff_user
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse  # what Client.post returns
+
 pytestmark = pytest.mark.django_db
 
 
-def _login(client: Client, username: str, password: str, otp: str = "") -> object:
+def _login(client: Client, username: str, password: str, otp: str = "") -> TestResponse:
     return client.post("/dang-nhap/", {"username": username, "password": password, "otp_token": otp})
 
 
@@ -26,7 +33,7 @@ def test_right_password_logs_in_and_is_audited(client: Client) -> None:
     assert AuditEvent.objects.filter(action="auth.login", actor=user).count() == 1
 
 
-def test_passwords_are_hashed_with_argon2(settings: object) -> None:
+def test_passwords_are_hashed_with_argon2(settings: Settings) -> None:
     from django.conf import settings as real
     from django.contrib.auth.hashers import get_hashers
 
@@ -71,18 +78,18 @@ def test_a_stranger_cannot_lock_a_colleague_out_by_typing_their_name(client: Cli
 
     response = Client(REMOTE_ADDR="127.0.0.7").post("/dang-nhap/", {"username": "officer", "password": PASSWORD})
 
-    assert _login(stranger, "officer", PASSWORD).status_code == 429  # type: ignore[attr-defined]
+    assert _login(stranger, "officer", PASSWORD).status_code == 429
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="auth.login", actor=user).count() == 1
 
 
-def test_one_address_failing_on_many_names_is_blocked_for_all(client: Client, settings: object) -> None:
-    settings.MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS = 6  # type: ignore[attr-defined]
+def test_one_address_failing_on_many_names_is_blocked_for_all(client: Client, settings: Settings) -> None:
+    settings.MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS = 6
     staff_user("officer", Role.RECEPTION_OFFICER)
     for n in range(6):
         _login(client, f"name{n}", "guess")
 
-    assert _login(client, "officer", PASSWORD).status_code == 429  # type: ignore[attr-defined]
+    assert _login(client, "officer", PASSWORD).status_code == 429
 
 
 def test_guessing_unknown_names_writes_no_row_per_name(client: Client) -> None:
@@ -114,14 +121,14 @@ def test_back_off_doubles_and_is_capped() -> None:
     ]  # fmt: skip
 
 
-def test_lock_expires_after_the_window(client: Client, time_machine: object) -> None:
+def test_lock_expires_after_the_window(client: Client, time_machine: TimeMachineFixture) -> None:
     import datetime as dt
 
-    time_machine.move_to(dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC))  # type: ignore[attr-defined]
+    time_machine.move_to(dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC))
     staff_user("officer", Role.RECEPTION_OFFICER)
     for _ in range(5):
         _login(client, "officer", "wrong password")
-    time_machine.move_to(dt.datetime(2026, 3, 2, 8, 16, tzinfo=dt.UTC))  # type: ignore[attr-defined]
+    time_machine.move_to(dt.datetime(2026, 3, 2, 8, 16, tzinfo=dt.UTC))
 
     response = _login(client, "officer", PASSWORD)
 
@@ -159,18 +166,52 @@ def test_wrong_totp_code_counts_as_a_failure(client: Client) -> None:
     assert AuditEvent.objects.get(action="auth.login_failed", actor_label="leader").data["reason"] == "otp"
 
 
+def _code_for(key: str) -> str:
+    device = TOTPDevice(key=key)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_totp_setup_page_creates_no_device(client: Client) -> None:
+    """A GET only shows the key (kept in the session); writes happen in the confirming POST."""
+    user = staff_user("leader", Role.LEADER)
+    client.force_login(user)
+
+    first = client.get("/lam-viec/xac-thuc-hai-buoc/")
+    second = client.get("/lam-viec/xac-thuc-hai-buoc/")
+
+    assert first.status_code == second.status_code == 200
+    assert first.context["secret"] == second.context["secret"]
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(action="auth.totp_enabled").exists()
+
+
 def test_totp_setup_confirms_with_a_code(client: Client) -> None:
     user = staff_user("leader", Role.LEADER)
     client.force_login(user)
     assert client.get("/lam-viec/xac-thuc-hai-buoc/").status_code == 200
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    key = client.session["motcua_totp_setup_key"]
 
-    response = client.post("/lam-viec/xac-thuc-hai-buoc/", {"token": code})
+    response = client.post("/lam-viec/xac-thuc-hai-buoc/", {"token": _code_for(key)})
 
     assert response.status_code == 302
-    assert TOTPDevice.objects.get(pk=device.pk).confirmed
-    assert AuditEvent.objects.filter(action="auth.totp_enabled", actor=user).exists()
+    device = TOTPDevice.objects.get(user=user)
+    assert device.confirmed
+    assert device.key == key
+    assert AuditEvent.objects.filter(action="auth.totp_enabled", actor=user).count() == 1
+    assert "motcua_totp_setup_key" not in client.session
+
+
+def test_totp_setup_with_a_wrong_code_stores_nothing(client: Client) -> None:
+    user = staff_user("leader", Role.LEADER)
+    client.force_login(user)
+    client.get("/lam-viec/xac-thuc-hai-buoc/")
+
+    response = client.post("/lam-viec/xac-thuc-hai-buoc/", {"token": "000000"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"]
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(action="auth.totp_enabled").exists()
 
 
 def test_logout_is_post_only_and_audited(client: Client) -> None:

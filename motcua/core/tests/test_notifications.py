@@ -75,7 +75,7 @@ def test_access_code_is_sent_in_clear_but_logged_masked(units: None, tmp_path: P
     from motcua.identity.services import access_code_request
     from motcua.identity.tests.factories import CitizenFactory
 
-    citizen = CitizenFactory(phone="0912345678")
+    citizen = CitizenFactory.create(phone="0912345678")
 
     access_code_request(personal_id=citizen.personal_id, channel=NotifyChannel.SMS)
 

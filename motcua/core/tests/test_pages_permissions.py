@@ -135,7 +135,7 @@ def test_unit_administrator_cannot_change_the_nationwide_calendar(client: Client
 def test_unit_administrator_cannot_grant_system_administrator(client: Client) -> None:
     client.force_login(staff_user("admin-phutan", Role.UNIT_ADMINISTRATOR))
     target = staff_user("officer", Role.RECEPTION_OFFICER)
-    profile = target.staff_profile  # type: ignore[attr-defined]
+    profile = target.staff_profile
     role_row = profile.role_rows.get()
 
     response = client.post(

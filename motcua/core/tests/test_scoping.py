@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
-from motcua.core.choices import Role
+from motcua.core.choices import AgencyKind, Role, UnitKind, UnitLevel
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.scoping import can_see_unit, restrict
+from motcua.core.services import agency_ensure
 from motcua.core.tests.factories import agency_for, current_unit, staff_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _visible_agency_units(user: object) -> set[str]:
-    return set(restrict(Agency.objects.all(), user).values_list("unit__code", flat=True))  # type: ignore[arg-type]
+def _visible_agency_units(user: User | AnonymousUser) -> set[str]:
+    return set(restrict(Agency.objects.all(), user).values_list("unit__code", flat=True))
 
 
 def test_commune_staff_see_only_their_commune() -> None:
@@ -55,6 +56,26 @@ def test_anonymous_and_roleless_users_see_nothing() -> None:
     assert _visible_agency_units(roleless) == set()
 
 
+def _fictional_unit(code: str, path: str, level: UnitLevel, parent: AdministrativeUnit | None) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.create(
+        code=code, name=f"Đơn vị {code}", short_name=code, kind=UnitKind.PROVINCE if parent is None else UnitKind.COMMUNE,
+        level=level, parent=parent, path=path,
+    )  # fmt: skip
+    agency_ensure(unit=unit, kind=AgencyKind.SERVICE_CENTRE, name=f"Trung tâm {code}", is_one_stop_desk=True)
+    return unit
+
+
 def test_unit_path_prefix_does_not_leak_to_similar_codes() -> None:
-    # "96/" must not match a province code starting with 96 in another tree; paths end with "/".
-    assert all(p.endswith("/") for p in AdministrativeUnit.objects.values_list("path", flat=True)[:50])
+    """Scoping compares whole path segments: commune 32218 does not see a unit coded 322180,
+    province 96 does not see a province coded 960 (DESIGN.md: units are a tree of any depth)."""
+    province = current_unit("96")
+    longer_commune = _fictional_unit("322180", f"{province.path}322180/", UnitLevel.COMMUNE, province)
+    longer_province = _fictional_unit("960", "960/", UnitLevel.PROVINCE, None)
+    officer = staff_user("officer", Role.RECEPTION_OFFICER, unit_code="32218")
+    leader = staff_user("province-leader", Role.LEADER, unit_code="96")
+
+    assert _visible_agency_units(officer) == {"32218"}
+    assert not can_see_unit(officer, longer_commune)
+    assert _visible_agency_units(leader) == {"96", "32218", "322180"}
+    assert not can_see_unit(leader, longer_province)
+    assert can_see_unit(leader, longer_commune)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from pytest_django import Settings
 
 from motcua.core import signing
 from motcua.core.choices import AgencyKind
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pki(settings: Any, tmp_path: Path) -> Path:
+def pki(settings: Settings, tmp_path: Path) -> Path:
     """An empty key store of this test's own, with on-demand demo certificates on."""
     settings.MOTCUA_PKI_DIR = tmp_path / "pki"
     settings.MOTCUA_SIGNING_DEMO_CA = True
@@ -176,7 +176,7 @@ def test_pdf_signed_by_an_untrusted_ca_fails(pki: Path, agency: Agency) -> None:
     assert check.agency == agency.name
 
 
-def test_agency_without_certificate_cannot_sign_outside_the_demo(pki: Path, settings: Any, agency: Agency) -> None:
+def test_agency_without_certificate_cannot_sign_outside_the_demo(pki: Path, settings: Settings, agency: Agency) -> None:
     """Production (no demo CA): a slip is never issued unsigned, and nothing is created."""
     settings.MOTCUA_SIGNING_DEMO_CA = False
 
@@ -189,7 +189,7 @@ def test_agency_without_certificate_cannot_sign_outside_the_demo(pki: Path, sett
     assert not (pki / "agencies").exists()
 
 
-def test_expired_certificate_cannot_sign(pki: Path, settings: Any, agency: Agency) -> None:
+def test_expired_certificate_cannot_sign(pki: Path, settings: Settings, agency: Agency) -> None:
     settings.MOTCUA_SIGNING_DEMO_CA = False
     ca = make_ca("Old CA")
     old = issue(ca, organisation=agency.name, days=10, start_days_ago=30)
@@ -222,7 +222,7 @@ def test_installed_certificate_signs_and_is_never_replaced_by_the_demo_ca(pki: P
     assert AuditEvent.objects.filter(action="signing.root_installed", object_id="government-root").count() == 1
 
 
-def test_certificate_of_an_untrusted_ca_is_not_installed(pki: Path, settings: Any, agency: Agency) -> None:
+def test_certificate_of_an_untrusted_ca_is_not_installed(pki: Path, settings: Settings, agency: Agency) -> None:
     settings.MOTCUA_SIGNING_DEMO_CA = False
     rogue = make_ca("Rogue CA")
     forged = issue(rogue, organisation=agency.name)

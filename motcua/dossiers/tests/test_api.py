@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from motcua.core.apikeys import apikey_create
 from motcua.core.choices import AgencyKind, Role
@@ -37,7 +39,7 @@ def officer_key() -> str:
     return key
 
 
-def _auth(key: str) -> dict[str, str]:
+def _auth(key: str) -> dict[str, Any]:  # Any: spread into the test client's **extra
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
@@ -163,11 +165,12 @@ def test_other_unit_gets_404(client: Client, officer_key: str) -> None:
 
 
 def test_get_reads_everything_in_a_fixed_number_of_queries(
-    client: Client, officer_key: str, django_assert_max_num_queries: object
+    client: Client, officer_key: str, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     code = client.post("/api/v1/dossiers", _body(), content_type="application/json", **_auth(officer_key)).json()["code"]
 
-    with django_assert_max_num_queries(25):  # type: ignore[operator]
+    # Measured on SQLite: 13 (the budget was 25); a new query here must be a decision.
+    with django_assert_max_num_queries(13):
         body = client.get(f"/api/v1/dossiers/{code}", **_auth(officer_key)).json()
 
     assert body["events"][0]["action"] == "receive"
@@ -175,14 +178,16 @@ def test_get_reads_everything_in_a_fixed_number_of_queries(
     assert body["rated"] is False
 
 
-def test_queue_list_has_a_query_budget(client: Client, officer_key: str, django_assert_max_num_queries: object) -> None:
+def test_queue_list_has_a_query_budget(
+    client: Client, officer_key: str, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     for index in range(5):
         client.post(
             "/api/v1/dossiers", _body(idempotency_key=f"q-{index}"), content_type="application/json", **_auth(officer_key)
         )
 
     # Key, user, roles, unit, permissions, the scope's agencies, the count, the page (+1 spare).
-    with django_assert_max_num_queries(9):  # type: ignore[operator]
+    with django_assert_max_num_queries(9):
         body = client.get("/api/v1/dossiers?mine=true", **_auth(officer_key)).json()
 
     assert body["count"] == 5 and body["more"] is False

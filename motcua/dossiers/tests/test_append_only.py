@@ -21,7 +21,7 @@ from django.db.models import Model, ProtectedError
 from motcua.core.audit import audit_record
 from motcua.core.choices import Role
 from motcua.core.models import AuditEvent
-from motcua.core.querysets import AppendOnlyError
+from motcua.core.querysets import AppendOnlyError, AppendOnlyModel
 from motcua.dossiers.choices import ClockChangeKind, DossierAction, SlipForm
 from motcua.dossiers.models import ClockChange, Dossier, DossierEvent, Slip
 from motcua.dossiers.services import ActionInput, dossier_act, dossier_receive
@@ -53,7 +53,10 @@ def _snapshot(model: type[Model]) -> list[tuple[Any, ...]]:
 def _changes(model: type[Model]) -> dict[str, Callable[[], object]]:
     row = model._default_manager.order_by("pk").first()
     assert row is not None
-    field = {DossierEvent: "reason", ClockChange: "reason", Slip: "number", AuditEvent: "action"}[model]
+    assert issubclass(model, AppendOnlyModel)
+    bulk = model.bulk_objects
+    fields: dict[type[Model], str] = {DossierEvent: "reason", ClockChange: "reason", Slip: "number", AuditEvent: "action"}
+    field = fields[model]
 
     def save_stored() -> object:
         setattr(row, field, "forged")
@@ -72,7 +75,7 @@ def _changes(model: type[Model]) -> dict[str, Callable[[], object]]:
         "bulk_update": bulk_update,
         "update_or_create": lambda: model._default_manager.update_or_create(pk=row.pk, defaults={field: "forged"}),
         "bulk_create on objects": lambda: model._default_manager.bulk_create([model(**{field: "new"})]),
-        "bulk_update through bulk_objects": lambda: model.bulk_objects.all().update(**{field: "forged"}),  # type: ignore[attr-defined]
+        "bulk_update through bulk_objects": lambda: bulk.all().update(**{field: "forged"}),
     }
 
 
@@ -115,7 +118,7 @@ def test_a_stored_pk_given_to_a_new_instance_inserts_and_never_overwrites(dossie
 def test_the_seeders_bulk_manager_inserts(dossier: Dossier) -> None:
     event = DossierEvent.objects.get(dossier=dossier)
 
-    created = ClockChange.bulk_objects.bulk_create(  # type: ignore[attr-defined]
+    created = ClockChange.bulk_objects.bulk_create(
         [ClockChange(dossier=dossier, kind=ClockChangeKind.PAUSE, at=event.at, event=event, reason="bulk")]
     )
 

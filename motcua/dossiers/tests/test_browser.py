@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,6 +16,10 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import commune_agencies, procedure, staff
 from motcua.satisfaction.models import Rating
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
+
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +27,7 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright i
 
 
 @pytest.fixture
-def page(live_server: object) -> Iterator[object]:
+def page(live_server: LiveServer) -> Iterator[Page]:
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
@@ -76,7 +80,7 @@ def _end_live_server_sessions() -> None:
         )
 
 
-def _login(page: object, base: str, username: str) -> None:
+def _login(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/dang-nhap/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -84,8 +88,8 @@ def _login(page: object, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/lam-viec/")
 
 
-def test_one_stop_walk(page: object, live_server: object, units: None) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+def test_one_stop_walk(page: Page, live_server: LiveServer, units: None) -> None:
+    base = live_server.url
     procedure()
     pc = commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
     staff("officer", Role.RECEPTION_OFFICER)
@@ -124,7 +128,9 @@ def test_one_stop_walk(page: object, live_server: object, units: None) -> None:
     page.wait_for_selector("text=Đang giải quyết")
 
     # The leader approves (a fresh browser context: one user per context).
-    leader_page = page.context.browser.new_context(locale="vi-VN").new_page()
+    browser = page.context.browser
+    assert browser is not None
+    leader_page = browser.new_context(locale="vi-VN").new_page()
     _login(leader_page, base, "leader")
     leader_page.goto(f"{base}/ho-so/{dossier.code}/")
     leader_page.click("details.action summary:has-text('Phê duyệt')")
@@ -145,7 +151,7 @@ def test_one_stop_walk(page: object, live_server: object, units: None) -> None:
     assert Rating.objects.get().overall == 5
 
     # The citizen looks the dossier up with the code and the last 4 digits of the ID.
-    public = page.context.browser.new_context(locale="vi-VN").new_page()
+    public = browser.new_context(locale="vi-VN").new_page()
     public.goto(f"{base}/tra-cuu/")
     public.fill("#id_code", dossier.code)
     public.fill("#id_check", "4217")
@@ -154,13 +160,13 @@ def test_one_stop_walk(page: object, live_server: object, units: None) -> None:
     assert "Nguyễn Văn An" not in public.content()
 
 
-def test_counter_refusal_and_guided_visit_get_no_code(page: object, live_server: object, units: None) -> None:
+def test_counter_refusal_and_guided_visit_get_no_code(page: Page, live_server: LiveServer, units: None) -> None:
     """RULES.md §1.4 row 2: at the counter the check ends in a refusal to receive (BM.03) or a
     guided supplement (BM.02) without a dossier code; the guided applicant comes back and the
     dossier is received from the visit in one step."""
     from motcua.dossiers.models import CounterVisit
 
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     procedure()
     commune_agencies()
     staff("officer", Role.RECEPTION_OFFICER)

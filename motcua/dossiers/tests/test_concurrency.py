@@ -82,7 +82,12 @@ def _database_for_workers(tmp_path: Path) -> tuple[str, Path | None]:
             None,
         )
     assert connection.vendor == "sqlite"
-    if not connection.is_in_memory_db():
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+
+    sqlite = connections[DEFAULT_DB_ALIAS]
+    assert isinstance(sqlite, SQLiteWrapper)
+    if not sqlite.is_in_memory_db():
         return f"sqlite:///{settings['NAME']}", Path(settings["NAME"])
     path = tmp_path / "concurrency.sqlite3"
     connection.ensure_connection()

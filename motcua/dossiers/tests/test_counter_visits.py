@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 import io
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -65,8 +66,8 @@ def _applicant(id_number: str = PERSONAL_ID) -> ApplicantInput:
     )
 
 
-def _guided(**overrides: object) -> VisitInput:
-    values: dict[str, object] = {
+def _guided(**overrides: Any) -> VisitInput:
+    values: dict[str, Any] = {
         "outcome": VisitOutcome.GUIDED,
         "procedure_code": "1.001193",
         "applicant": _applicant(),
@@ -74,18 +75,18 @@ def _guided(**overrides: object) -> VisitInput:
         "reason": "Thiếu giấy tờ theo quy định",
     }
     values.update(overrides)
-    return VisitInput(**values)  # type: ignore[arg-type]
+    return VisitInput(**values)
 
 
-def _refused(**overrides: object) -> VisitInput:
-    values: dict[str, object] = {
+def _refused(**overrides: Any) -> VisitInput:
+    values: dict[str, Any] = {
         "outcome": VisitOutcome.REFUSED,
         "procedure_code": "1.001193",
         "applicant": _applicant(),
         "reason": "Không thuộc thẩm quyền giải quyết của xã",
     }
     values.update(overrides)
-    return VisitInput(**values)  # type: ignore[arg-type]
+    return VisitInput(**values)
 
 
 def _nothing_written() -> None:
@@ -434,7 +435,7 @@ def _body(**overrides: object) -> dict[str, object]:
     return body
 
 
-def _key(user: User) -> dict[str, str]:
+def _key(user: User) -> dict[str, Any]:  # Any: spread into the test client's **extra
     _row, key = apikey_create(user=user)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
+from motcua.catalog.models import Procedure
 from motcua.core.choices import AgencyKind, Role
 from motcua.core.notifications import MemoryBackend
 from motcua.dossiers.choices import DossierAction, DossierStatus
@@ -16,17 +20,21 @@ from motcua.satisfaction.models import Rating
 
 pytestmark = pytest.mark.django_db
 
+# Measured on SQLite; a new query on these pages must be a decision, not an accident.
+QUEUE_PAGE_QUERIES = 9
+DOSSIER_PAGE_QUERIES = 14
+
 
 @pytest.fixture
-def officer() -> object:
+def officer() -> User:
     procedure()
     commune_agencies()
     return staff("officer", Role.RECEPTION_OFFICER)
 
 
 @pytest.fixture
-def dossier(officer: object) -> Dossier:
-    return dossier_receive(actor=officer, intake=intake()).dossier  # type: ignore[arg-type]
+def dossier(officer: User) -> Dossier:
+    return dossier_receive(actor=officer, intake=intake()).dossier
 
 
 def _pages(code: str) -> list[str]:
@@ -71,8 +79,8 @@ def test_other_unit_gets_404_and_changes_nothing(client: Client, dossier: Dossie
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
 
 
-def test_officer_sees_queue_and_dossier_page_with_only_allowed_actions(client: Client, officer: object, dossier: Dossier) -> None:
-    client.force_login(officer)  # type: ignore[arg-type]
+def test_officer_sees_queue_and_dossier_page_with_only_allowed_actions(client: Client, officer: User, dossier: Dossier) -> None:
+    client.force_login(officer)
 
     queue = client.get("/ho-so/").content.decode()
     page = client.get(f"/ho-so/{dossier.code}/").content.decode()
@@ -85,8 +93,8 @@ def test_officer_sees_queue_and_dossier_page_with_only_allowed_actions(client: C
     assert "Hình thức nhận kết quả" in page and "Trực tiếp tại Bộ phận Một cửa" in page
 
 
-def test_intake_form_receives_a_dossier(client: Client, officer: object) -> None:
-    client.force_login(officer)  # type: ignore[arg-type]
+def test_intake_form_receives_a_dossier(client: Client, officer: User) -> None:
+    client.force_login(officer)
 
     response = client.post(
         "/ho-so/tiep-nhan/",
@@ -109,8 +117,8 @@ def test_intake_form_receives_a_dossier(client: Client, officer: object) -> None
     assert dossier.applicant_name == "Trần Thị Bình"
 
 
-def test_intake_form_shows_field_errors_in_vietnamese_and_keeps_input(client: Client, officer: object) -> None:
-    client.force_login(officer)  # type: ignore[arg-type]
+def test_intake_form_shows_field_errors_in_vietnamese_and_keeps_input(client: Client, officer: User) -> None:
+    client.force_login(officer)
 
     response = client.post(
         "/ho-so/tiep-nhan/",
@@ -133,16 +141,16 @@ def test_intake_form_shows_field_errors_in_vietnamese_and_keeps_input(client: Cl
     assert not Dossier.objects.exists()
 
 
-def test_procedure_picker_finds_without_accents(client: Client, officer: object) -> None:
-    client.force_login(officer)  # type: ignore[arg-type]
+def test_procedure_picker_finds_without_accents(client: Client, officer: User) -> None:
+    client.force_login(officer)
 
     html = client.get("/ho-so/tiep-nhan/thu-tuc/?q=dang+ky+khai+sinh").content.decode()
 
     assert "1.001193" in html
 
 
-def test_action_form_moves_the_dossier(client: Client, officer: object, dossier: Dossier) -> None:
-    client.force_login(officer)  # type: ignore[arg-type]
+def test_action_form_moves_the_dossier(client: Client, officer: User, dossier: Dossier) -> None:
+    client.force_login(officer)
 
     response = client.post(
         f"/ho-so/{dossier.code}/hanh-dong/request_supplement/", {"items": "Giấy chứng sinh\nCCCD của mẹ", "reason": "Thiếu"}
@@ -154,8 +162,8 @@ def test_action_form_moves_the_dossier(client: Client, officer: object, dossier:
     assert refreshed.supplement_count == 1
 
 
-def test_action_error_is_shown_not_500(client: Client, officer: object, dossier: Dossier) -> None:
-    client.force_login(officer)  # type: ignore[arg-type]
+def test_action_error_is_shown_not_500(client: Client, officer: User, dossier: Dossier) -> None:
+    client.force_login(officer)
 
     response = client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": ""}, follow=True)
 
@@ -176,15 +184,15 @@ def test_public_lookup_page(client: Client, dossier: Dossier) -> None:
     assert wrong.status_code == 404
 
 
-def _returned(officer: object, dossier: Dossier) -> Dossier:
+def _returned(officer: User, dossier: Dossier) -> Dossier:
     leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
-    dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER)  # type: ignore[arg-type]
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER)
     dossier_act(actor=leader, code=dossier.code, action=DossierAction.APPROVE, data=ActionInput(result_summary="Đã cấp"))
-    dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY)  # type: ignore[arg-type]
-    return dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT)  # type: ignore[arg-type]
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY)
+    return dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT)
 
 
-def test_rating_once_and_anonymous(client: Client, officer: object, dossier: Dossier) -> None:
+def test_rating_once_and_anonymous(client: Client, officer: User, dossier: Dossier) -> None:
     """RULES.md §3.2: the rating is now linked to its dossier (indicator 5.4 needs each dossier's
     "dislike"); the applicant stays anonymous and the officer's page never shows it
     (motcua/satisfaction/tests/test_pages.py)."""
@@ -225,14 +233,14 @@ def test_return_sends_the_rating_invitation(units: None) -> None:
     assert "rating.invite" in [m.kind for m in MemoryBackend.outbox]
 
 
-def test_tracking_book_xlsx_and_permissions(client: Client, officer: object, dossier: Dossier) -> None:
+def test_tracking_book_xlsx_and_permissions(client: Client, officer: User, dossier: Dossier) -> None:
     import io
 
     import openpyxl
 
     client.force_login(staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE))
     assert client.get("/ho-so/so-theo-doi/").status_code == 403
-    client.force_login(officer)  # type: ignore[arg-type]
+    client.force_login(officer)
 
     page = client.get("/ho-so/so-theo-doi/")
     sheet = client.get("/ho-so/so-theo-doi/?dinh-dang=xlsx")
@@ -245,20 +253,20 @@ def test_tracking_book_xlsx_and_permissions(client: Client, officer: object, dos
     assert bad.status_code == 400
 
 
-def test_procedure_picker_reads_the_search_box_by_its_own_name(client: Client, officer: object) -> None:
+def test_procedure_picker_reads_the_search_box_by_its_own_name(client: Client, officer: User) -> None:
     """The search box sends itself (no script builds the query: CSP forbids eval)."""
-    client.force_login(officer)  # type: ignore[arg-type]
+    client.force_login(officer)
 
     html = client.get("/ho-so/tiep-nhan/thu-tuc/?procedure_q=dang+ky+khai+sinh").content.decode()
 
     assert "1.001193" in html
 
 
-def test_receiving_an_online_submission_on_its_page_leads_to_its_new_code(client: Client, officer: object) -> None:
+def test_receiving_an_online_submission_on_its_page_leads_to_its_new_code(client: Client, officer: User) -> None:
     """RULES.md §1.7: the code is given at receipt; the page follows the dossier to it."""
     portal = staff("portal", Role.RECEPTION_OFFICER, full_name="Cổng Dịch vụ công")
     submitted = dossier_receive(actor=portal, intake=intake(channel="online"), online=True).dossier
-    client.force_login(officer)  # type: ignore[arg-type]
+    client.force_login(officer)
 
     before = client.get(f"/ho-so/{submitted.code}/").content.decode()
     response = client.post(f"/ho-so/{submitted.code}/hanh-dong/receive/")
@@ -268,3 +276,95 @@ def test_receiving_an_online_submission_on_its_page_leads_to_its_new_code(client
     assert received.status == DossierStatus.RECEIVED and received.code != submitted.code
     assert response.status_code == 302 and response["Location"] == f"/ho-so/{received.code}/"
     assert f"Mã số hồ sơ nộp trực tuyến: {submitted.code}" in client.get(response["Location"]).content.decode()
+
+
+def test_queue_label_follows_the_language_of_the_request(client: Client, officer: User) -> None:
+    """The labels are lazy: built at import time, translated per request (issue 9, item 14)."""
+    client.force_login(officer)
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    vietnamese = client.get("/ho-so/?view=mine")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/ho-so/?view=mine")
+
+    assert "Của tôi" in vietnamese.content.decode()
+    assert "Assigned to me" not in vietnamese.content.decode()
+    assert "Assigned to me" in english.content.decode()
+    assert "Của tôi" not in english.content.decode()
+
+
+def test_step_time_that_is_not_a_number_is_refused_and_changes_nothing(client: Client, officer: User, dossier: Dossier) -> None:
+    """A transfer's own time must be a positive number of working days (RULES.md §1.6)."""
+    pc = commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
+    client.force_login(officer)
+    events_before = dossier.events.count()
+
+    for typed in ("abc", "NaN", "Infinity"):
+        response = client.post(
+            f"/ho-so/{dossier.code}/hanh-dong/transfer/", {"agency_id": str(pc.pk), "step_days": typed}, follow=True
+        )
+
+        assert response.status_code == 200, typed
+        assert "step_days_invalid" in response.content.decode(), typed
+        assert "Nhập số ngày làm việc." in response.content.decode(), typed
+    refreshed = Dossier.objects.get(pk=dossier.pk)
+    assert refreshed.status == DossierStatus.RECEIVED
+    assert refreshed.events.count() == events_before
+    assert not refreshed.steps.exists()
+
+
+def test_step_time_with_a_decimal_comma_is_accepted(client: Client, officer: User, dossier: Dossier) -> None:
+    pc = commune_agencies()[AgencyKind.PEOPLES_COMMITTEE]
+    client.force_login(officer)
+
+    client.post(f"/ho-so/{dossier.code}/hanh-dong/transfer/", {"agency_id": str(pc.pk), "step_days": "1,5"})
+
+    refreshed = Dossier.objects.get(pk=dossier.pk)
+    assert refreshed.status == DossierStatus.IN_PROGRESS
+    assert refreshed.steps.count() == 1
+
+
+def test_procedure_picker_finds_a_procedure_by_its_exact_code(client: Client, officer: User) -> None:
+    """The picker is the catalogue's own search (catalog.selectors.procedure_list)."""
+    client.force_login(officer)
+
+    html = client.get("/ho-so/tiep-nhan/thu-tuc/?q=1.001193").content.decode()
+
+    assert "Thủ tục đăng ký khai sinh" in html
+
+
+def test_procedure_picker_hides_unpublished_procedures(client: Client, officer: User) -> None:
+    Procedure.objects.filter(code="1.001193").update(is_published=False)
+    client.force_login(officer)
+
+    html = client.get("/ho-so/tiep-nhan/thu-tuc/?q=khai+sinh").content.decode()
+
+    assert "1.001193" not in html
+
+
+def _many_dossiers(officer: User, count: int) -> list[Dossier]:
+    return [dossier_receive(actor=officer, intake=intake(idempotency_key=f"budget-{n}")).dossier for n in range(count)]
+
+
+def test_queue_page_query_budget(client: Client, officer: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+    """The queue costs the same number of queries for 2 dossiers as for 12 (STYLE.md, query budgets)."""
+    _many_dossiers(officer, 12)
+    client.force_login(officer)
+    client.get("/ho-so/?view=all")  # session, content types and permissions cached
+
+    with django_assert_max_num_queries(QUEUE_PAGE_QUERIES):
+        response = client.get("/ho-so/?view=all")
+
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 12
+
+
+def test_dossier_page_query_budget(client: Client, officer: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+    dossier = _many_dossiers(officer, 1)[0]
+    client.force_login(officer)
+    client.get(f"/ho-so/{dossier.code}/")
+
+    with django_assert_max_num_queries(DOSSIER_PAGE_QUERIES):
+        response = client.get(f"/ho-so/{dossier.code}/")
+
+    assert response.status_code == 200

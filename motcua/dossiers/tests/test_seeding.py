@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +17,7 @@ from motcua.catalog.models import Procedure, Sector
 from motcua.core.calendar import calendar_for
 from motcua.core.demo import demo_setup
 from motcua.core.exceptions import DomainError
-from motcua.core.models import AuditEvent
+from motcua.core.models import AdministrativeUnit, AuditEvent
 from motcua.core.tests.factories import PASSWORD
 from motcua.dossiers import clock
 from motcua.dossiers.choices import ClockChangeKind, DossierAction, DossierStatus, StepStatus, Timeliness
@@ -57,9 +58,9 @@ def setup(units: None) -> None:
         )
 
 
-def seed(count: int = 300, **kwargs: object) -> SeedReport:
-    options: dict[str, object] = {"count": count, "unit_codes": UNITS, "months": 6, "rng_seed": 7, "now": NOW, **kwargs}
-    return dossiers_seed(**options)  # type: ignore[arg-type]
+def seed(count: int = 300, **kwargs: Any) -> SeedReport:
+    options: dict[str, Any] = {"count": count, "unit_codes": UNITS, "months": 6, "rng_seed": 7, "now": NOW, **kwargs}
+    return dossiers_seed(**options)
 
 
 def local(instant: dt.datetime) -> dt.datetime:
@@ -109,6 +110,7 @@ def test_codes_are_unique_dated_at_receipt_and_follow_the_service_format(setup: 
         match = CODE.match(dossier.code)
         assert match is not None, dossier.code
         assert match["identifier"] == dossier.deciding_agency.identifier
+        assert dossier.received_at is not None
         assert match["day"] == local(receipt.at).strftime("%y%m%d") == local(dossier.received_at).strftime("%y%m%d")
         received_online += submission is not None and local(submission.at).date() != local(receipt.at).date()
     assert received_online > 0 and never_received > 0  # both cases occur
@@ -146,7 +148,7 @@ def test_slip_numbers_are_unique_and_their_counters_advanced(setup: None) -> Non
 
 def test_receipts_and_due_dates_are_on_working_days_inside_office_hours(setup: None) -> None:
     seed()
-    calendars = {code: calendar_for(Dossier.objects.filter(receiving_unit__code=code).first().receiving_unit) for code in UNITS}  # type: ignore[union-attr]
+    calendars = {code: calendar_for(AdministrativeUnit.objects.get(code=code, valid_to=None)) for code in UNITS}
 
     def in_office(code: str, instant: dt.datetime) -> bool:
         calendar, moment = calendars[code], local(instant)
@@ -273,7 +275,7 @@ def test_history_lies_in_the_past_and_returns_spread_over_the_months(setup: None
     seed(months=4)
 
     assert not DossierEvent.objects.filter(at__gt=NOW).exists()
-    returned = sorted(Dossier.objects.exclude(returned_at=None).values_list("returned_at", flat=True))
+    returned = sorted(r for r in Dossier.objects.values_list("returned_at", flat=True) if r is not None)
     assert returned and returned[-1] <= NOW
     months = {(local(r).year, local(r).month) for r in returned}
     assert {(2025, 12), (2026, 1), (2026, 2), (2026, 3)} <= months
@@ -329,3 +331,21 @@ def test_command_creates_agencies_when_asked_and_reports_the_rate(units: None) -
     assert "demo agencies and 14 users ready" in out.getvalue()
     assert "dossiers/s" in out.getvalue()
     assert Dossier.objects.filter(receiving_unit__code="32212").exists()
+
+
+def test_seeded_clock_reasons_are_the_clocks_own_words(setup: None) -> None:
+    """The seeder writes its START and RESUME reasons with ``clock.statutory_time_text`` and
+    ``clock.resume_text``, the functions the services use, not copies (issue 9 item 14)."""
+    seed()
+
+    starts = ClockChange.objects.filter(kind=ClockChangeKind.START).select_related("dossier__procedure")
+    for change in starts:
+        procedure = change.dossier.procedure
+        expected = clock.statutory_time_text(code=procedure.code, value=procedure.lead_time_value, unit=procedure.lead_time_unit)
+        assert change.reason == expected
+    birth = starts.filter(dossier__procedure__code="1.001193").first()
+    assert birth is not None
+    assert birth.reason == "Thời hạn giải quyết theo quy định: 1 ngày làm việc (thủ tục 1.001193)."
+    resumes = list(ClockChange.objects.filter(kind=ClockChangeKind.RESUME))
+    assert resumes
+    assert all(re.fullmatch(r"Đã nhận bổ sung; còn lại \d+(,\d{1,2})? ngày làm việc\.", c.reason) for c in resumes)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from motcua.core.choices import AgencyKind, Role
 from motcua.dossiers import selectors
@@ -130,10 +131,12 @@ def test_queue_page_says_more_than_the_cap(officer: User, client: Client, monkey
     assert "Hơn 2 hồ sơ" in capped
 
 
-def test_lookup_reads_one_row_and_the_payload_needs_no_more(officer: User, django_assert_num_queries: object) -> None:
+def test_lookup_reads_one_row_and_the_payload_needs_no_more(
+    officer: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     dossier = _receive(officer)
 
-    with django_assert_num_queries(1):  # type: ignore[operator]
+    with django_assert_num_queries(1):
         found = dossier_lookup(code=dossier.code, check="4217")
         payload = lookup_payload(found)
 

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pytest_django import Settings
 
 from motcua.core import signing
 from motcua.core.choices import AgencyKind, Role
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pki(settings: Any, tmp_path: Path) -> Path:
+def pki(settings: Settings, tmp_path: Path) -> Path:
     settings.MOTCUA_PKI_DIR = tmp_path / "pki"
     settings.MOTCUA_SIGNING_DEMO_CA = True
     return tmp_path / "pki"
@@ -94,7 +95,7 @@ def test_receipt_signature_is_accepted_by_pyhankos_own_validator(receipt: bytes,
 
     assert status.bottom_line
     assert (status.intact, status.valid, status.trusted) == (True, True, True)
-    assert status.coverage.name == "ENTIRE_FILE"
+    assert status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
     assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert status.md_algorithm == "sha256"
 
@@ -109,7 +110,9 @@ def test_tracking_book_pdf_is_signed_by_the_desk(pki: Path, dossier: Dossier) ->
     assert check.agency == agency.name
 
 
-def test_slip_of_an_agency_without_certificate_is_not_issued_outside_the_demo(settings: Any, pki: Path, dossier: Dossier) -> None:
+def test_slip_of_an_agency_without_certificate_is_not_issued_outside_the_demo(
+    settings: Settings, pki: Path, dossier: Dossier
+) -> None:
     """RULES.md §1.5: an electronic form is never handed out unsigned."""
     from motcua.core.exceptions import DomainError
 
@@ -281,7 +284,7 @@ def test_api_slip_is_signed(client: Any, pki: Path, officer: User, dossier: Doss
 
 
 def test_api_slip_of_an_agency_without_certificate_is_a_503_outside_the_demo(
-    client: Any, settings: Any, pki: Path, officer: User, dossier: Dossier
+    client: Any, settings: Settings, pki: Path, officer: User, dossier: Dossier
 ) -> None:
     """RULES.md §1.5: no certificate, no electronic form (never an unsigned one)."""
     from motcua.core.apikeys import apikey_create

@@ -191,6 +191,7 @@ def test_qr_code_on_the_printed_receipt_scans_to_the_lookup_address(officer: Use
     data = json.dumps(slips._nfc_all(slips._receipt_data(dossier, slip)))  # the PDF's data, drawn as a picture
 
     png = slips._compiler(()).compile(str(slips.TEMPLATE_DIR / "bm01.typ"), format="png", ppi=150, sys_inputs={"data": data})
+    assert isinstance(png, bytes)
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
 
     assert [code.text for code in found] == [lookup_url(dossier.code)]

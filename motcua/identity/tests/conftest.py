@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pytest_django import Settings
 
 from motcua.core.notifications import MemoryBackend
 
@@ -15,7 +15,7 @@ TEST_FACE_KEY = "dGVzdC1vbmx5LWZhY2Uta2V5LW5vdC1mb3ItcHJvZCE="  # 32 bytes, test
 
 
 @pytest.fixture(autouse=True)
-def _identity_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
+def _identity_settings(settings: Settings, tmp_path: Path) -> Iterator[None]:
     from motcua.identity.face_search import face_index_reset
 
     settings.MOTCUA_FACE_KEY = TEST_FACE_KEY

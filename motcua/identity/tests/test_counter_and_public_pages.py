@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
 from motcua.core.choices import Role
 from motcua.core.notifications import MemoryBackend
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_usb_scanner_text_fills_the_card_data_and_finds_the_citizen(client: Client) -> None:
-    citizen = CitizenFactory(personal_id="096085004217", full_name="Nguyễn Văn An")
+    citizen = CitizenFactory.create(personal_id="096085004217", full_name="Nguyễn Văn An")
     officer = staff_user("officer", Role.RECEPTION_OFFICER)
     client.force_login(officer)
 
@@ -69,7 +70,7 @@ def test_not_an_image_upload_gets_a_clear_error(client: Client) -> None:
 
 
 def test_counter_profile_collects_what_registered_providers_add() -> None:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
     seen: list[dict[str, Any]] = []
 
     def earlier_dossiers(**kwargs: Any) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def _ask_code(client: Client, personal_id: str, django_capture_on_commit_callbac
 
 
 def test_citizen_reads_who_accessed_their_data_after_the_code(client: Client, django_capture_on_commit_callbacks: Any) -> None:
-    citizen = CitizenFactory(personal_id="096302731506", phone="0912000111")
+    citizen = CitizenFactory.create(personal_id="096302731506", phone="0912000111")
     officer = staff_user("officer", Role.RECEPTION_OFFICER)
     officer.first_name, officer.last_name = "Phạm", "Bình"
     officer.save()
@@ -120,7 +121,7 @@ def test_citizen_reads_who_accessed_their_data_after_the_code(client: Client, dj
 
 
 def test_wrong_code_shows_nothing(client: Client, django_capture_on_commit_callbacks: Any) -> None:
-    CitizenFactory(personal_id="096302731506")
+    CitizenFactory.create(personal_id="096302731506")
     code = _ask_code(client, "096302731506", django_capture_on_commit_callbacks)
 
     response = client.post(
@@ -133,7 +134,7 @@ def test_wrong_code_shows_nothing(client: Client, django_capture_on_commit_callb
 
 
 def test_unknown_id_gets_the_same_answer_as_a_known_one(client: Client, django_capture_on_commit_callbacks: Any) -> None:
-    CitizenFactory(personal_id="096302731506")
+    CitizenFactory.create(personal_id="096302731506")
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post(
             reverse("identity:my_access_log"), {"step": "request", "personal_id": "096302731506", "channel": "sms"}
@@ -151,7 +152,7 @@ def _without_tokens(html: str, personal_id: str) -> str:
 
 
 def test_citizen_withdraws_their_own_consent(client: Client, django_capture_on_commit_callbacks: Any) -> None:
-    citizen = CitizenFactory(personal_id="096302731506")
+    citizen = CitizenFactory.create(personal_id="096302731506")
     consent_for(citizen, ConsentPurpose.FACE_IDENTIFICATION)
     code = _ask_code(client, "096302731506", django_capture_on_commit_callbacks)
     client.post(reverse("identity:my_access_log"), {"step": "verify", "personal_id": "096302731506", "code": code})
@@ -162,7 +163,7 @@ def test_citizen_withdraws_their_own_consent(client: Client, django_capture_on_c
 
 
 def test_withdraw_without_a_verified_session_does_nothing(client: Client) -> None:
-    consent_for(CitizenFactory(), ConsentPurpose.FACE_IDENTIFICATION)
+    consent_for(CitizenFactory.create(), ConsentPurpose.FACE_IDENTIFICATION)
 
     response = client.post(reverse("identity:my_access_withdraw"), {"consent_purpose": "face_identification"})
 
@@ -174,7 +175,7 @@ def test_public_page_is_open_to_anonymous(client: Client) -> None:
     assert client.get(reverse("identity:my_access_log")).status_code == 200
 
 
-def test_oversized_upload_is_refused_unread(client: Client, settings: Any) -> None:
+def test_oversized_upload_is_refused_unread(client: Client, settings: Settings) -> None:
     settings.MOTCUA_IMAGE_MAX_BYTES = 100
     client.force_login(staff_user("officer", Role.RECEPTION_OFFICER))
     upload = SimpleUploadedFile("card.jpg", b"\xff\xd8" + b"\x00" * 1000, content_type="image/jpeg")

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pytest_django import Settings
 
 from motcua.core.choices import Role
 from motcua.core.exceptions import DomainError, PermissionDenied
@@ -26,7 +27,7 @@ BIDEN = "joe_biden/biden_01.jpg"
 GROUP = "group/group_obama_biden_01.jpg"
 
 
-def test_same_person_is_closer_than_the_threshold_and_different_people_further(faces: Path, settings: Any) -> None:
+def test_same_person_is_closer_than_the_threshold_and_different_people_further(faces: Path, settings: Settings) -> None:
     a, b, c = (face_encode(face_bytes(faces, name)) for name in (OBAMA_A, OBAMA_B, BIDEN))
 
     assert a.shape == (128,)
@@ -57,14 +58,14 @@ def _enrolled(
     faces: Path, name: str, *, unit_code: str = "32218", purpose: ConsentPurpose = ConsentPurpose.FACE_IDENTIFICATION
 ) -> Any:
     officer = staff_user(f"enrol{unit_code}", Role.RECEPTION_OFFICER, unit_code=unit_code)
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
     consent_for(citizen, purpose, unit_code=unit_code)
     services.face_enrol(actor=officer, citizen=citizen, image=face_bytes(faces, name), consent_purpose=purpose)
     return citizen
 
 
 def test_enrolment_needs_the_citizens_consent(faces: Path) -> None:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
 
     with pytest.raises(DomainError) as caught:
         services.face_enrol(
@@ -78,7 +79,7 @@ def test_enrolment_needs_the_citizens_consent(faces: Path) -> None:
 
 
 def test_enrolment_refuses_a_photo_with_two_faces(faces: Path) -> None:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
     consent_for(citizen, ConsentPurpose.FACE_IDENTIFICATION)
 
     with pytest.raises(ImageError) as caught:
@@ -188,7 +189,7 @@ def test_withdrawing_consent_deletes_templates_and_they_are_no_longer_found(
     assert services.face_identify(actor=officer, image=face_bytes(faces, OBAMA_B), purpose="counter_intake").match is None
 
 
-def test_index_is_persisted_encrypted_and_reloaded(faces: Path, settings: Any) -> None:
+def test_index_is_persisted_encrypted_and_reloaded(faces: Path, settings: Settings) -> None:
     obama = _enrolled(faces, OBAMA_A)
     built = face_index_rebuild()
     files = sorted(p.name for p in Path(settings.MOTCUA_FACE_INDEX_DIR).iterdir())
@@ -205,7 +206,7 @@ def test_index_is_persisted_encrypted_and_reloaded(faces: Path, settings: Any) -
     assert decision.match is not None and decision.match.citizen == obama
 
 
-def test_large_partition_switches_to_hnsw(faces: Path, settings: Any) -> None:
+def test_large_partition_switches_to_hnsw(faces: Path, settings: Settings) -> None:
     settings.MOTCUA_FACE_EXACT_MAX = 1
     _enrolled(faces, OBAMA_A)
     _enrolled(faces, BIDEN)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _template(vector: np.ndarray, *, damaged: bool = False) -> FaceTemplate:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
     blob = bytearray(template_encrypt(vector, citizen_id=citizen.pk, model=MODEL_NAME))
     if damaged:
         blob[-1] ^= 0xFF  # one flipped bit of the authentication tag

@@ -6,14 +6,15 @@ import zlib
 
 import pytest
 from PIL import Image
+from pytest_django import Settings
 
 from motcua.identity.exceptions import IdentityErrorCode, ImageError
 from motcua.identity.images import image_load
 
 
-def _png(size: tuple[int, int], mode: str = "RGB", colour: object = (200, 10, 10)) -> bytes:
+def _png(size: tuple[int, int], mode: str = "RGB", colour: float | tuple[int, ...] = (200, 10, 10)) -> bytes:
     buffer = io.BytesIO()
-    Image.new(mode, size, colour).save(buffer, format="PNG")  # type: ignore[arg-type]
+    Image.new(mode, size, colour).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -75,8 +76,8 @@ def test_truncated_jpeg_is_refused() -> None:
     assert caught.value.code == IdentityErrorCode.IMAGE_TRUNCATED
 
 
-def test_file_over_the_byte_limit_is_refused_before_decoding(settings: pytest.FixtureRequest) -> None:
-    settings.MOTCUA_IMAGE_MAX_BYTES = 1000  # type: ignore[attr-defined]
+def test_file_over_the_byte_limit_is_refused_before_decoding(settings: Settings) -> None:
+    settings.MOTCUA_IMAGE_MAX_BYTES = 1000
 
     with pytest.raises(ImageError) as caught:
         image_load(b"\xff\xd8" + b"\x00" * 2000)
@@ -84,8 +85,8 @@ def test_file_over_the_byte_limit_is_refused_before_decoding(settings: pytest.Fi
     assert caught.value.code == IdentityErrorCode.IMAGE_TOO_BIG
 
 
-def test_image_over_the_pixel_limit_is_refused(settings: pytest.FixtureRequest) -> None:
-    settings.MOTCUA_IMAGE_MAX_PIXELS = 10_000  # type: ignore[attr-defined]
+def test_image_over_the_pixel_limit_is_refused(settings: Settings) -> None:
+    settings.MOTCUA_IMAGE_MAX_PIXELS = 10_000
 
     with pytest.raises(ImageError) as caught:
         image_load(_png((200, 200)))

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pytest_django import Settings
 
 from motcua.identity.choices import Sex
 from motcua.identity.exceptions import CardError, IdentityErrorCode
@@ -44,8 +45,8 @@ def test_unknown_province_code_is_refused() -> None:
     assert caught.value.code == IdentityErrorCode.PERSONAL_ID_PLACE
 
 
-def test_extra_place_codes_come_from_settings(settings: pytest.FixtureRequest) -> None:
-    settings.MOTCUA_ID_EXTRA_PLACE_CODES = ["704"]  # type: ignore[attr-defined]
+def test_extra_place_codes_come_from_settings(settings: Settings) -> None:
+    settings.MOTCUA_ID_EXTRA_PLACE_CODES = ["704"]
 
     assert personal_id_parse("704085004217").place_code == "704"
 

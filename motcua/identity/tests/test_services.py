@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.utils import timezone
+from pytest_django import Settings
 
 from motcua.core.choices import Role
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
@@ -113,7 +114,7 @@ def test_card_scan_at_another_commune_cannot_replace_the_phone() -> None:
 
 
 def test_contacts_change_by_another_commune_is_answered_as_a_missing_record() -> None:
-    citizen = CitizenFactory(phone="0912000111")
+    citizen = CitizenFactory.create(phone="0912000111")
     other = _officer("other", unit_code="32212")
 
     with pytest.raises(NotFound) as caught:
@@ -158,7 +159,7 @@ def test_manual_entry_checks_the_id_against_sex_and_birth_year() -> None:
 
 
 def test_manual_entry_of_a_registered_id_is_refused() -> None:
-    CitizenFactory(personal_id="096085004217", sex=Sex.MALE, birth_date=dt.date(1985, 6, 15))
+    CitizenFactory.create(personal_id="096085004217", sex=Sex.MALE, birth_date=dt.date(1985, 6, 15))
 
     with pytest.raises(DomainError) as caught:
         services.citizen_create(
@@ -175,8 +176,8 @@ def test_manual_entry_of_a_registered_id_is_refused() -> None:
 
 def test_merge_moves_everything_to_the_survivor_and_is_audited() -> None:
     leader = staff_user("leader", Role.LEADER)
-    survivor = CitizenFactory(phone="")
-    duplicate = CitizenFactory(phone="0988000111")
+    survivor = CitizenFactory.create(phone="")
+    duplicate = CitizenFactory.create(phone="0988000111")
     consent_for(duplicate, ConsentPurpose.FACE_IDENTIFICATION)
     DataAccess.objects.create(
         citizen=duplicate,
@@ -200,7 +201,7 @@ def test_merge_moves_everything_to_the_survivor_and_is_audited() -> None:
 
 
 def test_merging_a_record_with_itself_is_refused() -> None:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
 
     with pytest.raises(DomainError) as caught:
         services.citizen_merge(actor=staff_user("leader", Role.LEADER), survivor=citizen, duplicate=citizen, reason="x")
@@ -209,7 +210,7 @@ def test_merging_a_record_with_itself_is_refused() -> None:
 
 
 def test_reception_officer_cannot_merge() -> None:
-    a, b = CitizenFactory(), CitizenFactory()
+    a, b = CitizenFactory.create(), CitizenFactory.create()
 
     with pytest.raises(PermissionDenied):
         services.citizen_merge(actor=_officer(), survivor=a, duplicate=b, reason="x")
@@ -219,7 +220,7 @@ def test_reception_officer_cannot_merge() -> None:
 
 def test_another_commune_cannot_merge_records_held_by_the_holding_unit() -> None:
     """Issue 9, item 1: changes to a citizen's record belong to the unit that holds it."""
-    a, b = CitizenFactory(), CitizenFactory()
+    a, b = CitizenFactory.create(), CitizenFactory.create()
     leader = staff_user("leader", Role.LEADER, unit_code="32214")
 
     with pytest.raises(NotFound):
@@ -232,7 +233,7 @@ def test_another_commune_cannot_merge_records_held_by_the_holding_unit() -> None
 
 
 def test_erasure_by_another_communes_data_protection_officer_changes_nothing() -> None:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
     consent_for(citizen, ConsentPurpose.FACE_VERIFICATION)
     dpo = staff_user("dpo", Role.DATA_PROTECTION_OFFICER, unit_code="32212")
 
@@ -244,7 +245,7 @@ def test_erasure_by_another_communes_data_protection_officer_changes_nothing() -
 
 
 def test_erasure_needs_a_reason() -> None:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
 
     with pytest.raises(DomainError) as excinfo:
         services.citizen_erase(actor=staff_user("dpo", Role.DATA_PROTECTION_OFFICER), citizen=citizen, reason="  ")
@@ -254,7 +255,7 @@ def test_erasure_needs_a_reason() -> None:
 
 
 def test_erasure_deletes_everything_and_the_audit_keeps_no_personal_id() -> None:
-    citizen = CitizenFactory(personal_id="096302731506", sex=Sex.FEMALE, birth_date=dt.date(2002, 1, 1))
+    citizen = CitizenFactory.create(personal_id="096302731506", sex=Sex.FEMALE, birth_date=dt.date(2002, 1, 1))
     consent_for(citizen, ConsentPurpose.FACE_VERIFICATION)
     pk = citizen.pk
 
@@ -271,7 +272,7 @@ def test_erasure_deletes_everything_and_the_audit_keeps_no_personal_id() -> None
 
 
 def test_erasure_refused_by_a_provider_changes_nothing() -> None:
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
 
     def keep(**kwargs: Any) -> dict[str, Any]:
         raise DomainError("retention_required", "Hồ sơ phải lưu trữ theo luật")
@@ -287,7 +288,7 @@ def test_erasure_refused_by_a_provider_changes_nothing() -> None:
 
 
 def test_consent_is_recorded_once_per_purpose() -> None:
-    officer, citizen = _officer(), CitizenFactory()
+    officer, citizen = _officer(), CitizenFactory.create()
 
     first = services.consent_give(actor=officer, citizen=citizen, purpose=ConsentPurpose.FACE_IDENTIFICATION, evidence="Phiếu 12")
     second = services.consent_give(
@@ -299,7 +300,7 @@ def test_consent_is_recorded_once_per_purpose() -> None:
 
 def test_withdrawing_a_consent_that_was_not_given_is_a_clear_error() -> None:
     with pytest.raises(DomainError) as caught:
-        services.consent_withdraw(actor=_officer(), citizen=CitizenFactory(), purpose=ConsentPurpose.FACE_VERIFICATION)
+        services.consent_withdraw(actor=_officer(), citizen=CitizenFactory.create(), purpose=ConsentPurpose.FACE_VERIFICATION)
 
     assert caught.value.code == IdentityErrorCode.CONSENT_NOT_GIVEN
 
@@ -308,7 +309,7 @@ def test_withdrawing_a_consent_that_was_not_given_is_a_clear_error() -> None:
 
 
 def test_access_code_goes_to_the_registered_phone_on_commit(django_capture_on_commit_callbacks: Any) -> None:
-    CitizenFactory(personal_id="096302731506", phone="0912000111")
+    CitizenFactory.create(personal_id="096302731506", phone="0912000111")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.access_code_request(personal_id="096302731506", channel=NotifyChannel.SMS)
@@ -318,9 +319,9 @@ def test_access_code_goes_to_the_registered_phone_on_commit(django_capture_on_co
 
 def test_unknown_personal_id_sends_nothing_and_reveals_nothing(django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.access_code_request(personal_id="096302731506", channel=NotifyChannel.SMS)
+        services.access_code_request(personal_id="096302731506", channel=NotifyChannel.SMS)
 
-    assert (result, MemoryBackend.outbox, AccessCode.objects.count()) == (None, [], 0)
+    assert (MemoryBackend.outbox, AccessCode.objects.count()) == ([], 0)
 
 
 def _sent_code() -> str:
@@ -328,7 +329,7 @@ def _sent_code() -> str:
 
 
 def test_right_code_opens_the_log_once(django_capture_on_commit_callbacks: Any) -> None:
-    citizen = CitizenFactory(personal_id="096302731506", email="hoa@example.vn")
+    citizen = CitizenFactory.create(personal_id="096302731506", email="hoa@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
         services.access_code_request(personal_id="096302731506", channel=NotifyChannel.EMAIL)
     code = _sent_code()
@@ -340,7 +341,7 @@ def test_right_code_opens_the_log_once(django_capture_on_commit_callbacks: Any) 
 
 
 def test_code_expires(django_capture_on_commit_callbacks: Any) -> None:
-    CitizenFactory(personal_id="096302731506")
+    CitizenFactory.create(personal_id="096302731506")
     with django_capture_on_commit_callbacks(execute=True):
         services.access_code_request(personal_id="096302731506", channel=NotifyChannel.SMS)
     code = _sent_code()
@@ -350,7 +351,7 @@ def test_code_expires(django_capture_on_commit_callbacks: Any) -> None:
 
 
 def test_wrong_codes_lock_the_code_after_the_limit(django_capture_on_commit_callbacks: Any) -> None:
-    CitizenFactory(personal_id="096302731506")
+    CitizenFactory.create(personal_id="096302731506")
     with django_capture_on_commit_callbacks(execute=True):
         services.access_code_request(personal_id="096302731506", channel=NotifyChannel.SMS)
     code = _sent_code()
@@ -365,7 +366,7 @@ def test_wrong_codes_lock_the_code_after_the_limit(django_capture_on_commit_call
 
 
 def test_at_most_three_codes_an_hour(django_capture_on_commit_callbacks: Any) -> None:
-    CitizenFactory(personal_id="096302731506")
+    CitizenFactory.create(personal_id="096302731506")
 
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):
@@ -374,9 +375,9 @@ def test_at_most_three_codes_an_hour(django_capture_on_commit_callbacks: Any) ->
     assert len(MemoryBackend.outbox) == 3
 
 
-def test_expired_templates_are_purged_and_recent_ones_kept(settings: Any) -> None:
+def test_expired_templates_are_purged_and_recent_ones_kept(settings: Settings) -> None:
     settings.MOTCUA_FACE_RETENTION_DAYS = 30
-    citizen = CitizenFactory()
+    citizen = CitizenFactory.create()
     consent = consent_for(citizen, ConsentPurpose.FACE_IDENTIFICATION)
     now = timezone.now()
     for created, matched in ((now - dt.timedelta(days=40), None), (now - dt.timedelta(days=40), now - dt.timedelta(days=2))):

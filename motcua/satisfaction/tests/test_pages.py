@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from motcua.core.choices import Role
 from motcua.core.models import AuditEvent
@@ -200,14 +201,14 @@ def test_still_open_dossier_shows_no_rating_form(client: Client) -> None:
     assert not Rating.objects.exists()
 
 
-def test_aggregate_page_has_a_query_budget(client: Client, django_assert_max_num_queries: object) -> None:
+def test_aggregate_page_has_a_query_budget(client: Client, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     """STYLE.md: list pages carry a query budget, whatever the number of units and ratings."""
     officer = officer_of()
     for code in (UNIT, OTHER_UNIT):
         bare_ratings(code, [Level.SATISFIED] * 6, on=dt.date(2026, 10, 4))
     client.force_login(officer)
 
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
+    with django_assert_max_num_queries(8):
         response = client.get(f"/danh-gia/thong-ke/?month={MONTH}")
 
     assert response.status_code == 200
