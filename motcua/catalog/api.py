@@ -40,7 +40,8 @@ def list_procedures(
     q: str = "",
     sector: str = "",
     limit: int = Query(20, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]  # ninja's Query() default
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]  # ninja's Query() default
+    # Bounded (issue 9 item 7): an offset past 2**63 reached SQLite as a non-integer (500).
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]  # ninja's Query() default
 ) -> dict[str, Any]:
     """Published procedures whose code, name or sector contain every word of `q` (accents and
     case ignored, so "dang ky khai sinh" finds "Đăng ký khai sinh"), optionally in one sector

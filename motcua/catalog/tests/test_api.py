@@ -122,3 +122,12 @@ def test_detail_query_budget(
 ) -> None:
     with django_assert_max_num_queries(5):  # procedure + sector, channels, documents, fees, legal basis
         client.get(f"{URL}/1.001193")
+
+
+@pytest.mark.parametrize("offset", ["-1", "1000001", "64345006732706152448"])
+def test_offset_out_of_bounds_is_a_coded_422_not_a_500(client: Client, offset: str) -> None:
+    """Issue 9 item 7 (found by the API fuzz)."""
+    response = client.get(f"/api/v1/procedures?offset={offset}")
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
