@@ -1,0 +1,356 @@
+"""Intake: a dossier received at the counter or submitted online (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.choices import TimeUnit
+from motcua.catalog.models import Procedure
+from motcua.core.audit import audit_record
+from motcua.core.calendar import calendar_for
+from motcua.core.choices import AgencyKind
+from motcua.core.exceptions import DomainError, PermissionDenied
+from motcua.core.ids import normalise_digits, parse_tax_code
+from motcua.core.models import Agency
+from motcua.dossiers import clock, numbering
+from motcua.dossiers.choices import (
+    ApplicantKind,
+    Channel,
+    ClockChangeKind,
+    DossierAction,
+    DossierStatus,
+    ResultDelivery,
+)
+from motcua.dossiers.models import ClockChange, CounterVisit, Dossier
+from motcua.dossiers.services.common import _contacts_notify, _event, _fmt, _province_path, dossier_code, submission_ref
+from motcua.dossiers.services.documents import _add_document, _read_documents
+from motcua.dossiers.services.inputs import ApplicantInput, DocumentInput, IntakeInput, IntakeResult, OfficerTimeLimit
+from motcua.dossiers.services.issuing import _issue_receipt, _signer_name
+from motcua.dossiers.workflow import (
+    CREATING_ACTIONS,
+    PERM_RECEIVE,
+)
+from motcua.identity.choices import Sex
+from motcua.identity.personal_id import personal_id_check
+
+
+def _validate_applicant(applicant: ApplicantInput) -> tuple[str, dict[str, str]]:
+    errors: dict[str, str] = {}
+    number = applicant.id_number
+    name = " ".join(applicant.name.split())
+    if not name:
+        errors["applicant.name"] = _("Enter the applicant's full name.")
+    try:
+        if applicant.kind == ApplicantKind.PERSON:
+            sex = None if applicant.male is None else (Sex.MALE if applicant.male else Sex.FEMALE)
+            number = personal_id_check(normalise_digits(applicant.id_number), sex=sex, birth_date=applicant.birth_date).number
+        else:
+            number = parse_tax_code(applicant.id_number)
+    except DomainError as exc:
+        errors["applicant.id_number"] = str(exc.message)
+    phone = "".join(ch for ch in applicant.phone if ch.isdigit() or ch == "+")
+    if applicant.phone and not (9 <= len(phone.lstrip("+")) <= 12):
+        errors["applicant.phone"] = _("A phone number has 10 digits (e.g. 0912345678).")
+    return number, errors
+
+
+def default_deciding_agency(receiving: Agency) -> Agency:
+    """The People's Committee of the receiving unit decides unless another agency is chosen."""
+    return Agency.objects.filter(unit=receiving.unit, kind=AgencyKind.PEOPLES_COMMITTEE).order_by("pk").first() or receiving
+
+
+def _receiving_agency(actor: User) -> Agency:
+    """The counter officer's agency (the receiving desk), or PermissionDenied."""
+    if not actor.is_authenticated or not actor.has_perm(PERM_RECEIVE):
+        raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+    profile = getattr(actor, "staff_profile", None)
+    if profile is None:
+        raise PermissionDenied("no_agency", _("Your account is not attached to an agency."))
+    agency: Agency = profile.agency
+    return agency
+
+
+def _officer_time_limit(procedure: Procedure, intake: IntakeInput, errors: dict[str, str]) -> OfficerTimeLimit | None:
+    """RULES.md §1.6 (last bullet): a procedure without a time limit in the catalogue stays
+    receivable; the officer sets the limit, with a reason. Refused when the catalogue has one."""
+    reason = " ".join(intake.time_limit_reason.split())
+    if intake.time_limit_value is None and not intake.time_limit_unit and not reason:
+        return None
+    if procedure.lead_time_value is not None and procedure.lead_time_unit:
+        errors["time_limit_value"] = _(
+            "This procedure has a time limit in the catalogue (%(limit)s); it cannot be set at intake."
+        ) % {"limit": procedure.lead_time_display}
+        return None
+    value = intake.time_limit_value
+    before = len(errors)
+    if value is None or not value.is_finite() or value <= 0 or value > 3650:
+        errors["time_limit_value"] = _("Enter a positive time limit.")
+    if intake.time_limit_unit not in TimeUnit.values:
+        errors["time_limit_unit"] = _("Choose the unit of the time limit.")
+    if not reason:
+        errors["time_limit_reason"] = _("Give the reason for the time limit you set (the catalogue has none).")
+    if len(errors) > before or value is None:
+        return None
+    return OfficerTimeLimit(value=value, unit=intake.time_limit_unit, reason=reason[:500])
+
+
+def dossier_receive(
+    *,
+    actor: User,
+    intake: IntakeInput,
+    online: bool = False,
+    now: datetime | None = None,
+    from_visit: CounterVisit | None = None,
+) -> IntakeResult:
+    """Receive a dossier at the counter (or record an online submission when ``online``).
+
+    Idempotent: the same ``idempotency_key`` at the same agency returns the first dossier.
+    Raises ``DomainError`` with field errors; nothing is written then. ``from_visit``: the
+    counter visit (guided or refused earlier) this dossier is received from; the receive event
+    names it (``counter_visit_receive`` links the visit).
+    """
+    receiving = _receiving_agency(actor)
+    if not online:
+        _signer_name(actor)  # the receiving officer signs BM.01 (RULES.md §1.5)
+    key = intake.idempotency_key.strip()[:80]
+    # A repeated key is found by the unique index when the insert fails (below), not looked up
+    # first: the look-up cost every intake a round trip to find, almost always, nothing.
+
+    procedure = Procedure.objects.filter(code=intake.procedure_code.strip()).first()
+    errors: dict[str, str] = {}
+    if procedure is None:
+        errors["procedure_code"] = _("No procedure has the code %(code)s.") % {"code": intake.procedure_code}
+    number, applicant_errors = _validate_applicant(intake.applicant)
+    errors.update(applicant_errors)
+    documents, document_errors = _read_documents(intake.documents)
+    errors.update(document_errors)
+    if intake.channel not in Channel.values:
+        errors["channel"] = _("Choose how the dossier was submitted.")
+    if intake.result_delivery not in ResultDelivery.values:
+        errors["result_delivery"] = _("Choose how the applicant will receive the result.")
+    if intake.representative_id_number:
+        try:
+            personal_id_check(normalise_digits(intake.representative_id_number))
+        except DomainError as exc:
+            errors["representative_id_number"] = str(exc.message)
+    if intake.fee_amount < 0:
+        errors["fee_amount"] = _("Fees cannot be negative.")
+    if not 1 <= intake.sets_count <= 50:
+        errors["sets_count"] = _("The number of sets must be between 1 and 50.")
+    deciding = default_deciding_agency(receiving)
+    if intake.deciding_agency_id is not None:
+        chosen = Agency.objects.select_related("unit").filter(pk=intake.deciding_agency_id).first()
+        if chosen is None or not chosen.unit.path.startswith(_province_path(receiving.unit)):
+            errors["deciding_agency_id"] = _(
+                "The competent agency must be in the same province (reception regardless of boundary applies within a province)."
+            )
+        else:
+            deciding = chosen
+    if "deciding_agency_id" not in errors and (problem := numbering.identifier_problem(deciding)):
+        # The dossier code starts with the deciding agency's identifier (RULES.md §1.7).
+        errors["deciding_agency_id"] = problem
+    officer_limit = _officer_time_limit(procedure, intake, errors) if procedure is not None else None
+    if errors:
+        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
+    assert procedure is not None
+
+    at = now or timezone.now()
+    status = CREATING_ACTIONS[DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE]
+    try:
+        with transaction.atomic():
+            return IntakeResult(
+                _create_dossier(
+                    actor=actor,
+                    intake=intake,
+                    procedure=procedure,
+                    receiving=receiving,
+                    deciding=deciding,
+                    number=number,
+                    documents=documents,
+                    key=key,
+                    at=at,
+                    status=status,
+                    online=online,
+                    officer_limit=officer_limit,
+                    from_visit=from_visit,
+                ),
+                True,
+            )
+    except IntegrityError:
+        # The same key was received before (a double submit, or a concurrent one that won the
+        # race): return that dossier. ``exclude`` lets SQLite use the partial unique index.
+        if key:
+            existing = (
+                Dossier.objects.filter(receiving_agency=receiving, idempotency_key=key)
+                .exclude(idempotency_key="")
+                .order_by()
+                .first()
+            )
+            if existing is not None:
+                return IntakeResult(existing, False)
+        raise
+
+
+def _create_dossier(
+    *,
+    actor: User,
+    intake: IntakeInput,
+    procedure: Procedure,
+    receiving: Agency,
+    deciding: Agency,
+    number: str,
+    documents: list[tuple[DocumentInput, str | None]],
+    key: str,
+    at: datetime,
+    status: DossierStatus,
+    online: bool,
+    officer_limit: OfficerTimeLimit | None = None,
+    from_visit: CounterVisit | None = None,
+) -> Dossier:
+    applicant = intake.applicant
+    phone = "".join(ch for ch in applicant.phone if ch.isdigit())
+    calendar = calendar_for(receiving.unit)
+    due_at: datetime | None = None
+    limit_value = officer_limit.value if officer_limit else procedure.lead_time_value
+    limit_unit = officer_limit.unit if officer_limit else procedure.lead_time_unit
+    if status == DossierStatus.RECEIVED:
+        due_at = clock.initial_due(
+            calendar, received_at=at, value=limit_value, unit=limit_unit or None, cutoff=procedure.receipt_cutoff
+        )
+    handover_at: datetime | None = None
+    if status == DossierStatus.RECEIVED:
+        # Electronic when submitted online or when every document is digitized (scanned or reused).
+        digitized = bool(documents) and all(d.content is not None or d.reuse_document_id is not None for d, _ in documents)
+        handover_at = clock.handover_due(calendar, received_at=at, electronic=intake.channel == Channel.ONLINE or digitized)
+    reference = submission_ref(submitted_at=at) if online else ""
+    dossier = Dossier(
+        # An online submission has no code until it is received (RULES.md §1.7): until then
+        # the column holds its submission reference (unique, never shaped like a code).
+        code=dossier_code(deciding_agency=deciding, received_at=at) if status == DossierStatus.RECEIVED else reference,
+        submission_ref=reference,
+        procedure=procedure,
+        procedure_snapshot={
+            "code": procedure.code,
+            "name": procedure.name,
+            "lead_time_value": str(limit_value) if limit_value is not None else None,
+            "lead_time_unit": limit_unit,
+            "version": getattr(procedure, "version", 1),
+            # Set by the receiving officer (the catalogue has no time limit): printed on BM.01.
+            **({"lead_time_reason": officer_limit.reason} if officer_limit else {}),
+        },
+        receiving_agency=receiving,
+        receiving_unit=receiving.unit,
+        deciding_agency=deciding,
+        channel=intake.channel,
+        result_delivery=intake.result_delivery,
+        applicant_kind=applicant.kind,
+        applicant_name=" ".join(applicant.name.split()),
+        applicant_id_number=number,
+        applicant_address=applicant.address.strip(),
+        applicant_phone=phone,
+        applicant_email=applicant.email.strip(),
+        representative_name=intake.representative_name.strip(),
+        representative_id_number=intake.representative_id_number.strip(),
+        authorisation_note=intake.authorisation_note.strip(),
+        request_summary=intake.request_summary.strip() or procedure.name[:500],
+        sets_count=intake.sets_count,
+        fee_amount=intake.fee_amount,
+        fee_paid=intake.fee_paid,
+        submitted_at=at if online else None,
+        received_at=at if status == DossierStatus.RECEIVED else None,
+        due_at=due_at,
+        original_due_at=due_at,
+        handover_due_at=handover_at,
+        status=status,
+        idempotency_key=key,
+        check_id4=number[-4:],
+        check_phone4=phone[-4:] if len(phone) >= 4 else "",
+        created_by=actor,
+        assigned_to=actor,
+    )
+    # Field validation only: the unique and check constraints are enforced by the database in
+    # the same transaction (validating them here would cost one query each per intake), and
+    # the foreign keys point at rows this function has just read.
+    dossier.full_clean(
+        exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency", "created_by", "assigned_to"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    dossier.save()
+    for position, (document, content_type) in enumerate(documents, start=1):
+        _add_document(dossier=dossier, document=document, content_type=content_type, position=position)
+    action = DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE
+    event = _event(
+        dossier=dossier,
+        action=action,
+        from_status="",
+        to_status=status,
+        actor=actor,
+        at=at,
+        payload={
+            "channel": intake.channel,
+            "documents": len(documents),
+            **({"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}),
+            **({"counter_visit": from_visit.pk} if from_visit is not None else {}),
+        },
+        first=True,
+    )
+    if due_at is not None:
+        ClockChange.objects.create(
+            dossier=dossier,
+            kind=ClockChangeKind.START,
+            at=at,
+            new_due_at=due_at,
+            event=event,
+            reason=_officer_time_text(procedure, officer_limit) if officer_limit else _procedure_time_text(procedure),
+        )
+        _issue_receipt(dossier=dossier, agency=receiving, at=at, due_at=due_at, signer=actor)
+        _contacts_notify(
+            dossier,
+            kind="dossier.received",
+            subject=_("Dossier received"),
+            body=_(
+                "Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID."
+            )
+            % {"code": dossier.code, "due": _fmt(due_at)},
+        )
+    audit_record(
+        action=f"dossier.{action.value}",
+        actor=actor,
+        unit_code=receiving.unit.code,
+        object_type="dossier",
+        object_id=dossier.code,
+        data={
+            "procedure": procedure.code,
+            "applicant_id": number,
+            # The catalogue gap is reported: the audit log names every officer-set limit.
+            **({"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}),
+        },
+    )
+    return dossier
+
+
+def _officer_limit_payload(limit: OfficerTimeLimit) -> dict[str, str]:
+    return {"value": str(limit.value), "unit": limit.unit, "reason": limit.reason, "set_by": "receiving_officer"}
+
+
+def _officer_time_text(procedure: Procedure, limit: OfficerTimeLimit) -> str:
+    return _(
+        "Time limit set by the receiving officer: %(value)s %(unit)s (procedure %(code)s has none in the catalogue). "
+        "Reason: %(reason)s"
+    ) % {"value": limit.value, "unit": TimeUnit(limit.unit).label, "code": procedure.code, "reason": limit.reason}
+
+
+def _procedure_time_text(procedure: Procedure) -> str:
+    if procedure.lead_time_unit == clock.SAME_DAY:  # RULES.md §1.6: its own unit, no number
+        return _("Statutory time limit: within the day (procedure %(code)s).") % {"code": procedure.code}
+    return _("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
+        "value": procedure.lead_time_value,
+        "unit": procedure.get_lead_time_unit_display() if procedure.lead_time_unit else "",
+        "code": procedure.code,
+    }
