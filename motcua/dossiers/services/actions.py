@@ -21,7 +21,7 @@ from motcua.dossiers.choices import (
     DossierStatus,
 )
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.common import _event, supplement_spent
+from motcua.dossiers.services.common import _event, _save_clock_changes, supplement_spent
 from motcua.dossiers.services.handlers import (
     _on_apologize,
     _on_approve,
@@ -90,9 +90,7 @@ def dossier_act(
             reason=data.reason.strip(),
             payload=payload,
         )
-        for change in dossier.__dict__.pop("_pending_clock_changes", []):
-            change.event = event
-            change.save()
+        _save_clock_changes(dossier, event)
         dossier.status = target
         if (
             target in (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.REFUSED, DossierStatus.STOPPED)

@@ -96,10 +96,17 @@ def _event(
 
 def _clock_change(dossier: Dossier, **fields: Any) -> None:
     """Queue a clock change made by an action handler; ``dossier_act`` inserts it with the
-    action's event once that exists. A clock change is a new row, never an edit
+    action's event once that exists (``_save_clock_changes``). A clock change is a new row, never an edit
     (``ClockChange`` is append-only), so it is not inserted first and linked later."""
     pending: list[ClockChange] = dossier.__dict__.setdefault("_pending_clock_changes", [])
     pending.append(ClockChange(dossier=dossier, **fields))
+
+
+def _save_clock_changes(dossier: Dossier, event: DossierEvent) -> None:
+    """Insert the clock changes queued by ``_clock_change``, linked to the action's event."""
+    for change in dossier.__dict__.pop("_pending_clock_changes", []):
+        change.event = event
+        change.save()
 
 
 def _contacts_notify(dossier: Dossier, *, kind: str, subject: str, body: str) -> None:

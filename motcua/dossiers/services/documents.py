@@ -46,9 +46,39 @@ def _read_documents(documents: list[DocumentInput]) -> tuple[list[tuple[Document
     return checked, errors
 
 
-def _add_document(*, dossier: Dossier, document: DocumentInput, content_type: str | None, position: int) -> Document:
+def _checked_documents(documents: list[DocumentInput]) -> list[tuple[DocumentInput, str | None]]:
+    """``_read_documents`` for an action: any error refuses the whole action."""
+    checked, errors = _read_documents(documents)
+    if errors:
+        raise DomainError("invalid_documents", _("Some files are not acceptable."), fields=errors)
+    return checked
+
+
+def _attach_documents(
+    *, dossier: Dossier, documents: list[tuple[DocumentInput, str | None]], start: int | None = None, result: bool = False
+) -> int:
+    """Store checked documents after the dossier's last one (intake, supplement, result files).
+
+    ``start``: how many documents the dossier already has, when the caller knows (a dossier
+    created in this transaction has none: no query to count them). ``result``: the decision's
+    files. Returns how many were stored.
+    """
+    if start is None:
+        start = dossier.documents.count()
+    for offset, (document, content_type) in enumerate(documents, start=1):
+        _add_document(dossier=dossier, document=document, content_type=content_type, position=start + offset, result=result)
+    return len(documents)
+
+
+def _add_document(
+    *, dossier: Dossier, document: DocumentInput, content_type: str | None, position: int, result: bool = False
+) -> Document:
     row = Document(
-        dossier=dossier, position=position, name=document.name.strip()[:500], procedure_document_id=document.procedure_document_id
+        dossier=dossier,
+        position=position,
+        name=document.name.strip()[:500],
+        procedure_document_id=document.procedure_document_id,
+        is_result=result,
     )
     if document.reuse_document_id is not None:
         source = Document.objects.filter(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -12,26 +11,25 @@ from django.utils.translation import gettext as _
 
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
-from motcua.dossiers import clock, numbering
+from motcua.dossiers import clock
 from motcua.dossiers.choices import (
     Channel,
     ClockChangeKind,
     SlipForm,
 )
-from motcua.dossiers.models import Document, Dossier
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.common import (
     _clock_change,
     _contacts_notify,
     _days_text,
     _fmt,
     _require_reason,
-    dossier_code,
     supplement_spent,
 )
-from motcua.dossiers.services.documents import _add_document, _read_documents
-from motcua.dossiers.services.inputs import ActionInput, OfficerTimeLimit
-from motcua.dossiers.services.intake import _officer_time_text, _procedure_time_text
-from motcua.dossiers.services.issuing import _issue_receipt, _slip
+from motcua.dossiers.services.documents import _attach_documents, _checked_documents
+from motcua.dossiers.services.inputs import ActionInput
+from motcua.dossiers.services.issuing import _slip
+from motcua.dossiers.services.receipt import _issue_receipt, _snapshot_limit, _start_clock
 from motcua.dossiers.services.steps import _back_to_desk, _close_open_step
 
 
@@ -80,12 +78,7 @@ def _on_request_supplement(
 
 
 def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
-    documents, errors = _read_documents(data.documents)
-    if errors:
-        raise DomainError("invalid_documents", _("Some files are not acceptable."), fields=errors)
-    start = dossier.documents.count()
-    for offset, (document, content_type) in enumerate(documents, start=1):
-        _add_document(dossier=dossier, document=document, content_type=content_type, position=start + offset)
+    stored = _attach_documents(dossier=dossier, documents=_checked_documents(data.documents))
     pause = dossier.clock_changes.filter(kind=ClockChangeKind.PAUSE).order_by("-at", "-id").first()
     if pause is not None and pause.old_due_at is not None:
         remaining = clock.remaining_at(calendar, at=pause.at, due_at=pause.old_due_at)
@@ -100,7 +93,7 @@ def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetim
         )
         dossier.due_at = new_due
     dossier.remaining_at_pause = None
-    payload: dict[str, Any] = {"documents": len(documents)}
+    payload: dict[str, Any] = {"documents": stored}
     if dossier.handover_due_at is not None and not dossier.steps.exists():
         # Not yet at the agency: the desk's hand-over time counts again from the complete dossier.
         dossier.handover_due_at = clock.handover_due(calendar, received_at=at, electronic=_is_electronic(dossier))
@@ -150,13 +143,7 @@ def _on_decide(
     dossier.result_summary = summary
     _close_open_step(dossier, actor, at, summary)
     _back_to_desk(dossier)
-    documents, errors = _read_documents(data.documents)
-    if errors:
-        raise DomainError("invalid_documents", _("Some files are not acceptable."), fields=errors)
-    start = dossier.documents.count()
-    for offset, (document, content_type) in enumerate(documents, start=1):
-        row = _add_document(dossier=dossier, document=document, content_type=content_type, position=start + offset)
-        Document.objects.filter(pk=row.pk).update(is_result=True)
+    _attach_documents(dossier=dossier, documents=_checked_documents(data.documents), result=True)
     return {"approved": approved}
 
 
@@ -235,33 +222,7 @@ def _on_receive_online(
     """An online submission passes the completeness check: the clock starts now, and the dossier
     gets its code, dated today (RULES.md §1.7: the code date, BM.01 and the clock agree). The
     submission reference stays in ``submission_ref`` and still finds the dossier."""
-    procedure = dossier.procedure
-    if numbering.is_submission_ref(dossier.code):  # a submission from before TN- references keeps its code
-        dossier.code = dossier_code(deciding_agency=dossier.deciding_agency, received_at=at)
-    value, unit = procedure.lead_time_value, procedure.lead_time_unit
-    snapshot = dossier.procedure_snapshot or {}
-    time_text = _procedure_time_text(procedure)
-    if (value is None or not unit) and snapshot.get("lead_time_reason"):
-        # The catalogue has no time limit; the officer set one when recording the submission.
-        limit = OfficerTimeLimit(
-            value=Decimal(str(snapshot["lead_time_value"])),
-            unit=str(snapshot["lead_time_unit"]),
-            reason=str(snapshot["lead_time_reason"]),
-        )
-        value, unit, time_text = limit.value, limit.unit, _officer_time_text(procedure, limit)
-    due = clock.initial_due(calendar, received_at=at, value=value, unit=unit or None, cutoff=procedure.receipt_cutoff)
-    dossier.received_at = at
-    dossier.due_at = due
-    dossier.original_due_at = due
-    dossier.handover_due_at = clock.handover_due(calendar, received_at=at, electronic=True)  # the online channel
+    reason = _start_clock(dossier, at=at, calendar=calendar, electronic=True, officer_limit=_snapshot_limit(dossier))
     dossier.assigned_to = actor  # the officer who checked the online submission takes it
-    _clock_change(dossier, kind=ClockChangeKind.START, at=at, new_due_at=due, reason=time_text)
-    _issue_receipt(dossier=dossier, agency=dossier.receiving_agency, at=at, due_at=due, signer=actor)
-    _contacts_notify(
-        dossier,
-        kind="dossier.received",
-        subject=_("Dossier received"),
-        body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
-        % {"code": dossier.code, "due": _fmt(due)},
-    )
+    _issue_receipt(dossier=dossier, at=at, signer=actor, reason=reason)
     return {"code": dossier.code, "submission_ref": dossier.submission_ref}

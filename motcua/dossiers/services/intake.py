@@ -17,20 +17,20 @@ from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import DomainError, PermissionDenied
 from motcua.core.ids import normalise_digits, parse_tax_code
 from motcua.core.models import Agency
-from motcua.dossiers import clock, numbering
+from motcua.dossiers import numbering
 from motcua.dossiers.choices import (
     ApplicantKind,
     Channel,
-    ClockChangeKind,
     DossierAction,
     DossierStatus,
     ResultDelivery,
 )
-from motcua.dossiers.models import ClockChange, CounterVisit, Dossier
-from motcua.dossiers.services.common import _contacts_notify, _event, _fmt, _province_path, dossier_code, submission_ref
-from motcua.dossiers.services.documents import _add_document, _read_documents
+from motcua.dossiers.models import CounterVisit, Dossier
+from motcua.dossiers.services.common import _event, _province_path, _save_clock_changes, submission_ref
+from motcua.dossiers.services.documents import _attach_documents, _read_documents
 from motcua.dossiers.services.inputs import ApplicantInput, DocumentInput, IntakeInput, IntakeResult, OfficerTimeLimit
-from motcua.dossiers.services.issuing import _issue_receipt, _signer_name
+from motcua.dossiers.services.issuing import _signer_name
+from motcua.dossiers.services.receipt import _issue_receipt, _officer_limit_payload, _start_clock
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
     PERM_RECEIVE,
@@ -212,26 +212,97 @@ def _create_dossier(
     officer_limit: OfficerTimeLimit | None = None,
     from_visit: CounterVisit | None = None,
 ) -> Dossier:
-    applicant = intake.applicant
-    phone = "".join(ch for ch in applicant.phone if ch.isdigit())
-    calendar = calendar_for(receiving.unit)
-    due_at: datetime | None = None
-    limit_value = officer_limit.value if officer_limit else procedure.lead_time_value
-    limit_unit = officer_limit.unit if officer_limit else procedure.lead_time_unit
-    if status == DossierStatus.RECEIVED:
-        due_at = clock.initial_due(
-            calendar, received_at=at, value=limit_value, unit=limit_unit or None, cutoff=procedure.receipt_cutoff
-        )
-    handover_at: datetime | None = None
-    if status == DossierStatus.RECEIVED:
+    dossier = _new_dossier(
+        actor=actor,
+        intake=intake,
+        procedure=procedure,
+        receiving=receiving,
+        deciding=deciding,
+        number=number,
+        key=key,
+        at=at,
+        status=status,
+        online=online,
+        officer_limit=officer_limit,
+    )
+    received = status == DossierStatus.RECEIVED
+    clock_reason = ""
+    if received:
         # Electronic when submitted online or when every document is digitized (scanned or reused).
         digitized = bool(documents) and all(d.content is not None or d.reuse_document_id is not None for d, _ in documents)
-        handover_at = clock.handover_due(calendar, received_at=at, electronic=intake.channel == Channel.ONLINE or digitized)
+        clock_reason = _start_clock(
+            dossier,
+            at=at,
+            calendar=calendar_for(receiving.unit),
+            electronic=intake.channel == Channel.ONLINE or digitized,
+            officer_limit=officer_limit,
+        )
+    # Field validation only: the unique and check constraints are enforced by the database in
+    # the same transaction (validating them here would cost one query each per intake), and
+    # the foreign keys point at rows this function has just read.
+    dossier.full_clean(
+        exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency", "created_by", "assigned_to"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    dossier.save()
+    _attach_documents(dossier=dossier, documents=documents, start=0)
+    action = DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE
+    limit_payload = {"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}
+    event = _event(
+        dossier=dossier,
+        action=action,
+        from_status="",
+        to_status=status,
+        actor=actor,
+        at=at,
+        payload={
+            "channel": intake.channel,
+            "documents": len(documents),
+            **limit_payload,
+            **({"counter_visit": from_visit.pk} if from_visit is not None else {}),
+        },
+        first=True,
+    )
+    if received:
+        _issue_receipt(dossier=dossier, at=at, signer=actor, reason=clock_reason)
+        _save_clock_changes(dossier, event)
+    audit_record(
+        action=f"dossier.{action.value}",
+        actor=actor,
+        unit_code=receiving.unit.code,
+        object_type="dossier",
+        object_id=dossier.code,
+        # The catalogue gap is reported: the audit log names every officer-set limit.
+        data={"procedure": procedure.code, "applicant_id": number, **limit_payload},
+    )
+    return dossier
+
+
+def _new_dossier(
+    *,
+    actor: User,
+    intake: IntakeInput,
+    procedure: Procedure,
+    receiving: Agency,
+    deciding: Agency,
+    number: str,
+    key: str,
+    at: datetime,
+    status: DossierStatus,
+    online: bool,
+    officer_limit: OfficerTimeLimit | None,
+) -> Dossier:
+    """The dossier row as the applicant and the officer gave it (not saved; receipt adds its
+    code and clock). An online submission has no code until it is received (RULES.md §1.7):
+    until then the code column holds its submission reference (unique, never shaped like a code)."""
+    applicant = intake.applicant
+    phone = "".join(ch for ch in applicant.phone if ch.isdigit())
+    limit_value = officer_limit.value if officer_limit else procedure.lead_time_value
+    limit_unit = officer_limit.unit if officer_limit else procedure.lead_time_unit
     reference = submission_ref(submitted_at=at) if online else ""
-    dossier = Dossier(
-        # An online submission has no code until it is received (RULES.md §1.7): until then
-        # the column holds its submission reference (unique, never shaped like a code).
-        code=dossier_code(deciding_agency=deciding, received_at=at) if status == DossierStatus.RECEIVED else reference,
+    return Dossier(
+        code=reference,
         submission_ref=reference,
         procedure=procedure,
         procedure_snapshot={
@@ -262,10 +333,6 @@ def _create_dossier(
         fee_amount=intake.fee_amount,
         fee_paid=intake.fee_paid,
         submitted_at=at if online else None,
-        received_at=at if status == DossierStatus.RECEIVED else None,
-        due_at=due_at,
-        original_due_at=due_at,
-        handover_due_at=handover_at,
         status=status,
         idempotency_key=key,
         check_id4=number[-4:],
@@ -273,84 +340,3 @@ def _create_dossier(
         created_by=actor,
         assigned_to=actor,
     )
-    # Field validation only: the unique and check constraints are enforced by the database in
-    # the same transaction (validating them here would cost one query each per intake), and
-    # the foreign keys point at rows this function has just read.
-    dossier.full_clean(
-        exclude=["procedure", "receiving_agency", "receiving_unit", "deciding_agency", "created_by", "assigned_to"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
-    dossier.save()
-    for position, (document, content_type) in enumerate(documents, start=1):
-        _add_document(dossier=dossier, document=document, content_type=content_type, position=position)
-    action = DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE
-    event = _event(
-        dossier=dossier,
-        action=action,
-        from_status="",
-        to_status=status,
-        actor=actor,
-        at=at,
-        payload={
-            "channel": intake.channel,
-            "documents": len(documents),
-            **({"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}),
-            **({"counter_visit": from_visit.pk} if from_visit is not None else {}),
-        },
-        first=True,
-    )
-    if due_at is not None:
-        ClockChange.objects.create(
-            dossier=dossier,
-            kind=ClockChangeKind.START,
-            at=at,
-            new_due_at=due_at,
-            event=event,
-            reason=_officer_time_text(procedure, officer_limit) if officer_limit else _procedure_time_text(procedure),
-        )
-        _issue_receipt(dossier=dossier, agency=receiving, at=at, due_at=due_at, signer=actor)
-        _contacts_notify(
-            dossier,
-            kind="dossier.received",
-            subject=_("Dossier received"),
-            body=_(
-                "Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID."
-            )
-            % {"code": dossier.code, "due": _fmt(due_at)},
-        )
-    audit_record(
-        action=f"dossier.{action.value}",
-        actor=actor,
-        unit_code=receiving.unit.code,
-        object_type="dossier",
-        object_id=dossier.code,
-        data={
-            "procedure": procedure.code,
-            "applicant_id": number,
-            # The catalogue gap is reported: the audit log names every officer-set limit.
-            **({"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}),
-        },
-    )
-    return dossier
-
-
-def _officer_limit_payload(limit: OfficerTimeLimit) -> dict[str, str]:
-    return {"value": str(limit.value), "unit": limit.unit, "reason": limit.reason, "set_by": "receiving_officer"}
-
-
-def _officer_time_text(procedure: Procedure, limit: OfficerTimeLimit) -> str:
-    return _(
-        "Time limit set by the receiving officer: %(value)s %(unit)s (procedure %(code)s has none in the catalogue). "
-        "Reason: %(reason)s"
-    ) % {"value": limit.value, "unit": TimeUnit(limit.unit).label, "code": procedure.code, "reason": limit.reason}
-
-
-def _procedure_time_text(procedure: Procedure) -> str:
-    if procedure.lead_time_unit == clock.SAME_DAY:  # RULES.md §1.6: its own unit, no number
-        return _("Statutory time limit: within the day (procedure %(code)s).") % {"code": procedure.code}
-    return _("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
-        "value": procedure.lead_time_value,
-        "unit": procedure.get_lead_time_unit_display() if procedure.lead_time_unit else "",
-        "code": procedure.code,
-    }

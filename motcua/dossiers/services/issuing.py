@@ -67,13 +67,3 @@ def _slip(
         issued_at=at,
         data=data,
     )
-
-
-def _issue_receipt(*, dossier: Dossier, agency: Agency, at: datetime, due_at: datetime, signer: User) -> Slip:
-    """BM.01 (signed by the receiving officer) and the dossier's BM.05 control sheet, which
-    travels with it from receipt (numbered now; its rows come from the steps)."""
-    receipt = _slip(
-        dossier=dossier, form=SlipForm.RECEIPT, agency=agency, at=at, data={"due_at": due_at.isoformat()}, signer=signer
-    )
-    _slip(dossier=dossier, form=SlipForm.CONTROL_SHEET, agency=agency, at=at, data={}, signer=None)
-    return receipt
