@@ -5,14 +5,14 @@ from django.contrib.auth.models import AnonymousUser
 
 from motcua.core.choices import Role
 from motcua.core.models import AdministrativeUnit, Agency
-from motcua.core.scoping import can_see_unit, restrict
+from motcua.core.scoping import unit_in_scope
 from motcua.core.tests.factories import agency_for, current_unit, staff_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _visible_agency_units(user: object) -> set[str]:
-    return set(restrict(Agency.objects.all(), user).values_list("unit__code", flat=True))  # type: ignore[arg-type]
+    return set(Agency.objects.restrict(user, "view").values_list("unit__code", flat=True))
 
 
 def test_commune_staff_see_only_their_commune() -> None:
@@ -21,8 +21,8 @@ def test_commune_staff_see_only_their_commune() -> None:
     officer = staff_user("officer", Role.RECEPTION_OFFICER, unit_code="32218")
 
     assert _visible_agency_units(officer) == {"32218"}
-    assert can_see_unit(officer, current_unit("32218"))
-    assert not can_see_unit(officer, current_unit("32212"))
+    assert unit_in_scope(officer, current_unit("32218"))
+    assert not unit_in_scope(officer, current_unit("32212"))
 
 
 def test_province_reviewer_sees_the_whole_province() -> None:

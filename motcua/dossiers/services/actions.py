@@ -54,12 +54,13 @@ def dossier_act(
     at = now or timezone.now()
     with transaction.atomic():
         dossier = (
-            Dossier.objects.select_for_update()
-            .select_related("receiving_unit", "deciding_agency__unit", "receiving_agency", "procedure")
+            Dossier.objects.restrict(actor, "view")
+            .select_for_update(of=("self",))
+            .select_related("receiving_unit", "deciding_agency__unit", "current_agency__unit", "receiving_agency", "procedure")
             .filter(numbering.code_filter(code))
             .first()
         )
-        if dossier is None or not _visible(actor, dossier):
+        if dossier is None:
             raise NotFound("dossier_not_found", _("No dossier has the code %(code)s.") % {"code": code})
         status = DossierStatus(dossier.status)
         try:
@@ -115,12 +116,6 @@ def dossier_act(
         elif target in RATABLE_STATUSES:  # refused or stopped: the applicant may rate too
             publish("dossier.closed", dossier_id=dossier.pk)
     return dossier
-
-
-def _visible(user: User, dossier: Dossier) -> bool:
-    from motcua.dossiers.selectors import dossier_queryset
-
-    return dossier_queryset(user).filter(pk=dossier.pk).exists()
 
 
 def _timeliness(dossier: Dossier) -> str:

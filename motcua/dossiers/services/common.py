@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from motcua.core.exceptions import DomainError
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.notifications import notify
-from motcua.core.scoping import ALL, scope_root_path, user_unit_code
+from motcua.core.scoping import user_unit_code
 from motcua.dossiers import numbering
 from motcua.dossiers.choices import (
     DossierAction,
@@ -118,11 +118,6 @@ def _contacts_notify(dossier: Dossier, *, kind: str, subject: str, body: str) ->
 
 def _fmt(instant: datetime | None) -> str:
     return timezone.localtime(instant).strftime("%H:%M %d/%m/%Y") if instant else ""
-
-
-def _in_scope(user: User, unit: AdministrativeUnit) -> bool:
-    root = scope_root_path(user)
-    return root is not None and (root == ALL or unit.path.startswith(root))
 
 
 def _require_reason(data: ActionInput, message: str) -> str:

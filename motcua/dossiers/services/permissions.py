@@ -1,35 +1,27 @@
-"""Who may do which workflow action on a dossier (table, role and unit)."""
+"""Who may do which workflow action on a dossier: the workflow table, the role's permission
+and the unit, as ``Dossier.scope`` declares it (``core.scoping.scope_allows``, the rule of
+``Dossier.objects.restrict(user, action)`` tested on the loaded dossier)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from motcua.dossiers.choices import (
-    DossierAction,
-    DossierStatus,
-    StepStatus,
-)
+from motcua.core.scoping import scope_allows
+from motcua.dossiers.choices import DossierAction, DossierStatus
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.common import _in_scope, supplement_spent
-from motcua.dossiers.workflow import (
-    PERM_DECIDE,
-    PERM_RECEIVE,
-    IllegalTransition,
-    guard,
-)
+from motcua.dossiers.services.common import supplement_spent
+from motcua.dossiers.workflow import PERM_DECIDE, PERM_PROCESS, PERM_RECEIVE, IllegalTransition, allowed_actions, guard
+
+# The decision itself belongs to the competent (deciding) agency (RULES.md §1.4 row 7): a
+# leader of another agency, even one holding a liên thông step, completes the step only.
+DECISIONS = frozenset({DossierAction.APPROVE, DossierAction.REJECT})
+_SCOPE_OF_PERMISSION = {PERM_RECEIVE: "receive", PERM_PROCESS: "process", PERM_DECIDE: "lead"}
 
 
 def may_override_supplement(user: User | AnonymousUser, dossier: Dossier) -> bool:
     """A leader (decide permission) over the dossier's receiving unit, competent agency or open
     step may request a further supplement with a written reason."""
-    if not user.is_authenticated or not user.has_perm(PERM_DECIDE):
-        return False
-    assert isinstance(user, User)
-    units = [dossier.receiving_unit, dossier.deciding_agency.unit]
-    open_step = dossier.steps.filter(status=StepStatus.OPEN).select_related("agency__unit").first()
-    if open_step is not None:
-        units.append(open_step.agency.unit)
-    return any(_in_scope(user, unit) for unit in units)
+    return scope_allows(user, dossier, "override")
 
 
 def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action: DossierAction) -> bool:
@@ -40,21 +32,11 @@ def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action:
         return False
     if action == DossierAction.REQUEST_SUPPLEMENT and supplement_spent(dossier):
         return may_override_supplement(user, dossier)
-    if not user.is_authenticated or not user.has_perm(transition.permission):
-        return False
-    assert isinstance(user, User)
-    if transition.permission == PERM_RECEIVE:
-        return _in_scope(user, dossier.receiving_unit)
-    units = [dossier.deciding_agency.unit]
-    open_step = dossier.steps.filter(status=StepStatus.OPEN).select_related("agency__unit").first()
-    if open_step is not None:
-        units.append(open_step.agency.unit)
-    return any(_in_scope(user, unit) for unit in units)
+    scope_action = "decide" if action in DECISIONS else _SCOPE_OF_PERMISSION[transition.permission]
+    return scope_allows(user, dossier, scope_action)
 
 
 def available_actions(user: User | AnonymousUser, dossier: Dossier) -> list[DossierAction]:
-    from motcua.dossiers.workflow import allowed_actions
-
     received = dossier.received_at is not None
     return [
         a for a in allowed_actions(DossierStatus(dossier.status), received=received) if dossier_permission_for(user, dossier, a)

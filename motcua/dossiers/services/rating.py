@@ -29,7 +29,13 @@ def dossier_record_rating(*, dossier_id: int, now: datetime | None = None) -> Do
     """
     at = now or timezone.now()
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("receiving_unit").filter(pk=dossier_id).first()
+        dossier = (
+            Dossier.objects.unrestricted("the applicant rates through a signed link")
+            .select_for_update(of=("self",))
+            .select_related("receiving_unit")
+            .filter(pk=dossier_id)
+            .first()
+        )
         if dossier is None:
             raise NotFound("dossier_not_found", _("No such dossier."))
         status = DossierStatus(dossier.status)

@@ -107,7 +107,8 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
     except IntegrityError:
         if key:
             existing = (
-                CounterVisit.objects.filter(receiving_agency=receiving, idempotency_key=key)
+                CounterVisit.objects.unrestricted("an idempotent replay at the officer's own desk")
+                .filter(receiving_agency=receiving, idempotency_key=key)
                 .exclude(idempotency_key="")
                 .order_by()
                 .first()
@@ -127,7 +128,12 @@ def counter_visit_receive(*, actor: User, visit_id: int, intake: IntakeInput, no
     found = counter_visit_get(user=actor, pk=visit_id)
     key = intake.idempotency_key.strip()[:80]
     with transaction.atomic():
-        visit = CounterVisit.objects.select_for_update().select_related("dossier").get(pk=found.pk)
+        visit = (
+            CounterVisit.objects.restrict(actor, "view")
+            .select_for_update(of=("self",))
+            .select_related("dossier")
+            .get(pk=found.pk)
+        )
         if visit.dossier is not None:
             if key and visit.dossier.idempotency_key == key:
                 return IntakeResult(visit.dossier, False)
