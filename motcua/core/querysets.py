@@ -105,7 +105,8 @@ class Via:
         units in scope (resolved first, one small query; no join, the column's indexes serve);
       * ``"agency"``: a foreign key to an agency (``"deciding_agency"``): its id among the agencies
         of the units in scope;
-      * ``"code"``: a unit code column (``"unit_code"``): among the codes of the units in scope;
+      * ``"code"``: a unit code column (``"unit_code"``): among the codes of the units in scope
+        (a subquery);
       * ``"own_agency"``: a foreign key to an agency that must be the user's own agency (scope
         alone never grants it);
       * ``"any"``: ``through`` names a reverse relation (``"steps"``) and ``lookup`` leads from its

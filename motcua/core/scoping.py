@@ -57,19 +57,17 @@ def scope_root_path(user: User | AnonymousUser | None) -> str | None:
     return unit.path
 
 
-def _units_in_scope(root: str) -> tuple[list[int], list[int], list[str]]:
-    """The ids of the units under ``root``, of their agencies, and the units' codes: one query
-    over a few rows, so the scoped query filters indexed columns of its own table."""
-    rows = AdministrativeUnit.objects.filter(path__startswith=root).values_list("pk", "code", "agencies__pk")
+def _units_in_scope(root: str) -> tuple[list[int], list[int]]:
+    """The ids of the units under ``root`` and of their agencies: one query over a few rows, so
+    the scoped query filters indexed columns of its own table (the queue's partial indexes)."""
+    rows = AdministrativeUnit.objects.filter(path__startswith=root).values_list("pk", "agencies__pk")
     units: set[int] = set()
-    codes: set[str] = set()
     agencies: set[int] = set()
-    for pk, code, agency in rows:
+    for pk, agency in rows:
         units.add(pk)
-        codes.add(code)
         if agency is not None:
             agencies.add(agency)
-    return sorted(units), sorted(agencies), sorted(codes)
+    return sorted(units), sorted(agencies)
 
 
 def _own_agency_id(user: User | AnonymousUser | None) -> int | None:
@@ -95,9 +93,8 @@ def restrict_filter(model: type[Model], rule: ScopeRule, user: User | AnonymousU
         return Q()
     units: list[int] = []
     agencies: list[int] = []
-    codes: list[str] = []
-    if root != ALL and any(via.kind in ("unit", "agency", "code") for via in rule.via):
-        units, agencies, codes = _units_in_scope(root)
+    if root != ALL and any(via.kind in ("unit", "agency") for via in rule.via):
+        units, agencies = _units_in_scope(root)
     condition = Q(pk__in=[])
     for via in rule.via:
         if via.kind == "path":
@@ -106,8 +103,8 @@ def restrict_filter(model: type[Model], rule: ScopeRule, user: User | AnonymousU
             part = Q(**{f"{via.lookup}__in": units})
         elif via.kind == "agency":
             part = Q(**{f"{via.lookup}__in": agencies})
-        elif via.kind == "code":
-            part = Q(**{f"{via.lookup}__in": codes})
+        elif via.kind == "code":  # a subquery: codes are many-to-one (a unit before and after 2025)
+            part = Q(**{f"{via.lookup}__in": AdministrativeUnit.objects.filter(path__startswith=root).values("code")})
         elif via.kind == "own_agency":
             part = Q(**{via.lookup: _own_agency_id(user)}) if _own_agency_id(user) is not None else Q(pk__in=[])
         elif via.kind == "any":

@@ -217,7 +217,8 @@ def rating_of_dossier(*, user: Actor, code: str) -> RatingRow | None:
     unit. Audited as ``rating.drilldown`` on the dossier."""
     dossier = Dossier.objects.restrict(user, "view").select_related("receiving_unit").filter(code=code).first()
     if dossier is None or not _leader_of(user, dossier.receiving_unit):
-        not_found = dossier is None or (isinstance(user, User) and user.has_perm(RATING_DRILLDOWN))
+        # Missing and out of scope look the same (404) to whoever may drill down; others are refused.
+        not_found = isinstance(user, User) and user.has_perm(RATING_DRILLDOWN)
         raise _deny(user, attempt="drilldown", object_type="dossier", object_id=code, not_found=not_found)
     rating = Rating.objects.restrict(user, "drilldown").filter(dossier=dossier).first()
     with transaction.atomic():
