@@ -50,7 +50,7 @@ class ScopedAdmin(AuditedAdmin):
     """Rows of the model's ``restrict(user, "view")`` (its ``Scope`` says through which unit)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).restrict(request.user, "view")  # type: ignore[attr-defined, no-any-return]  # RestrictedQuerySet
+        return super().get_queryset(request).restrict(request.user, "view")  # type: ignore[attr-defined]  # a RestrictedQuerySet
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is AdministrativeUnit:

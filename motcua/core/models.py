@@ -223,7 +223,7 @@ class AuditEvent(AppendOnlyModel):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = RestrictedAppendOnlyManager()
+    objects = RestrictedAppendOnlyManager()  # type: ignore[misc]  # scoped and still append-only
     scope = Scope({"view": ScopeRule(AUDIT_VIEW, (Via("code", "unit_code"),))})
 
     class Meta:

@@ -181,17 +181,17 @@ class RestrictedQuerySet(models.QuerySet[_M]):
         own intake, the seeder. ``reason`` says why (it is the reviewer's grep target)."""
         if not reason.strip():
             raise ValueError("unrestricted() needs a reason")
-        qs = self._chain()
+        qs = self.all()
         qs._scoped = f"unrestricted: {reason}"
         return qs
 
     def _clone(self) -> RestrictedQuerySet[_M]:
-        clone = super()._clone()  # type: ignore[misc]  # QuerySet._clone is untyped in the stubs
+        clone = super()._clone()  # type: ignore[misc]  # private QuerySet API, not in the stubs
         clone._scoped = self._scoped
-        return clone  # type: ignore[no-any-return]  # as above
+        return clone
 
     def _check_scoped(self) -> None:
-        if self._scoped or not _strict.get() or self._hints.get("instance") is not None:
+        if self._scoped or not _strict.get() or getattr(self, "_hints", {}).get("instance") is not None:
             return  # restricted, explicitly unrestricted, or reached from an object already read
         if self.query.is_empty() or not model_scope(self.model).strict:
             return
@@ -202,7 +202,7 @@ class RestrictedQuerySet(models.QuerySet[_M]):
     def _fetch_all(self) -> None:
         if self._result_cache is None:
             self._check_scoped()
-        super()._fetch_all()  # type: ignore[misc]  # untyped in the stubs
+        super()._fetch_all()
 
     def count(self) -> int:
         self._check_scoped()
@@ -230,7 +230,7 @@ class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # ty
             SCOPED_MODELS[cls._meta.label] = cls
 
 
-class RestrictedAppendOnlyQuerySet(RestrictedQuerySet[_M], BlockChangeQuerySet[_M]):
+class RestrictedAppendOnlyQuerySet(RestrictedQuerySet[_M], BlockChangeQuerySet[_M]):  # type: ignore[override]  # both bases' as_manager() are generated
     """Scoped and append-only (the audit log)."""
 
 

@@ -110,7 +110,7 @@ def restrict_filter(model: type[Model], rule: ScopeRule, user: User | AnonymousU
         elif via.kind == "any":
             relation = model._meta.get_field(via.through)
             related = relation.related_model
-            assert related is not None and isinstance(related, type)
+            assert related is not None and isinstance(related, type) and issubclass(related, Model)
             inner = related._base_manager.filter(  # a subquery, scoped by its own condition
                 **{relation.field.name: OuterRef("pk"), f"{via.lookup}__startswith": root}  # type: ignore[union-attr]
             )

@@ -52,6 +52,7 @@ def _start_clock(
     before TN- references keeps the code it has).
     """
     procedure = dossier.procedure
+    value: Decimal | None
     if officer_limit is not None:
         value, unit, reason = officer_limit.value, officer_limit.unit, _officer_time_text(procedure, officer_limit)
     else:
