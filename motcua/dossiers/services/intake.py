@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -99,6 +100,20 @@ def _officer_time_limit(procedure: Procedure, intake: IntakeInput, errors: dict[
     return OfficerTimeLimit(value=value, unit=intake.time_limit_unit, reason=reason[:500])
 
 
+@dataclass(frozen=True)
+class _CheckedIntake:
+    """An intake that passed every check, with what the checks found."""
+
+    intake: IntakeInput
+    procedure: Procedure
+    receiving: Agency
+    deciding: Agency
+    number: str  # the applicant's normalised personal ID or tax code
+    documents: list[tuple[DocumentInput, str | None]]
+    key: str
+    officer_limit: OfficerTimeLimit | None
+
+
 def dossier_receive(
     *,
     actor: User,
@@ -117,10 +132,32 @@ def dossier_receive(
     receiving = _receiving_agency(actor)
     if not online:
         _signer_name(actor)  # the receiving officer signs BM.01 (RULES.md §1.5)
-    key = intake.idempotency_key.strip()[:80]
+    checked = _check_intake(intake, receiving)
+    at = now or timezone.now()
     # A repeated key is found by the unique index when the insert fails (below), not looked up
     # first: the look-up cost every intake a round trip to find, almost always, nothing.
+    try:
+        with transaction.atomic():
+            return IntakeResult(_create_dossier(actor=actor, checked=checked, at=at, online=online, from_visit=from_visit), True)
+    except IntegrityError:
+        # The same key was received before (a double submit, or a concurrent one that won the
+        # race): return that dossier. ``exclude`` lets SQLite use the partial unique index.
+        if checked.key:
+            existing = (
+                Dossier.objects.unrestricted("an idempotent replay at the officer's own desk")
+                .filter(receiving_agency=receiving, idempotency_key=checked.key)
+                .exclude(idempotency_key="")
+                .order_by()
+                .first()
+            )
+            if existing is not None:
+                return IntakeResult(existing, False)
+        raise
 
+
+def _check_intake(intake: IntakeInput, receiving: Agency) -> _CheckedIntake:
+    """Every check of an intake at once; ``DomainError("invalid_dossier", fields=…)`` lists every
+    bad field."""
     procedure = Procedure.objects.filter(code=intake.procedure_code.strip()).first()
     errors: dict[str, str] = {}
     if procedure is None:
@@ -142,6 +179,26 @@ def dossier_receive(
         errors["fee_amount"] = _("Fees cannot be negative.")
     if not 1 <= intake.sets_count <= 50:
         errors["sets_count"] = _("The number of sets must be between 1 and 50.")
+    deciding = _deciding_agency(intake, receiving, errors)
+    officer_limit = _officer_time_limit(procedure, intake, errors) if procedure is not None else None
+    if errors:
+        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
+    assert procedure is not None
+    return _CheckedIntake(
+        intake=intake,
+        procedure=procedure,
+        receiving=receiving,
+        deciding=deciding,
+        number=number,
+        documents=documents,
+        key=intake.idempotency_key.strip()[:80],
+        officer_limit=officer_limit,
+    )
+
+
+def _deciding_agency(intake: IntakeInput, receiving: Agency, errors: dict[str, str]) -> Agency:
+    """The competent agency chosen at intake (in the province: RULES.md §1.2), by default the
+    receiving unit's People's Committee; it needs an identifier (the code starts with it, §1.7)."""
     deciding = default_deciding_agency(receiving)
     if intake.deciding_agency_id is not None:
         chosen = Agency.objects.select_related("unit").filter(pk=intake.deciding_agency_id).first()
@@ -152,89 +209,27 @@ def dossier_receive(
         else:
             deciding = chosen
     if "deciding_agency_id" not in errors and (problem := numbering.identifier_problem(deciding)):
-        # The dossier code starts with the deciding agency's identifier (RULES.md §1.7).
         errors["deciding_agency_id"] = problem
-    officer_limit = _officer_time_limit(procedure, intake, errors) if procedure is not None else None
-    if errors:
-        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
-    assert procedure is not None
-
-    at = now or timezone.now()
-    status = CREATING_ACTIONS[DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE]
-    try:
-        with transaction.atomic():
-            return IntakeResult(
-                _create_dossier(
-                    actor=actor,
-                    intake=intake,
-                    procedure=procedure,
-                    receiving=receiving,
-                    deciding=deciding,
-                    number=number,
-                    documents=documents,
-                    key=key,
-                    at=at,
-                    status=status,
-                    online=online,
-                    officer_limit=officer_limit,
-                    from_visit=from_visit,
-                ),
-                True,
-            )
-    except IntegrityError:
-        # The same key was received before (a double submit, or a concurrent one that won the
-        # race): return that dossier. ``exclude`` lets SQLite use the partial unique index.
-        if key:
-            existing = (
-                Dossier.objects.unrestricted("an idempotent replay at the officer's own desk")
-                .filter(receiving_agency=receiving, idempotency_key=key)
-                .exclude(idempotency_key="")
-                .order_by()
-                .first()
-            )
-            if existing is not None:
-                return IntakeResult(existing, False)
-        raise
+    return deciding
 
 
 def _create_dossier(
-    *,
-    actor: User,
-    intake: IntakeInput,
-    procedure: Procedure,
-    receiving: Agency,
-    deciding: Agency,
-    number: str,
-    documents: list[tuple[DocumentInput, str | None]],
-    key: str,
-    at: datetime,
-    status: DossierStatus,
-    online: bool,
-    officer_limit: OfficerTimeLimit | None = None,
-    from_visit: CounterVisit | None = None,
+    *, actor: User, checked: _CheckedIntake, at: datetime, online: bool, from_visit: CounterVisit | None
 ) -> Dossier:
-    dossier = _new_dossier(
-        actor=actor,
-        intake=intake,
-        procedure=procedure,
-        receiving=receiving,
-        deciding=deciding,
-        number=number,
-        key=key,
-        at=at,
-        status=status,
-        online=online,
-        officer_limit=officer_limit,
-    )
+    """The dossier row, its documents, its first event and, at receipt, the clock and BM.01."""
+    intake, officer_limit = checked.intake, checked.officer_limit
+    status = CREATING_ACTIONS[DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE]
+    dossier = _new_dossier(actor=actor, checked=checked, at=at, status=status, online=online)
     received = status == DossierStatus.RECEIVED
     clock_reason = ""
     if received:
         # Electronic when submitted online or when every document is digitized (scanned or reused).
+        documents = checked.documents
         digitized = bool(documents) and all(d.content is not None or d.reuse_document_id is not None for d, _ in documents)
         clock_reason = _start_clock(
             dossier,
             at=at,
-            calendar=calendar_for(receiving.unit),
+            calendar=calendar_for(checked.receiving.unit),
             electronic=intake.channel == Channel.ONLINE or digitized,
             officer_limit=officer_limit,
         )
@@ -247,7 +242,7 @@ def _create_dossier(
         validate_constraints=False,
     )
     dossier.save()
-    _attach_documents(dossier=dossier, documents=documents, start=0)
+    _attach_documents(dossier=dossier, documents=checked.documents, start=0)
     action = DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE
     limit_payload = {"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}
     event = _event(
@@ -259,7 +254,7 @@ def _create_dossier(
         at=at,
         payload={
             "channel": intake.channel,
-            "documents": len(documents),
+            "documents": len(checked.documents),
             **limit_payload,
             **({"counter_visit": from_visit.pk} if from_visit is not None else {}),
         },
@@ -271,32 +266,20 @@ def _create_dossier(
     audit_record(
         action=f"dossier.{action.value}",
         actor=actor,
-        unit_code=receiving.unit.code,
+        unit_code=checked.receiving.unit.code,
         object_type="dossier",
         object_id=dossier.code,
         # The catalogue gap is reported: the audit log names every officer-set limit.
-        data={"procedure": procedure.code, "applicant_id": number, **limit_payload},
+        data={"procedure": checked.procedure.code, "applicant_id": checked.number, **limit_payload},
     )
     return dossier
 
 
-def _new_dossier(
-    *,
-    actor: User,
-    intake: IntakeInput,
-    procedure: Procedure,
-    receiving: Agency,
-    deciding: Agency,
-    number: str,
-    key: str,
-    at: datetime,
-    status: DossierStatus,
-    online: bool,
-    officer_limit: OfficerTimeLimit | None,
-) -> Dossier:
+def _new_dossier(*, actor: User, checked: _CheckedIntake, at: datetime, status: DossierStatus, online: bool) -> Dossier:
     """The dossier row as the applicant and the officer gave it (not saved; receipt adds its
     code and clock). An online submission has no code until it is received (RULES.md §1.7):
     until then the code column holds its submission reference (unique, never shaped like a code)."""
+    intake, procedure, officer_limit, number = checked.intake, checked.procedure, checked.officer_limit, checked.number
     applicant = intake.applicant
     phone = "".join(ch for ch in applicant.phone if ch.isdigit())
     limit_value = officer_limit.value if officer_limit else procedure.lead_time_value
@@ -315,9 +298,9 @@ def _new_dossier(
             # Set by the receiving officer (the catalogue has no time limit): printed on BM.01.
             **({"lead_time_reason": officer_limit.reason} if officer_limit else {}),
         },
-        receiving_agency=receiving,
-        receiving_unit=receiving.unit,
-        deciding_agency=deciding,
+        receiving_agency=checked.receiving,
+        receiving_unit=checked.receiving.unit,
+        deciding_agency=checked.deciding,
         channel=intake.channel,
         result_delivery=intake.result_delivery,
         applicant_kind=applicant.kind,
@@ -335,7 +318,7 @@ def _new_dossier(
         fee_paid=intake.fee_paid,
         submitted_at=at if online else None,
         status=status,
-        idempotency_key=key,
+        idempotency_key=checked.key,
         check_id4=number[-4:],
         check_phone4=phone[-4:] if len(phone) >= 4 else "",
         created_by=actor,
