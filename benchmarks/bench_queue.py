@@ -3,7 +3,7 @@
 Target (issue "Performance"): queue pages with a fixed query budget and under 100 ms at 1M
 rows. Measured for the reception officer of Xã Phú Tân (``phutan.reception``): the first page
 of 50 of ``dossier_queue`` for "mine", "due soon" (2 days) and "overdue", the count a pager
-shows (capped at 1,000, and the exact count for comparison), ``dossier_queryset(user).filter(code=…)``
+shows (capped at 1,000, and the exact count for comparison), ``Dossier.objects.restrict(user, "view").filter(code=…)``
 and the whole HTML queue page through the test client. Each call gets a fresh user object, as a
 request does, so the queries of the scoping (roles, unit) are counted too. The floor is the
 same page read straight from the table without scoping (one indexed query). On PostgreSQL, a
@@ -48,7 +48,7 @@ def main() -> None:
     from django.utils import timezone
 
     from motcua.dossiers.models import Dossier
-    from motcua.dossiers.selectors import OPEN_STATUSES, QueueFilter, dossier_queryset, dossier_queue, queue_count
+    from motcua.dossiers.selectors import OPEN_STATUSES, QueueFilter, dossier_queue, queue_count
 
     print(_setup.machine())
     officer_id = User.objects.get(username=OFFICER).pk
@@ -78,7 +78,10 @@ def main() -> None:
             "queue: overdue, exact count (not used)",
             lambda u: dossier_queue(user=u, flt=QueueFilter(overdue=True), now=now).count(),
         ),
-        ("dossier_queryset(user).filter(code=…)", lambda u: dossier_queryset(u).filter(code=next(picks)).first()),
+        (
+            'Dossier.objects.restrict(user, "view").filter(code=…)',
+            lambda u: Dossier.objects.restrict(u, "view").filter(code=next(picks)).first(),
+        ),
         (
             "floor: overdue page, no scoping",
             lambda u: list(

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "motcua.core.middleware.StrictScopingMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"
@@ -162,6 +163,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 # Failed logins (core.services.login_check): after this many on one account from one address,
 # that address waits 1 minute, then 2, 4, … up to MOTCUA_LOGIN_LOCK_MINUTES for that account; one
 # address failing this many times on any accounts waits the same way for all of them.
+# Fail a request that reads a unit-scoped model without restrict()/unrestricted() (on in the tests).
+MOTCUA_STRICT_SCOPING = os.environ.get("MOTCUA_STRICT_SCOPING", "") == "1"
 MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
 MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 MOTCUA_LOGIN_LOCK_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCK_MINUTES", "15"))

@@ -22,3 +22,6 @@ MOTCUA_SIGNING_DEMO_CA = True
 # The audit anchor file is off (the database rolls back after each test, a file would not):
 # the anchor's tests point it at a temporary file.
 MOTCUA_AUDIT_ANCHOR_FILE = ""
+# Every request in the tests fails when it reads a unit-scoped model without restrict(user,
+# action) or unrestricted(reason) (docs/security.md "Scoping").
+MOTCUA_STRICT_SCOPING = True

@@ -15,7 +15,7 @@ from motcua.core.audit import audit_record
 from motcua.core.choices import Role
 from motcua.core.models import AdministrativeUnit, Agency, AuditEvent, CalendarOverride, StaffProfile, StaffRole
 from motcua.core.permissions import ADMIN_ROLES
-from motcua.core.scoping import ALL, restrict, scope_root_path
+from motcua.core.scoping import ALL, scope_root_path
 
 # Roles whose reach is wider than the unit that grants them.
 WIDE_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR, Role.PROVINCE_REVIEWER})
@@ -47,18 +47,16 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over 
 
 
 class ScopedAdmin(AuditedAdmin):
-    unit_path_lookup = "unit__path"
+    """Rows of the model's ``restrict(user, "view")`` (its ``Scope`` says through which unit)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return restrict(super().get_queryset(request), request.user, unit_path=self.unit_path_lookup)
+        return super().get_queryset(request).restrict(request.user, "view")  # type: ignore[attr-defined]  # a RestrictedQuerySet
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is AdministrativeUnit:
-            kwargs["queryset"] = restrict(
-                AdministrativeUnit.objects.filter(valid_to__isnull=True), request.user, unit_path="path"
-            )
+            kwargs["queryset"] = AdministrativeUnit.objects.filter(valid_to__isnull=True).restrict(request.user, "view")
         if db_field.related_model is Agency:
-            kwargs["queryset"] = restrict(Agency.objects.select_related("unit"), request.user)
+            kwargs["queryset"] = Agency.objects.select_related("unit").restrict(request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -84,13 +82,7 @@ class CalendarOverrideAdmin(ScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Nationwide rows are visible to all who may see the calendar; changing them is for
         # system administrators only (see has_change_permission).
-        qs = CalendarOverride.objects.select_related("unit")
-        root = scope_root_path(request.user)
-        if root is None:
-            return qs.none()
-        if root == ALL:
-            return qs
-        return qs.filter(unit__isnull=True) | qs.filter(unit__path__startswith=root)
+        return CalendarOverride.objects.select_related("unit").restrict(request.user, "view")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.unit_id is None and scope_root_path(request.user) != ALL:
@@ -130,7 +122,6 @@ class StaffRoleInline(admin.TabularInline[StaffRole, StaffProfile]):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ScopedAdmin):
-    unit_path_lookup = "agency__unit__path"
     list_display = ("user", "agency", "position")
     search_fields = ("user__username", "user__first_name", "user__last_name", "agency__name")
     inlines = [StaffRoleInline]
@@ -156,14 +147,7 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     search_fields = ("action", "actor_label", "object_id")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        root = scope_root_path(request.user)
-        if root is None:
-            return qs.none()
-        if root == ALL:
-            return qs
-        codes = restrict(AdministrativeUnit.objects.all(), request.user, unit_path="path").values("code")
-        return qs.filter(unit_code__in=codes)
+        return AuditEvent.objects.restrict(request.user, "view")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -13,6 +13,23 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
+class StrictScopingMiddleware:
+    """With ``MOTCUA_STRICT_SCOPING`` (on in the tests), a request that reads a unit-scoped
+    model without ``restrict(user, action)`` or ``unrestricted(reason)`` fails
+    (``core.querysets.UnscopedReadError``): every page and API test checks the scoping."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not getattr(settings, "MOTCUA_STRICT_SCOPING", False):
+            return self.get_response(request)
+        from motcua.core.querysets import strict_scoping
+
+        with strict_scoping():
+            return self.get_response(request)
+
+
 class LanguageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.choices import AgencyKind, OverrideKind, Role, SuccessionKind, UnitKind, UnitLevel
-from motcua.core.querysets import AppendOnlyModel
+from motcua.core.permissions import AGENCY_EDIT, AUDIT_VIEW, CALENDAR_VIEW, STAFF_VIEW
+from motcua.core.querysets import AppendOnlyModel, RestrictedAppendOnlyManager, RestrictedManager, Scope, ScopeRule, Via
 
 
 class AdministrativeUnit(models.Model):
@@ -39,6 +40,10 @@ class AdministrativeUnit(models.Model):
         related_name="predecessors",
         blank=True,
     )
+
+    objects = RestrictedManager()
+    # Public reference data: readable by everyone; "view" is the scope (the unit or below).
+    scope = Scope({"view": ScopeRule(None, (Via("path", "path"),))}, strict=False)
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -99,6 +104,14 @@ class Agency(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
+    objects = RestrictedManager()
+    # Reference data every staff member reads (transfer targets, deciding agencies); scoped
+    # where it is edited (the admin).
+    scope = Scope(
+        {"view": ScopeRule(None, (Via("path", "unit__path"),)), "edit": ScopeRule(AGENCY_EDIT, (Via("path", "unit__path"),))},
+        strict=False,
+    )
+
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
@@ -118,6 +131,9 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="staff")
     position = models.CharField(_("job position"), max_length=200, blank=True)
+
+    objects = RestrictedManager()
+    scope = Scope({"view": ScopeRule(STAFF_VIEW, (Via("path", "agency__unit__path"),))}, strict=False)
 
     class Meta:
         verbose_name = _("staff profile")
@@ -171,6 +187,10 @@ class CalendarOverride(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RestrictedManager()
+    # Nationwide rows (no unit) are in everyone's scope; the calendar reads them all.
+    scope = Scope({"view": ScopeRule(CALENDAR_VIEW, (Via("path", "unit__path", null_ok=True),))}, strict=False)
+
     class Meta:
         verbose_name = _("calendar override")
         verbose_name_plural = _("calendar overrides")
@@ -202,6 +222,9 @@ class AuditEvent(AppendOnlyModel):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = RestrictedAppendOnlyManager()  # type: ignore[misc]  # scoped and still append-only
+    scope = Scope({"view": ScopeRule(AUDIT_VIEW, (Via("code", "unit_code"),))})
 
     class Meta:
         verbose_name = _("audit event")

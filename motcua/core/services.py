@@ -23,7 +23,7 @@ from motcua.core.choices import AgencyKind, OverrideKind, Role
 from motcua.core.exceptions import DomainError, PermissionDenied
 from motcua.core.models import AdministrativeUnit, Agency, CalendarOverride, StaffProfile, StaffRole
 from motcua.core.permissions import ADMIN_ROLES, CALENDAR_EDIT
-from motcua.core.scoping import can_see_unit
+from motcua.core.scoping import unit_in_scope
 
 if TYPE_CHECKING:  # core.signing loads pyHanko (~0.3 s): imported where a certificate is installed
     from motcua.core.signing import CertificateInfo
@@ -243,7 +243,7 @@ def calendar_override_set(
             raise PermissionDenied("forbidden", _("You do not have permission to do this."))
         if unit is None and not actor.has_perm("core.change_administrativeunit"):
             raise PermissionDenied("forbidden", _("Only a system administrator may change the nationwide calendar."))
-        if unit is not None and not can_see_unit(actor, unit):
+        if unit is not None and not unit_in_scope(actor, unit):
             raise PermissionDenied("forbidden", _("This unit is outside your area."))
     if not source.strip():
         raise DomainError(

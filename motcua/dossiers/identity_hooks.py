@@ -3,7 +3,7 @@
 Registered in ``DossiersConfig.ready()`` with ``motcua.identity.hooks``:
 * counter profile: the citizen's earlier dossiers the officer may see, and the reusable
   digitized documents from them (offered for reuse on the new intake);
-* export: the citizen's dossiers the officer may see (the queue's ``dossier_queryset`` scope);
+* export: the citizen's dossiers the officer may see (``Dossier.objects.restrict(user, "view")``);
   every one of them in the citizen's own export (data-subject access, Law 91/2025);
 * erasure: dossiers are administrative records kept under the archives rules, so erasing the
   citizen's identity record leaves them in place (the provider says so in the log).
@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from motcua.dossiers.models import Document, Dossier
-from motcua.dossiers.selectors import dossier_queryset
 from motcua.identity.links import citizen_link
 
 MAX_EARLIER = 20
@@ -26,7 +25,7 @@ MAX_EARLIER = 20
 
 def dossiers_for_counter(*, user: User, citizen: Any, purpose: str, dossier_ref: str = "") -> dict[str, Any]:
     earlier = list(
-        dossier_queryset(user)
+        Dossier.objects.restrict(user, "view")
         .filter(applicant_id_number=citizen.personal_id)
         .select_related("procedure")
         .order_by("-received_at", "-id")[:MAX_EARLIER]
@@ -57,7 +56,11 @@ def dossiers_for_counter(*, user: User, citizen: Any, purpose: str, dossier_ref:
 
 def dossiers_for_export(*, citizen: Any, user: User | None) -> dict[str, Any]:
     """Staff export (``user``): only dossiers in the user's scope. Own export (None): all."""
-    dossiers = Dossier.objects.all() if user is None else dossier_queryset(user)
+    dossiers = (
+        Dossier.objects.unrestricted("the citizen's own export, after the one-time code")
+        if user is None
+        else Dossier.objects.restrict(user, "view")
+    )
     rows = (
         dossiers.filter(applicant_id_number=citizen.personal_id)
         .select_related("procedure", "receiving_agency")
@@ -86,5 +89,9 @@ def dossiers_for_export(*, citizen: Any, user: User | None) -> dict[str, Any]:
 
 
 def dossiers_on_erasure(*, citizen: Any, actor: Any) -> dict[str, Any]:
-    kept = Dossier.objects.filter(applicant_id_number=citizen.personal_id).count()
+    kept = (
+        Dossier.objects.unrestricted("erasure counts the dossiers kept as records")
+        .filter(applicant_id_number=citizen.personal_id)
+        .count()
+    )
     return {"dossiers_kept_as_records": kept}

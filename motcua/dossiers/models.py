@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import AdministrativeUnit, Agency
-from motcua.core.querysets import AppendOnlyModel
+from motcua.core.permissions import DOSSIER_DECIDE, DOSSIER_PROCESS, DOSSIER_RECEIVE, DOSSIER_VIEW
+from motcua.core.querysets import AppendOnlyModel, RestrictedManager, Scope, ScopeRule, Via
 from motcua.dossiers import lookups  # noqa: F401  registers status__in_literal for the indexes below
 from motcua.dossiers.choices import (
     OPEN_STATUSES,
@@ -99,6 +100,38 @@ class Dossier(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedManager()
+    # Who reaches a dossier through which unit (docs/security.md "Scoping"). The queue's ways
+    # are id columns of the dossier row (the partial indexes serve them); "view" also follows
+    # every step (a liên thông dossier stays visible to each agency that handled it).
+    scope = Scope(
+        {
+            "view": ScopeRule(
+                DOSSIER_VIEW,
+                (
+                    Via("path", "receiving_unit__path"),
+                    Via("path", "deciding_agency__unit__path"),
+                    Via("any", "agency__unit__path", through="steps"),
+                ),
+            ),
+            "queue": ScopeRule(
+                DOSSIER_VIEW, (Via("unit", "receiving_unit"), Via("agency", "deciding_agency"), Via("agency", "current_agency"))
+            ),
+            # The one-stop desk: intake, supplement, refusal, transfer from the desk, return.
+            "receive": ScopeRule(DOSSIER_RECEIVE, (Via("unit", "receiving_unit"),)),
+            # The competent agency or the agency holding the open step (liên thông).
+            "process": ScopeRule(DOSSIER_PROCESS, (Via("agency", "deciding_agency"), Via("agency", "current_agency"))),
+            # A leader's act for the processing agency (apology and extension, BM.04).
+            "lead": ScopeRule(DOSSIER_DECIDE, (Via("agency", "deciding_agency"), Via("agency", "current_agency"))),
+            # A second supplement request on a leader's override (RULES.md §1.4 row 3b).
+            "override": ScopeRule(
+                DOSSIER_DECIDE, (Via("unit", "receiving_unit"), Via("agency", "deciding_agency"), Via("agency", "current_agency"))
+            ),
+            # Approve or reject: a leader of the deciding agency itself (RULES.md §1.4 row 7).
+            "decide": ScopeRule(DOSSIER_DECIDE, (Via("own_agency", "deciding_agency"),)),
+        }
+    )
 
     class Meta:
         verbose_name = _("dossier")
@@ -287,6 +320,9 @@ class CounterVisit(models.Model):
     dossier = models.OneToOneField(
         Dossier, verbose_name=_("received as"), null=True, blank=True, on_delete=models.PROTECT, related_name="counter_visit"
     )
+
+    objects = RestrictedManager()
+    scope = Scope({"view": ScopeRule(DOSSIER_VIEW, (Via("path", "receiving_unit__path"),))})
 
     class Meta:
         verbose_name = _("counter visit")

@@ -22,7 +22,12 @@ def dossier_for_token(token: str) -> Dossier | None:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE_DAYS * 24 * 3600)
     except signing.BadSignature:
         return None
-    return Dossier.objects.select_related("procedure", "receiving_agency", "receiving_unit").filter(pk=data.get("d")).first()
+    return (
+        Dossier.objects.unrestricted("the applicant's signed rating link")
+        .select_related("procedure", "receiving_agency", "receiving_unit")
+        .filter(pk=data.get("d"))
+        .first()
+    )
 
 
 def rating_url_for(dossier: Dossier, *, absolute: bool = False) -> str:

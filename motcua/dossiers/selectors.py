@@ -1,8 +1,10 @@
-"""Reads of the dossiers app, all scoped through ``core.scoping``.
+"""Reads of the dossiers app, all scoped by ``Dossier.objects.restrict(user, action)``.
 
-A staff member sees a dossier when its receiving unit, its competent (deciding) agency's
-unit, or the unit of any agency that holds a step of it lies in their scope: inter-agency
-(liên thông) dossiers are visible to every agency that handles them.
+A staff member sees a dossier ("view") when its receiving unit, its competent (deciding)
+agency's unit, or the unit of any agency that holds a step of it lies in their scope:
+inter-agency (liên thông) dossiers are visible to every agency that handles them. The queues
+("queue") count a liên thông dossier while one of the user's agencies holds its open step
+(``Dossier.current_agency``). The ways are declared on the model (``Dossier.scope``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Procedure
 from motcua.core.exceptions import NotFound
 from motcua.core.models import Agency
-from motcua.core.scoping import ALL, restrict, scope_root_path, user_unit
+from motcua.core.scoping import user_unit
 from motcua.dossiers import numbering
 from motcua.dossiers.choices import (
     OPEN_STATUSES,
@@ -35,7 +37,6 @@ from motcua.dossiers.choices import (
     VisitOutcome,
 )
 from motcua.dossiers.models import CounterVisit, Dossier, DossierEvent, DossierStep, Slip
-from motcua.dossiers.workflow import PERM_VIEW
 
 # What the public look-up reads of the dossier (``public.lookup_payload``, the rating link).
 LOOKUP_FIELDS = (
@@ -56,26 +57,18 @@ PROCEDURE_LONG_FIELDS = tuple(
 )
 
 
-def dossier_queryset(user: User | AnonymousUser) -> QuerySet[Dossier]:
-    """Every dossier the user may see (none for anonymous users or users without the permission)."""
-    if not user.is_authenticated or not user.has_perm(PERM_VIEW):
-        return Dossier.objects.none()
-    root = scope_root_path(user)
-    if root is None:
-        return Dossier.objects.none()
-    qs = Dossier.objects.all()
-    if root == ALL:
-        return qs
-    step_in_scope = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__unit__path__startswith=root)
-    return qs.filter(
-        Q(receiving_unit__path__startswith=root) | Q(deciding_agency__unit__path__startswith=root) | Exists(step_in_scope)
-    )
-
-
 def dossier_get(*, user: User | AnonymousUser, code: str) -> Dossier:
     dossier = (
-        dossier_queryset(user)
-        .select_related("procedure", "receiving_agency", "receiving_unit", "deciding_agency__unit", "assigned_to", "created_by")
+        Dossier.objects.restrict(user, "view")
+        .select_related(
+            "procedure",
+            "receiving_agency",
+            "receiving_unit",
+            "deciding_agency__unit",
+            "current_agency__unit",
+            "assigned_to",
+            "created_by",
+        )
         .filter(numbering.code_filter(code))
         .first()
     )
@@ -94,39 +87,17 @@ class QueueFilter:
     q: str = ""
 
 
-def _queue_scope(user: User | AnonymousUser) -> Q | None:
-    """The queue's scope as plain id filters (None: nothing; an empty Q: everything).
-
-    The units and agencies under the user's root are resolved first (a few rows), so the
-    dossier query filters on indexed columns of the dossier row alone. For a queue of work,
-    an inter-agency dossier counts while one of those agencies holds its open step
-    (``Dossier.current_agency``); reading a dossier (``dossier_queryset``) allows any step.
-    """
-    if not user.is_authenticated or not user.has_perm(PERM_VIEW):
-        return None
-    root = scope_root_path(user)
-    if root is None:
-        return None
-    if root == ALL:
-        return Q()
-    pairs = list(Agency.objects.filter(unit__path__startswith=root).values_list("pk", "unit_id"))
-    agencies = [pk for pk, _unit in pairs]
-    # A dossier's receiving unit is always its receiving agency's unit, so these are all of them.
-    units = sorted({unit for _pk, unit in pairs})
-    return Q(receiving_unit_id__in=units) | Q(deciding_agency_id__in=agencies) | Q(current_agency_id__in=agencies)
-
-
 def dossier_queue(*, user: User | AnonymousUser, flt: QueueFilter, now: datetime | None = None) -> QuerySet[Dossier]:
     """Open dossiers for the staff queues: mine, due soon, overdue, awaiting a decision.
 
     Served by the partial indexes on open dossiers (``dossiers_open_*``); see docs/performance.md.
+    The "queue" scope resolves the user's units and agencies to ids first (one small query), so
+    the dossier query filters indexed columns of the dossier row alone.
     """
     now = now or timezone.now()
-    scope = _queue_scope(user)
-    if scope is None:
-        return Dossier.objects.none()
     qs = (
-        Dossier.objects.filter(scope, status__in_literal=OPEN_STATUSES)  # as the partial indexes say
+        Dossier.objects.restrict(user, "queue")
+        .filter(status__in_literal=OPEN_STATUSES)  # as the partial indexes say
         .select_related("procedure", "receiving_unit", "assigned_to")
         .defer("procedure_snapshot", *(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS))
     )
@@ -232,8 +203,17 @@ def dossier_detail(*, user: User | AnonymousUser, code: str) -> Dossier:
 
     dossier = dossier_get(user=user, code=code)
     return (
-        Dossier.objects.filter(pk=dossier.pk)
-        .select_related("procedure", "receiving_agency", "receiving_unit", "deciding_agency__unit", "assigned_to", "created_by")
+        Dossier.objects.unrestricted("the dossier dossier_get has just found in the user's scope")
+        .filter(pk=dossier.pk)
+        .select_related(
+            "procedure",
+            "receiving_agency",
+            "receiving_unit",
+            "deciding_agency__unit",
+            "current_agency__unit",
+            "assigned_to",
+            "created_by",
+        )
         .prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.order_by("seq").select_related("actor")),
             Prefetch(
@@ -309,7 +289,7 @@ def supplement_override_counts(*, user: User | AnonymousUser, start: datetime, e
             payload__override=True,
             at__gte=start,
             at__lt=end,
-            dossier__in=dossier_queryset(user).values("pk"),
+            dossier__in=Dossier.objects.restrict(user, "view").values("pk"),
         )
         .values("dossier__receiving_unit__code", "dossier__receiving_unit__name")
         .annotate(n=Count("id"))
@@ -327,7 +307,7 @@ def tracking_book(*, user: User | AnonymousUser, start: datetime, end: datetime)
     if profile is None:
         return Dossier.objects.none()
     return (
-        dossier_queryset(user)
+        Dossier.objects.restrict(user, "view")
         .filter(receiving_agency=profile.agency, received_at__gte=start, received_at__lt=end)
         .select_related("procedure", "deciding_agency")
         .order_by("received_at", "id")
@@ -337,16 +317,9 @@ def tracking_book(*, user: User | AnonymousUser, start: datetime, end: datetime)
 # --- Counter visits (guided / refused at the check, RULES.md §1.4 row 2) ------------------------
 
 
-def counter_visit_queryset(user: User | AnonymousUser) -> QuerySet[CounterVisit]:
-    """The counter visits the user may see: those of receiving units in their scope."""
-    if not user.is_authenticated or not user.has_perm(PERM_VIEW):
-        return CounterVisit.objects.none()
-    return restrict(CounterVisit.objects.all(), user, unit_path="receiving_unit__path")
-
-
 def counter_visit_get(*, user: User | AnonymousUser, pk: int) -> CounterVisit:
     visit = (
-        counter_visit_queryset(user)
+        CounterVisit.objects.restrict(user, "view")
         .select_related("procedure", "receiving_agency__unit__parent", "receiving_unit", "officer", "dossier")
         .prefetch_related("slips")
         .filter(pk=pk)
@@ -378,7 +351,7 @@ def counter_stats(*, user: User | AnonymousUser, start: datetime, end: datetime)
     if unit is None:
         return CounterStats(0, 0, 0)
     visits = dict(
-        counter_visit_queryset(user)
+        CounterVisit.objects.restrict(user, "view")
         .filter(receiving_unit=unit, at__gte=start, at__lt=end)
         .order_by()
         .values_list("outcome")
@@ -386,7 +359,7 @@ def counter_stats(*, user: User | AnonymousUser, start: datetime, end: datetime)
         .values_list("outcome", "n")
     )
     received = (
-        dossier_queryset(user)
+        Dossier.objects.restrict(user, "view")
         .filter(receiving_unit=unit, received_at__gte=start, received_at__lt=end, channel__in=[Channel.IN_PERSON, Channel.POSTAL])
         .count()
     )

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import AdministrativeUnit
+from motcua.core.permissions import ACCESS_LOG_VIEW
+from motcua.core.querysets import RestrictedManager, Scope, ScopeRule, Via
 from motcua.core.text import fold
 from motcua.identity.choices import AccessAction, AccessPurpose, AddressKind, ConsentPurpose, FaceSource, NotifyChannel, Sex
 
@@ -174,6 +176,9 @@ class DataAccess(models.Model):
     action = models.CharField(_("what"), max_length=20, choices=AccessAction.choices)
     dossier_ref = models.CharField(_("dossier"), max_length=60, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+
+    objects = RestrictedManager()
+    scope = Scope({"view": ScopeRule(ACCESS_LOG_VIEW, (Via("path", "unit__path"),))})
 
     class Meta:
         verbose_name = _("access to personal data")

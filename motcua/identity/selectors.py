@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from motcua.core.audit import audit_record
 from motcua.core.permissions import ACCESS_LOG_VIEW, IDENTITY_EXPORT, IDENTITY_VIEW
-from motcua.core.scoping import restrict
 from motcua.identity.choices import AccessAction, AccessPurpose, AddressKind
 from motcua.identity.hooks import counter_profile_providers, export_providers
 from motcua.identity.links import citizen_link
@@ -175,6 +174,4 @@ def citizen_access_log(*, citizen: Citizen) -> QuerySet[DataAccess]:
 def data_access_list(*, user: Actor) -> QuerySet[DataAccess]:
     """Oversight: accesses made by staff of the leader's units (scoped like every list)."""
     permission_require(user, ACCESS_LOG_VIEW, what="data_access_list")
-    return restrict(DataAccess.objects.select_related("unit", "citizen"), user, unit_path="unit__path").order_by(
-        "-accessed_at", "-id"
-    )
+    return DataAccess.objects.restrict(user, "view").select_related("unit", "citizen").order_by("-accessed_at", "-id")

@@ -32,7 +32,7 @@ from motcua.core.permissions import (
     IDENTITY_ERASE,
     IDENTITY_MERGE,
 )
-from motcua.core.scoping import ALL, scope_root_path, user_unit, user_unit_code
+from motcua.core.scoping import ALL, scope_root_path, unit_in_scope, user_unit, user_unit_code
 from motcua.core.text import fold
 from motcua.identity import face
 from motcua.identity.choices import (
@@ -89,12 +89,9 @@ def permission_require(actor: Actor, permission: str, *, what: str, object_id: s
 def unit_holds(user: User, unit: AdministrativeUnit | None) -> bool:
     """Whether ``user`` works in the holding ``unit`` or above it (the one scoping rule of
     ``core.scoping``). A record without a holding unit is held by the system administrators only."""
-    root = scope_root_path(user)
-    if root is None:
-        return False
-    if root == ALL:
-        return True
-    return unit is not None and unit.path.startswith(root)
+    if unit is None:
+        return scope_root_path(user) == ALL
+    return unit_in_scope(user, unit)
 
 
 def citizen_holds(user: User, citizen: Citizen) -> bool:

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.permissions import RATING_AGGREGATE_VIEW, RATING_DRILLDOWN
+from motcua.core.querysets import RestrictedManager, Scope, ScopeRule, Via
 from motcua.satisfaction.choices import Level, RatingChannel
 
 
@@ -48,6 +50,16 @@ class Rating(models.Model):
     comment = models.TextField(blank=True)
     channel = models.CharField(max_length=8, choices=RatingChannel.choices)
     created_at = models.DateField(auto_now_add=True)  # a date only: the time could re-identify
+
+    objects = RestrictedManager()
+    # "aggregate": counts of the units in scope (groups of at least 5); "drilldown": single
+    # ratings, for a leader (the selectors also require the leader role).
+    scope = Scope(
+        {
+            "aggregate": ScopeRule(RATING_AGGREGATE_VIEW, (Via("code", "unit_code"),)),
+            "drilldown": ScopeRule(RATING_DRILLDOWN, (Via("code", "unit_code"),)),
+        }
+    )
 
     class Meta:
         verbose_name = _("rating")

@@ -28,7 +28,7 @@ from motcua.core.choices import Role
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import AdministrativeUnit
 from motcua.core.permissions import RATING_AGGREGATE_VIEW, RATING_DRILLDOWN, user_roles
-from motcua.core.scoping import restrict, user_unit, user_unit_code
+from motcua.core.scoping import user_unit, user_unit_code
 from motcua.dossiers.models import Dossier
 from motcua.satisfaction.choices import DISLIKE_LEVELS, Level
 from motcua.satisfaction.models import Rating, RatingCriterion
@@ -74,8 +74,7 @@ class RatingRow:
 
 
 def rating_summary(*, user: User | AnonymousUser, since: date | None = None) -> RatingSummary:
-    units = restrict(AdministrativeUnit.objects.all(), user, unit_path="path").values("code")
-    qs = Rating.objects.filter(unit_code__in=units)
+    qs = Rating.objects.restrict(user, "aggregate")
     if since is not None:
         qs = qs.filter(month__gte=since)
     agg = qs.aggregate(n=Count("id"), avg=Avg("overall"), good=Count("id", filter=Q(overall__gte=4)))
@@ -141,14 +140,15 @@ def rating_aggregates(
     if not isinstance(user, User) or not user.is_active or not user.has_perm(RATING_AGGREGATE_VIEW):
         raise _deny(user, attempt="aggregates", object_type="unit", object_id=unit_code or "")
     _period_check(start, end, today=today)
-    units = restrict(AdministrativeUnit.objects.filter(valid_to__isnull=True), user, unit_path="path")
+    units = AdministrativeUnit.objects.filter(valid_to__isnull=True).restrict(user, "view")
     if unit_code is not None:
         units = units.filter(code=unit_code)
         if not units.exists():
             raise _deny(user, attempt="aggregates", object_type="unit", object_id=unit_code, not_found=True)
     names = dict(units.values_list("code", "name"))
     rows = (
-        Rating.objects.filter(unit_code__in=list(names), created_at__gte=start, created_at__lt=end)
+        Rating.objects.restrict(user, "aggregate")
+        .filter(unit_code__in=list(names), created_at__gte=start, created_at__lt=end)
         .values("unit_code", "overall")
         .annotate(n=Count("id"))
         .order_by()
@@ -194,7 +194,8 @@ def rating_drilldown(*, user: Actor, unit_code: str, start: date, end: date) -> 
     if end <= start:
         raise DomainError("rating_period_invalid", _("The period must end after it starts."), fields={"end": _("Too early.")})
     ratings = list(
-        Rating.objects.filter(unit_code=unit_code, created_at__gte=start, created_at__lt=end)
+        Rating.objects.restrict(user, "drilldown")
+        .filter(unit_code=unit_code, created_at__gte=start, created_at__lt=end)
         .select_related("dossier")
         .order_by("created_at", "id")
     )
@@ -214,11 +215,12 @@ def rating_drilldown(*, user: Actor, unit_code: str, start: date, end: date) -> 
 def rating_of_dossier(*, user: Actor, code: str) -> RatingRow | None:
     """The rating of one dossier (None if it was not rated), for a leader of its receiving
     unit. Audited as ``rating.drilldown`` on the dossier."""
-    dossier = Dossier.objects.select_related("receiving_unit").filter(code=code).first()
+    dossier = Dossier.objects.restrict(user, "view").select_related("receiving_unit").filter(code=code).first()
     if dossier is None or not _leader_of(user, dossier.receiving_unit):
-        not_found = dossier is None or (isinstance(user, User) and user.has_perm(RATING_DRILLDOWN))
+        # Missing and out of scope look the same (404) to whoever may drill down; others are refused.
+        not_found = isinstance(user, User) and user.has_perm(RATING_DRILLDOWN)
         raise _deny(user, attempt="drilldown", object_type="dossier", object_id=code, not_found=not_found)
-    rating = Rating.objects.filter(dossier=dossier).first()
+    rating = Rating.objects.restrict(user, "drilldown").filter(dossier=dossier).first()
     with transaction.atomic():
         audit_record(
             action="rating.drilldown",
@@ -251,9 +253,12 @@ def dislike_dossiers(*, unit: AdministrativeUnit, start: date, end: date) -> Que
     counted = Q(received_at__gte=since, received_at__lt=until) | Q(
         received_at__isnull=True, submitted_at__gte=since, submitted_at__lt=until
     )
-    rated_badly = Rating.objects.filter(overall__in=[level.value for level in DISLIKE_LEVELS], dossier__isnull=False)
+    rated_badly = Rating.objects.unrestricted("indicator 5.4: a system read for the index").filter(
+        overall__in=[level.value for level in DISLIKE_LEVELS], dossier__isnull=False
+    )
     return (
-        Dossier.objects.filter(counted, receiving_unit__path__startswith=unit.path)
+        Dossier.objects.unrestricted("indicator 5.4: a system read for the index")
+        .filter(counted, receiving_unit__path__startswith=unit.path)
         .filter(pk__in=rated_badly.values("dossier_id"))
         .order_by("pk")
     )

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from motcua.core.choices import AgencyKind, Role, UnitKind, UnitLevel
 from motcua.core.models import AdministrativeUnit, Agency
-from motcua.core.scoping import can_see_unit, restrict
+from motcua.core.scoping import unit_in_scope
 from motcua.core.services import agency_ensure
 from motcua.core.tests.factories import agency_for, current_unit, staff_user
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _visible_agency_units(user: User | AnonymousUser) -> set[str]:
-    return set(restrict(Agency.objects.all(), user).values_list("unit__code", flat=True))
+    return set(Agency.objects.restrict(user, "view").values_list("unit__code", flat=True))
 
 
 def test_commune_staff_see_only_their_commune() -> None:
@@ -22,8 +22,8 @@ def test_commune_staff_see_only_their_commune() -> None:
     officer = staff_user("officer", Role.RECEPTION_OFFICER, unit_code="32218")
 
     assert _visible_agency_units(officer) == {"32218"}
-    assert can_see_unit(officer, current_unit("32218"))
-    assert not can_see_unit(officer, current_unit("32212"))
+    assert unit_in_scope(officer, current_unit("32218"))
+    assert not unit_in_scope(officer, current_unit("32212"))
 
 
 def test_province_reviewer_sees_the_whole_province() -> None:
@@ -75,7 +75,7 @@ def test_unit_path_prefix_does_not_leak_to_similar_codes() -> None:
     leader = staff_user("province-leader", Role.LEADER, unit_code="96")
 
     assert _visible_agency_units(officer) == {"32218"}
-    assert not can_see_unit(officer, longer_commune)
+    assert not unit_in_scope(officer, longer_commune)
     assert _visible_agency_units(leader) == {"96", "32218", "322180"}
-    assert not can_see_unit(leader, longer_province)
-    assert can_see_unit(leader, longer_commune)
+    assert not unit_in_scope(leader, longer_province)
+    assert unit_in_scope(leader, longer_commune)

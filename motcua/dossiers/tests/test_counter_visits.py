@@ -23,7 +23,7 @@ from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import AuditEvent
 from motcua.dossiers.choices import ApplicantKind, DossierAction, DossierStatus, SlipForm, VisitOutcome
 from motcua.dossiers.models import Counter, CounterVisit, Dossier, DossierEvent, Slip
-from motcua.dossiers.selectors import counter_stats, counter_visit_queryset
+from motcua.dossiers.selectors import counter_stats
 from motcua.dossiers.services import (
     ActionInput,
     ApplicantInput,
@@ -234,7 +234,7 @@ def test_other_unit_cannot_see_or_receive_a_visit(officer: User) -> None:
     with pytest.raises(NotFound):
         counter_visit_receive(actor=other, visit_id=visit.pk, intake=intake())
 
-    assert not counter_visit_queryset(other).exists()
+    assert not CounterVisit.objects.restrict(other, "view").exists()
     assert CounterVisit.objects.get().dossier is None
     assert not Dossier.objects.exists()
 

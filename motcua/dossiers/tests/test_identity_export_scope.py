@@ -1,5 +1,5 @@
 """The dossiers part of a citizen's data export (issue 9, item 1): a staff export lists only the
-dossiers in the user's scope (the queue's ``dossier_queryset``); the citizen's own export, after
+dossiers in the user's scope (``Dossier.objects.restrict(user, "view")``); the citizen's own export, after
 the one-time code, lists all of theirs, wherever they were filed."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from motcua.dossiers import selectors
 from motcua.dossiers.choices import OPEN_STATUSES, TERMINAL_STATUSES, DossierAction, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.public import lookup_payload
-from motcua.dossiers.selectors import QueueFilter, dossier_lookup, dossier_queryset, dossier_queue, queue_count
+from motcua.dossiers.selectors import QueueFilter, dossier_lookup, dossier_queue, queue_count
 from motcua.dossiers.services import ActionInput, dossier_act, dossier_receive
 from motcua.dossiers.tests.factories import commune_agencies, intake, procedure, staff
 
@@ -63,7 +63,7 @@ def test_inter_agency_dossier_is_in_the_other_communes_queue_while_its_step_is_o
     assert dossier.code in _codes(specialist, QueueFilter(mine=True))
     assert dossier.code in _codes(officer)
     assert dossier.code not in _codes(bystander)
-    assert not dossier_queryset(bystander).filter(code=dossier.code).exists()
+    assert not Dossier.objects.restrict(bystander, "view").filter(code=dossier.code).exists()
 
     dossier_act(
         actor=specialist,
@@ -76,7 +76,7 @@ def test_inter_agency_dossier_is_in_the_other_communes_queue_while_its_step_is_o
     # Its part is done: off the other commune's work queue, still readable there.
     assert dossier.code not in _codes(specialist)
     assert dossier.code not in _codes(specialist, QueueFilter(mine=True))
-    assert dossier_queryset(specialist).filter(code=dossier.code).exists()
+    assert Dossier.objects.restrict(specialist, "view").filter(code=dossier.code).exists()
     assert dossier.code in _codes(officer)
 
 

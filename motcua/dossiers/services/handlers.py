@@ -1,0 +1,228 @@
+"""The workflow handlers of ``dossier_act``, one per action (the step handlers are in ``steps``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.calendar import WorkingCalendar
+from motcua.core.exceptions import DomainError
+from motcua.dossiers import clock
+from motcua.dossiers.choices import (
+    Channel,
+    ClockChangeKind,
+    SlipForm,
+)
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services.common import (
+    _clock_change,
+    _contacts_notify,
+    _days_text,
+    _fmt,
+    _require_reason,
+    supplement_spent,
+)
+from motcua.dossiers.services.documents import _attach_documents, _checked_documents
+from motcua.dossiers.services.inputs import ActionInput
+from motcua.dossiers.services.issuing import _slip
+from motcua.dossiers.services.receipt import _issue_receipt, _snapshot_limit, _start_clock
+from motcua.dossiers.services.steps import _back_to_desk, _close_open_step
+
+
+def _on_request_supplement(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
+) -> dict[str, Any]:
+    items = [i.strip() for i in data.items if i.strip()]
+    if not items:
+        raise DomainError(
+            "supplement_items_required",
+            _("List every missing or incorrect document (guide once and completely)."),
+            fields={"items": _("Required.")},
+        )
+    reason = _require_reason(data, _("Give the reason for the supplement request."))
+    override = supplement_spent(dossier)  # dossier_act has checked the leader's override
+    dossier.supplement_count += 1
+    remaining = None
+    if dossier.due_at is not None:
+        remaining = clock.remaining_at(calendar, at=at, due_at=dossier.due_at)
+        dossier.remaining_at_pause = clock.as_days(remaining)
+        _clock_change(dossier, kind=ClockChangeKind.PAUSE, at=at, old_due_at=dossier.due_at, reason=reason)
+    _slip(
+        dossier=dossier,
+        form=SlipForm.SUPPLEMENT,
+        agency=dossier.receiving_agency,
+        at=at,
+        data={"items": items, "reason": reason},
+        signer=actor,
+    )
+    _contacts_notify(
+        dossier,
+        kind="dossier.supplement_requested",
+        subject=_("Your dossier needs more documents"),
+        body=_("Dossier %(code)s needs: %(items)s. Reason: %(reason)s")
+        % {"code": dossier.code, "items": "; ".join(items), "reason": reason},
+    )
+    payload: dict[str, Any] = {"items": items, "remaining_days": str(remaining) if remaining is not None else None}
+    if override:
+        payload.update(
+            override=True,
+            override_reason=data.override_reason.strip(),
+            violation="supplement_once",
+            request=dossier.supplement_count,
+        )
+    return payload
+
+
+def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    stored = _attach_documents(dossier=dossier, documents=_checked_documents(data.documents))
+    pause = dossier.clock_changes.filter(kind=ClockChangeKind.PAUSE).order_by("-at", "-id").first()
+    if pause is not None and pause.old_due_at is not None:
+        remaining = clock.remaining_at(calendar, at=pause.at, due_at=pause.old_due_at)
+        new_due = clock.resume_due(calendar, resumed_at=at, remaining=remaining)
+        _clock_change(
+            dossier,
+            kind=ClockChangeKind.RESUME,
+            at=at,
+            old_due_at=dossier.due_at,
+            new_due_at=new_due,
+            reason=_("Supplement received; %(days)s working days were left.") % {"days": _days_text(remaining)},
+        )
+        dossier.due_at = new_due
+    dossier.remaining_at_pause = None
+    payload: dict[str, Any] = {"documents": stored}
+    if dossier.handover_due_at is not None and not dossier.steps.exists():
+        # Not yet at the agency: the desk's hand-over time counts again from the complete dossier.
+        dossier.handover_due_at = clock.handover_due(calendar, received_at=at, electronic=_is_electronic(dossier))
+        payload["handover_due_at"] = dossier.handover_due_at.isoformat()
+    return payload
+
+
+def _is_electronic(dossier: Dossier) -> bool:
+    """RULES.md §1.4 row 4: an online dossier, or one whose documents are all digitized."""
+    if dossier.channel == Channel.ONLINE:
+        return True
+    documents = dossier.documents.filter(is_result=False)
+    return documents.exists() and not documents.filter(digitized=False).exists()
+
+
+def _on_refuse(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    reason = _require_reason(data, _("Give the specific reason for refusing the dossier."))
+    _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason}, signer=actor)
+    _contacts_notify(
+        dossier,
+        kind="dossier.refused",
+        subject=_("Dossier refused"),
+        body=_("Dossier %(code)s was refused: %(reason)s") % {"code": dossier.code, "reason": reason},
+    )
+    return {}
+
+
+def _on_request_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    if data.fee_amount is None or data.fee_amount <= 0:
+        raise DomainError("fee_amount_invalid", _("Enter the amount to pay in đồng."), fields={"fee_amount": _("Required.")})
+    dossier.fee_amount = data.fee_amount
+    dossier.fee_paid = False
+    return {"fee_amount": data.fee_amount}
+
+
+def _on_pay_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    dossier.fee_paid = True
+    return {"fee_amount": dossier.fee_amount}
+
+
+def _on_decide(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar, approved: bool
+) -> dict[str, Any]:
+    summary = data.result_summary.strip() or data.reason.strip()
+    if not approved and not summary:
+        raise DomainError("reason_required", _("A rejection must state its reasons."), fields={"result_summary": _("Required.")})
+    dossier.result_summary = summary
+    _close_open_step(dossier, actor, at, summary)
+    _back_to_desk(dossier)
+    _attach_documents(dossier=dossier, documents=_checked_documents(data.documents), result=True)
+    return {"approved": approved}
+
+
+def _on_approve(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    return _on_decide(dossier, actor, data, at, calendar, approved=True)
+
+
+def _on_reject(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    return _on_decide(dossier, actor, data, at, calendar, approved=False)
+
+
+def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    reason = _require_reason(data, _("Give the reason for the delay."))
+    if dossier.extension_used:
+        raise DomainError("extension_used", _("The return date may be re-set only once."), status_code=409)
+    if dossier.due_at is None or not clock.can_extend(calendar, now=at, due_at=dossier.due_at):
+        raise DomainError(
+            "extension_too_late", _("An apology must be sent at least one working day before the due date."), status_code=409
+        )
+    new_due = data.new_due_at
+    if new_due is None or new_due <= dossier.due_at:
+        raise DomainError(
+            "new_due_invalid", _("The new date must be after the current due date."), fields={"new_due_at": _("Not valid.")}
+        )
+    if timezone.is_naive(new_due):
+        new_due = timezone.make_aware(new_due)
+    _clock_change(dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason)
+    _slip(
+        dossier=dossier,
+        form=SlipForm.APOLOGY,
+        agency=dossier.deciding_agency,
+        at=at,
+        data={"reason": reason, "old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat()},
+        signer=actor,
+    )
+    old = dossier.due_at
+    dossier.due_at = new_due
+    dossier.extension_used = True
+    _contacts_notify(
+        dossier,
+        kind="dossier.apology",
+        subject=_("Apology: new return date"),
+        body=_("We apologise: dossier %(code)s will be late (%(reason)s). New return date: %(due)s.")
+        % {"code": dossier.code, "reason": reason, "due": _fmt(new_due)},
+    )
+    return {"old_due_at": old.isoformat(), "new_due_at": new_due.isoformat()}
+
+
+def _on_mark_ready(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    _contacts_notify(
+        dossier,
+        kind="dossier.ready",
+        subject=_("Result ready"),
+        body=_("The result of dossier %(code)s is ready. Bring the receipt or your ID card to collect it.")
+        % {"code": dossier.code},
+    )
+    return {}
+
+
+def _on_return(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    return {"delivered_to": data.reason.strip(), "delivery": dossier.result_delivery}
+
+
+def _on_stop(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    reason = _require_reason(data, _("Record the applicant's request to stop (reason)."))
+    _close_open_step(dossier, actor, at, reason)
+    _slip(
+        dossier=dossier, form=SlipForm.STOP_NOTICE, agency=dossier.receiving_agency, at=at, data={"reason": reason}, signer=actor
+    )
+    return {}
+
+
+def _on_receive_online(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
+) -> dict[str, Any]:
+    """An online submission passes the completeness check: the clock starts now, and the dossier
+    gets its code, dated today (RULES.md §1.7: the code date, BM.01 and the clock agree). The
+    submission reference stays in ``submission_ref`` and still finds the dossier."""
+    reason = _start_clock(dossier, at=at, calendar=calendar, electronic=True, officer_limit=_snapshot_limit(dossier))
+    dossier.assigned_to = actor  # the officer who checked the online submission takes it
+    _issue_receipt(dossier=dossier, at=at, signer=actor, reason=reason)
+    return {"code": dossier.code, "submission_ref": dossier.submission_ref}

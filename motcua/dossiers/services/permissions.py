@@ -1,0 +1,43 @@
+"""Who may do which workflow action on a dossier: the workflow table, the role's permission
+and the unit, as ``Dossier.scope`` declares it (``core.scoping.scope_allows``, the rule of
+``Dossier.objects.restrict(user, action)`` tested on the loaded dossier)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from motcua.core.scoping import scope_allows
+from motcua.dossiers.choices import DossierAction, DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services.common import supplement_spent
+from motcua.dossiers.workflow import PERM_DECIDE, PERM_PROCESS, PERM_RECEIVE, IllegalTransition, allowed_actions, guard
+
+# The decision itself belongs to the competent (deciding) agency (RULES.md §1.4 row 7): a
+# leader of another agency, even one holding a liên thông step, completes the step only.
+DECISIONS = frozenset({DossierAction.APPROVE, DossierAction.REJECT})
+_SCOPE_OF_PERMISSION = {PERM_RECEIVE: "receive", PERM_PROCESS: "process", PERM_DECIDE: "lead"}
+
+
+def may_override_supplement(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """A leader (decide permission) over the dossier's receiving unit, competent agency or open
+    step may request a further supplement with a written reason."""
+    return scope_allows(user, dossier, "override")
+
+
+def dossier_permission_for(user: User | AnonymousUser, dossier: Dossier, action: DossierAction) -> bool:
+    """May ``user`` do ``action`` on ``dossier`` now (table, role and unit)?"""
+    try:
+        transition = guard(DossierStatus(dossier.status), action, received=dossier.received_at is not None)
+    except IllegalTransition:
+        return False
+    if action == DossierAction.REQUEST_SUPPLEMENT and supplement_spent(dossier):
+        return may_override_supplement(user, dossier)
+    scope_action = "decide" if action in DECISIONS else _SCOPE_OF_PERMISSION[transition.permission]
+    return scope_allows(user, dossier, scope_action)
+
+
+def available_actions(user: User | AnonymousUser, dossier: Dossier) -> list[DossierAction]:
+    received = dossier.received_at is not None
+    return [
+        a for a in allowed_actions(DossierStatus(dossier.status), received=received) if dossier_permission_for(user, dossier, a)
+    ]
