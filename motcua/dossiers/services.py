@@ -48,6 +48,15 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.models import ClockChange, Counter, CounterVisit, Document, Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.numbering import DEFAULT_SLIP_PREFIXES  # noqa: F401  re-exported (older imports)
+from motcua.dossiers.validation import (
+    action_check,
+    idempotency_key,
+    intake_fingerprint,
+    intake_problems,
+    key_reused,
+    request_fingerprint,
+    visit_problems,
+)
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
     PERM_DECIDE,
@@ -392,7 +401,10 @@ def dossier_receive(
     receiving = _receiving_agency(actor)
     if not online:
         _signer_name(actor)  # the receiving officer signs BM.01 (RULES.md §1.5)
-    key = intake.idempotency_key.strip()[:80]
+    key = idempotency_key(intake.idempotency_key)
+    fingerprint = intake_fingerprint(intake, online=online, from_visit_id=from_visit.pk if from_visit else None)
+    if problems := intake_problems(intake):  # bounds first: nothing below sees an unsafe text
+        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=problems)
     # A repeated key is found by the unique index when the insert fails (below), not looked up
     # first: the look-up cost every intake a round trip to find, almost always, nothing.
 
@@ -448,6 +460,7 @@ def dossier_receive(
                     number=number,
                     documents=documents,
                     key=key,
+                    request_hash=fingerprint,
                     at=at,
                     status=status,
                     online=online,
@@ -467,6 +480,8 @@ def dossier_receive(
                 .first()
             )
             if existing is not None:
+                if existing.request_hash and existing.request_hash != fingerprint:
+                    raise key_reused(existing.code) from None
                 return IntakeResult(existing, False)
         raise
 
@@ -483,6 +498,7 @@ def _create_dossier(
     key: str,
     at: datetime,
     status: DossierStatus,
+    request_hash: str = "",
     online: bool,
     officer_limit: OfficerTimeLimit | None = None,
     from_visit: CounterVisit | None = None,
@@ -543,6 +559,7 @@ def _create_dossier(
         handover_due_at=handover_at,
         status=status,
         idempotency_key=key,
+        request_hash=request_hash,
         check_id4=number[-4:],
         check_phone4=phone[-4:] if len(phone) >= 4 else "",
         created_by=actor,
@@ -732,6 +749,7 @@ def dossier_act(
 ) -> Dossier:
     """Do one workflow action on a dossier; see the table in ``workflow.py``."""
     data = data or ActionInput()
+    action_check(data)  # bounds before the dossier is locked (issue 9 item 7)
     at = now or timezone.now()
     with transaction.atomic():
         dossier = (
@@ -1218,7 +1236,10 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
     ``DomainError("invalid_visit", fields=…)``; nothing is written then.
     """
     receiving = _receiving_agency(actor)
-    key = visit.idempotency_key.strip()[:80]
+    key = idempotency_key(visit.idempotency_key)
+    fingerprint = request_fingerprint(visit)
+    if problems := visit_problems(visit):  # bounds first: nothing below sees an unsafe text
+        raise DomainError("invalid_visit", _("The visit has errors. Correct the fields listed."), fields=problems)
     errors: dict[str, str] = {}
     if visit.outcome not in VisitOutcome.values:
         errors["outcome"] = _("Choose the outcome: guide a supplement or refuse to receive.")
@@ -1269,6 +1290,7 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
                 officer=actor,
                 at=at,
                 idempotency_key=key,
+                request_hash=fingerprint,
             )
             row.full_clean(
                 exclude=["procedure", "receiving_agency", "receiving_unit", "officer", "dossier"],
@@ -1296,6 +1318,8 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
                 .first()
             )
             if existing is not None:
+                if existing.request_hash and existing.request_hash != fingerprint:
+                    raise key_reused(str(existing.pk)) from None
                 return VisitResult(existing, False)
         raise
 
@@ -1308,11 +1332,14 @@ def counter_visit_receive(*, actor: User, visit_id: int, intake: IntakeInput, no
 
     _receiving_agency(actor)
     found = counter_visit_get(user=actor, pk=visit_id)
-    key = intake.idempotency_key.strip()[:80]
+    key = idempotency_key(intake.idempotency_key)
     with transaction.atomic():
         visit = CounterVisit.objects.select_for_update().select_related("dossier").get(pk=found.pk)
         if visit.dossier is not None:
             if key and visit.dossier.idempotency_key == key:
+                fingerprint = intake_fingerprint(intake, online=False, from_visit_id=visit.pk)
+                if visit.dossier.request_hash and visit.dossier.request_hash != fingerprint:
+                    raise key_reused(visit.dossier.code)
                 return IntakeResult(visit.dossier, False)
             raise DomainError(
                 "visit_already_received",
