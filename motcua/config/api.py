@@ -71,12 +71,32 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status_code)
 
 
+def _field_message(err: dict[str, Any]) -> str:
+    """A Vietnamese message for the common schema errors; pydantic's own text otherwise."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "string_unicode":
+        return _("The text contains an invalid character (a broken Unicode character).")
+    if kind in ("unsafe_text", "email", "naive_datetime", "datetime_range"):
+        return str(err.get("msg", ""))
+    if kind == "string_too_long":
+        return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("At most %(n)s items.") % {"n": ctx.get("max_length")}
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        return _("The value is out of range.")
+    if kind == "missing":
+        return _("Required.")
+    if kind == "enum":
+        return _("Choose one of: %(values)s.") % {"values": ctx.get("expected", "")}
+    return _("This value is not valid: %(detail)s") % {"detail": err.get("msg", "")}
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, str] = {}
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload"))
-        fields[loc or "_"] = _("This value is not valid: %(detail)s") % {"detail": err.get("msg", "")}
+        fields[loc or "_"] = _field_message(err)
     body = {
         "code": CoreErrorCode.INVALID_INPUT,
         "message": _("Some values are not valid. Check the fields listed."),
