@@ -214,7 +214,7 @@ def main() -> None:
     committed_unanswered = [s for s in unanswered if replay[s.key][0] == 200]
     created_on_replay = [s for s in unanswered if replay[s.key][0] == 201]
     replay_errors = [s for s in sent if replay[s.key][0] not in (200, 201)]
-    per_key = {}
+    per_key: dict[str, int] = {}
     for key in Dossier.objects.filter(idempotency_key__startswith=f"k9-{run}-").values_list("idempotency_key", flat=True):
         per_key[key] = per_key.get(key, 0) + 1
     duplicated = [k for k, n in per_key.items() if n > 1]

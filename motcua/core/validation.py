@@ -50,8 +50,9 @@ _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 def max_length(model: type[models.Model], field: str) -> int:
     """The ``max_length`` of a model's text column (the one bound the schema and form share)."""
-    length = model._meta.get_field(field).max_length
-    assert length is not None, f"{model.__name__}.{field} has no max_length"
+    column = model._meta.get_field(field)
+    length = getattr(column, "max_length", None)
+    assert isinstance(length, int), f"{model.__name__}.{field} has no max_length"
     return int(length)
 
 
