@@ -322,6 +322,16 @@ def test_multipart_upload_attaches_each_scan_to_its_document(client: Client, key
     assert (document.name, document.content_type, document.size) == ("Tờ khai", "application/pdf", len(PDF))
 
 
+def test_multipart_upload_refuses_anonymous_and_writes_nothing(client: Client, officer: Any) -> None:
+    body = _body(documents=[{"name": "Tờ khai", "filename": "to-khai.pdf"}])
+    files = [SimpleUploadedFile("to-khai.pdf", PDF, content_type="application/pdf")]
+
+    response = client.post("/api/v1/dossiers/upload", {"intake": json.dumps(body), "files": files})
+
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+    _nothing_written()
+
+
 def test_multipart_file_over_10_mb_gets_a_json_413_and_nothing_is_written(client: Client, key: str) -> None:
     big = PDF + b"0" * (10 * 1024 * 1024)
     body = _body(documents=[{"name": "Tờ khai", "filename": "scan.pdf"}], idempotency_key="up-2")
