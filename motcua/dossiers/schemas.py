@@ -24,8 +24,10 @@ from motcua.core.validation import (
     StepDays,
     max_length,
 )
-from motcua.dossiers.choices import ApplicantKind, Channel, ResultDelivery, VisitOutcome
-from motcua.dossiers.models import Document, Dossier
+from motcua.dossiers.choices import ApplicantKind, Channel, DossierStatus, ResultDelivery, VisitOutcome
+from motcua.dossiers.models import CounterVisit, Document, Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.selectors import is_handover_late, is_overdue, is_waiting_for_supplement
+from motcua.dossiers.services import available_actions, supplement_spent
 
 # Every text is bounded by its model column (core.validation.max_length) and refused when it
 # carries a NUL, another control character or a lone surrogate; numbers and dates are bounded
@@ -152,6 +154,39 @@ class VisitOut(Schema):
     slip: VisitSlipOut | None
     dossier_code: str | None = Field(None, description="Set once the dossier was received from this visit")
 
+    # Read from the CounterVisit's attributes (issue 9 item 14); these are the derived ones.
+    @staticmethod
+    def resolve_outcome_label(obj: CounterVisit) -> str:
+        return str(VisitOutcome(obj.outcome).label)
+
+    @staticmethod
+    def resolve_procedure_code(obj: CounterVisit) -> str:
+        return obj.procedure.code
+
+    @staticmethod
+    def resolve_procedure_name(obj: CounterVisit) -> str:
+        return obj.procedure.name
+
+    @staticmethod
+    def resolve_receiving_agency(obj: CounterVisit) -> str:
+        return obj.receiving_agency.name
+
+    @staticmethod
+    def resolve_items(obj: CounterVisit) -> list[str]:
+        return list(obj.items)
+
+    @staticmethod
+    def resolve_officer(obj: CounterVisit) -> str:
+        return obj.officer.get_username() if obj.officer else ""
+
+    @staticmethod
+    def resolve_slip(obj: CounterVisit) -> Slip | None:
+        return next(iter(obj.slips.all()), None)
+
+    @staticmethod
+    def resolve_dossier_code(obj: CounterVisit) -> str | None:
+        return obj.dossier.code if obj.dossier else None
+
 
 class VisitStatsOut(Schema):
     received: int
@@ -187,6 +222,10 @@ class EventOut(Schema):
     reason: str
     payload: dict[str, object]
 
+    @staticmethod
+    def resolve_actor(obj: DossierEvent) -> str:
+        return obj.actor_label
+
 
 class StepOut(Schema):
     position: int
@@ -199,6 +238,18 @@ class StepOut(Schema):
     handed_over_by: str
     received_by: str
     note: str
+
+    @staticmethod
+    def resolve_agency(obj: DossierStep) -> str:
+        return obj.agency.name
+
+    @staticmethod
+    def resolve_handed_over_by(obj: DossierStep) -> str:
+        return obj.handed_over_by.get_username() if obj.handed_over_by else ""
+
+    @staticmethod
+    def resolve_received_by(obj: DossierStep) -> str:
+        return obj.received_by.get_username() if obj.received_by else ""
 
 
 class DossierDocumentOut(Schema):
@@ -242,6 +293,31 @@ class DossierSummaryOut(Schema):
     handover_due_at: datetime | None = Field(description="The desk's deadline to hand the dossier to the competent agency")
     handover_late: bool = Field(description="Received, not yet handed over, and past the hand-over deadline (chuyển muộn)")
 
+    # Read from the Dossier's attributes (issue 9 item 14); these are the derived ones.
+    @staticmethod
+    def resolve_status_label(obj: Dossier) -> str:
+        return str(DossierStatus(obj.status).label)
+
+    @staticmethod
+    def resolve_procedure_code(obj: Dossier) -> str:
+        return obj.procedure.code
+
+    @staticmethod
+    def resolve_procedure_name(obj: Dossier) -> str:
+        return obj.procedure.name
+
+    @staticmethod
+    def resolve_overdue(obj: Dossier) -> bool:
+        return is_overdue(obj)
+
+    @staticmethod
+    def resolve_waiting_for_supplement(obj: Dossier) -> bool:
+        return is_waiting_for_supplement(obj)
+
+    @staticmethod
+    def resolve_handover_late(obj: Dossier) -> bool:
+        return is_handover_late(obj)
+
 
 class DossierOut(DossierSummaryOut):
     submission_ref: str = Field("", description="TN-YYMMDD-NNNNNN of an online submission (its code comes at receipt)")
@@ -271,6 +347,42 @@ class DossierOut(DossierSummaryOut):
     slips: list[SlipOut]
     rated: bool
     allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_receiving_agency(obj: Dossier) -> str:
+        return obj.receiving_agency.name
+
+    @staticmethod
+    def resolve_deciding_agency(obj: Dossier) -> str:
+        return obj.deciding_agency.name
+
+    @staticmethod
+    def resolve_supplement_spent(obj: Dossier) -> bool:
+        return supplement_spent(obj)
+
+    @staticmethod
+    def resolve_events(obj: Dossier) -> Any:
+        return obj.events.all()
+
+    @staticmethod
+    def resolve_steps(obj: Dossier) -> Any:
+        return obj.steps.all()
+
+    @staticmethod
+    def resolve_documents(obj: Dossier) -> Any:
+        return obj.documents.all()
+
+    @staticmethod
+    def resolve_clock(obj: Dossier) -> Any:
+        return obj.clock_changes.all()
+
+    @staticmethod
+    def resolve_slips(obj: Dossier) -> Any:
+        return obj.slips.all()
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Dossier, context: dict[str, Any]) -> list[str]:
+        return [a.value for a in available_actions(context["request"].user, obj)]
 
 
 class DossierPage(Schema):
