@@ -64,6 +64,12 @@ def _text(errors: dict[str, str], name: str, value: str, limit: int) -> None:
         errors[name] = _("At most %(n)s characters.") % {"n": limit}
 
 
+def _row_id(errors: dict[str, str], name: str, value: int | None) -> None:
+    # A primary key beyond 64 bits made SQLite's driver raise OverflowError (a 500).
+    if value is not None and not 1 <= value < 2**63:
+        errors[name] = _("Not valid.")
+
+
 def _email(errors: dict[str, str], name: str, value: str) -> None:
     if value.strip():
         try:
@@ -104,6 +110,7 @@ def intake_problems(intake: IntakeInput) -> dict[str, str]:
     _text(errors, "authorisation_note", intake.authorisation_note, max_length(Dossier, "authorisation_note"))
     _text(errors, "request_summary", intake.request_summary, max_length(Dossier, "request_summary"))
     _text(errors, "time_limit_reason", intake.time_limit_reason, 500)
+    _row_id(errors, "deciding_agency_id", intake.deciding_agency_id)
     if intake.fee_amount > MAX_FEE_VND:
         errors["fee_amount"] = _("Fees cannot exceed %(n)s đồng.") % {"n": f"{MAX_FEE_VND:,}".replace(",", ".")}
     _documents(errors, intake.documents)
@@ -148,6 +155,8 @@ def action_check(data: ActionInput) -> None:
             fields={"fee_amount": _("Not valid.")},
         )
     errors: dict[str, str] = {}
+    _row_id(errors, "agency_id", data.agency_id)
+    _row_id(errors, "receiver_id", data.receiver_id)
     _text(errors, "reason", data.reason, MAX_REASON_LENGTH)
     _text(errors, "override_reason", data.override_reason, MAX_REASON_LENGTH)
     _text(errors, "result_summary", data.result_summary, MAX_RESULT_LENGTH)

@@ -420,3 +420,33 @@ def test_visit_with_too_many_items_gets_a_coded_422_and_nothing_is_written(clien
 
     _assert_refused(response, 422, "invalid_input", "items")
     assert CounterVisit.objects.count() == 0
+
+
+# --- The dossier page's action form reaches the same bounds ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "code"),
+    [
+        ("transfer", {"step_days": "5000000"}, "step_days_invalid"),
+        ("transfer", {"step_days": "NaN"}, "step_days_invalid"),
+        ("transfer", {"agency_id": str(2**64)}, "invalid_input"),
+        ("request_fees", {"fee_amount": str(2**63)}, "fee_amount_invalid"),
+        ("apologize", {"reason": "Chậm", "new_due_at": "31/12/9999"}, "new_due_invalid"),
+        ("refuse", {"reason": "Thiếu\x00giấy tờ"}, "invalid_input"),
+    ],
+)
+def test_action_form_out_of_bounds_shows_the_error_and_changes_nothing(
+    client: Client, officer: Any, action: str, data: dict[str, str], code: str
+) -> None:
+    dossier = dossier_receive(actor=officer, intake=intake()).dossier
+    before = (DossierEvent.objects.count(), DossierStep.objects.count(), ClockChange.objects.count())
+    client.force_login(officer)
+
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/{action}/", data, follow=True)
+
+    assert response.status_code == 200
+    assert f"({code})" in response.content.decode()
+    assert (DossierEvent.objects.count(), DossierStep.objects.count(), ClockChange.objects.count()) == before
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.fee_amount) == ("received", 0)
