@@ -92,7 +92,12 @@ def _aware_in_range(value: datetime | None) -> datetime | None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         raise PydanticCustomError("naive_datetime", _("Give the time with its time zone (e.g. +07:00)."))
-    if not EARLIEST <= value < LATEST:
+    return _in_range(value)
+
+
+def _in_range(value: datetime) -> datetime:
+    # By year, before any time-zone arithmetic: 0001-01-01T00:00+07:00 overflowed the conversion.
+    if not EARLIEST.year <= value.year < LATEST.year:
         raise PydanticCustomError("datetime_range", _("The date must be between 2000 and 2099."))
     return value
 
@@ -109,6 +114,9 @@ Email = Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
 
 BoundedDatetime = Annotated[datetime | None, AfterValidator(_aware_in_range)]
 """A timezone-aware datetime between 2000 and 2099 (a naive one is refused, not guessed)."""
+
+InRangeDatetime = Annotated[datetime, AfterValidator(_in_range)]
+"""A datetime between 2000 and 2099, naive or aware (query bounds such as a period's start and end)."""
 
 StepDays = Annotated[Decimal | None, Field(gt=0, le=MAX_STEP_DAYS, max_digits=7, decimal_places=2)]
 """A step's own time in working days: more than 0, at most a year."""

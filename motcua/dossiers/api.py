@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
@@ -19,7 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from motcua.core.apikeys import ApiKeyAuth
 from motcua.core.exceptions import DomainError
-from motcua.core.validation import MAX_DOCUMENTS
+from motcua.core.validation import MAX_DOCUMENTS, InRangeDatetime
 from motcua.dossiers.choices import DossierAction, DossierStatus, SlipForm
 from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import CounterVisit, Dossier
@@ -254,7 +253,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Status[CounterVisit]
 
 
 @visits_router.get("/stats", response={200: VisitStatsOut, **ERRORS}, summary="Check outcomes at my unit's counter")
-def visit_stats(request: HttpRequest, start: datetime, end: datetime) -> dict[str, Any]:
+def visit_stats(request: HttpRequest, start: InRangeDatetime, end: InRangeDatetime) -> dict[str, Any]:
     user = _user(request)
     if timezone.is_naive(start) or timezone.is_naive(end):
         start, end = (timezone.make_aware(t) if timezone.is_naive(t) else t for t in (start, end))

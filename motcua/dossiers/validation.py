@@ -141,7 +141,9 @@ def action_check(data: ActionInput) -> None:
             fields={"step_days": _("Not valid.")},
         )
     if data.new_due_at is not None and (
-        data.new_due_at.tzinfo is None or data.new_due_at.utcoffset() is None or not EARLIEST <= data.new_due_at < LATEST
+        data.new_due_at.tzinfo is None
+        or data.new_due_at.utcoffset() is None
+        or not EARLIEST.year <= data.new_due_at.year < LATEST.year
     ):
         raise DomainError(
             DossierErrorCode.NEW_DUE_INVALID,

@@ -450,3 +450,18 @@ def test_action_form_out_of_bounds_shows_the_error_and_changes_nothing(
     assert (DossierEvent.objects.count(), DossierStep.objects.count(), ClockChange.objects.count()) == before
     dossier.refresh_from_db()
     assert (dossier.status, dossier.fee_amount) == ("received", 0)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("start=0001-01-01T00:00:00%2B07:00&end=2026-01-01T00:00:00", "start"),
+        ("start=2026-01-01T00:00:00&end=9999-12-31T23:59:59-07:00", "end"),
+    ],
+)
+def test_visit_stats_period_out_of_range_gets_a_coded_422(client: Client, key: str, query: str, field: str) -> None:
+    """Year 1 and year 9999 overflowed the time-zone conversion (a 500)."""
+    response = client.get(f"/api/v1/counter-visits/stats?{query}", **_auth(key))
+
+    _assert_refused(response, 422, "invalid_input", field)
+    assert response.json()["fields"][field] == "Ngày phải trong khoảng từ năm 2000 đến năm 2099."
