@@ -37,10 +37,11 @@ def _sector(procedure: Procedure) -> dict[str, str]:
 @router.get("", response={200: ProcedureListOut, 422: ErrorOut}, summary="Search the procedure catalogue")
 def list_procedures(
     request: HttpRequest,
-    q: str = "",
-    sector: str = "",
+    q: str = Query("", max_length=200),  # type: ignore[type-arg]  # ninja's Query() default
+    sector: str = Query("", max_length=100),  # type: ignore[type-arg]  # ninja's Query() default
     limit: int = Query(20, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]  # ninja's Query() default
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]  # ninja's Query() default
+    # Bounded (issue 9 item 7): an offset beyond 64 bits overflowed SQLite's integer (a 500).
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]  # ninja's Query() default
 ) -> dict[str, Any]:
     """Published procedures whose code, name or sector contain every word of `q` (accents and
     case ignored, so "dang ky khai sinh" finds "Đăng ký khai sinh"), optionally in one sector

@@ -465,3 +465,10 @@ def test_visit_stats_period_out_of_range_gets_a_coded_422(client: Client, key: s
 
     _assert_refused(response, 422, "invalid_input", field)
     assert response.json()["fields"][field] == "Ngày phải trong khoảng từ năm 2000 đến năm 2099."
+
+
+@pytest.mark.parametrize(("query", "field"), [(f"offset={2**64}", "offset"), ("q=" + "a" * 201, "q")])
+def test_catalogue_search_out_of_bounds_gets_a_coded_422(client: Client, query: str, field: str) -> None:
+    response = client.get(f"/api/v1/procedures?{query}")
+
+    _assert_refused(response, 422, "invalid_input", field)
