@@ -37,8 +37,8 @@ def _sector(procedure: Procedure) -> dict[str, str]:
 @router.get("", response={200: ProcedureListOut, 422: ErrorOut}, summary="Search the procedure catalogue")
 def list_procedures(
     request: HttpRequest,
-    q: str = "",
-    sector: str = "",
+    q: str = Query("", max_length=200),  # type: ignore[type-arg]  # ninja's Query() default
+    sector: str = Query("", max_length=100),  # type: ignore[type-arg]  # ninja's Query() default
     limit: int = Query(20, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]  # ninja's Query() default
     # Bounded (issue 9 item 7): an offset past 2**63 reached SQLite as a non-integer (500).
     offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]  # ninja's Query() default

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import Channel, TimeUnit
+from motcua.catalog.exceptions import CatalogErrorCode
 from motcua.catalog.filters import ProcedureFilter
 from motcua.catalog.models import LegalBasis, Procedure, ProcedureChannel, ProcedureFee, Sector
 from motcua.core.exceptions import NotFound
@@ -72,7 +73,7 @@ def procedure_get(*, code: str) -> Procedure:
         .first()
     )
     if procedure is None:
-        raise NotFound("procedure_not_found", _("No procedure has the code %(code)s.") % {"code": code})
+        raise NotFound(CatalogErrorCode.PROCEDURE_NOT_FOUND, _("No procedure has the code %(code)s.") % {"code": code})
     return procedure
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog import parsing
 from motcua.catalog.choices import Channel, OnlineLevel
+from motcua.catalog.exceptions import CatalogErrorCode
 from motcua.catalog.models import LegalBasis, Procedure, ProcedureChannel, ProcedureDocument, ProcedureFee, Sector
 from motcua.core.audit import audit_record
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
@@ -116,61 +117,64 @@ class ImportReport:
 
 def _read_source(source: Path) -> list[dict[str, Any]]:
     if not source.is_file():
-        raise DomainError("catalog_source_missing", _("The procedure file %(path)s does not exist.") % {"path": source})
+        raise DomainError(
+            CatalogErrorCode.CATALOG_SOURCE_MISSING, _("The procedure file %(path)s does not exist.") % {"path": source}
+        )
     try:
         raw = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" else source.read_bytes()
         data = json.loads(raw.decode("utf-8"))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DomainError(
-            "catalog_source_invalid", _("The procedure file is not valid (gzipped) JSON: %(error)s") % {"error": exc}
+            CatalogErrorCode.CATALOG_SOURCE_INVALID,
+            _("The procedure file is not valid (gzipped) JSON: %(error)s") % {"error": exc},
         ) from exc
     if not isinstance(data, list):
-        raise DomainError("catalog_source_invalid", _("The procedure file must hold a list of procedures."))
+        raise DomainError(CatalogErrorCode.CATALOG_SOURCE_INVALID, _("The procedure file must hold a list of procedures."))
     codes: set[str] = set()
     for index, record in enumerate(data):
         if not isinstance(record, dict):
             raise DomainError(
-                "catalog_record_invalid",
+                CatalogErrorCode.CATALOG_RECORD_INVALID,
                 _("Record %(index)s is not an object.") % {"index": index + 1},
                 fields={"record": index + 1},
             )
         code = record.get("code")
         if not isinstance(code, str) or not code.strip():
             raise DomainError(
-                "catalog_record_invalid",
+                CatalogErrorCode.CATALOG_RECORD_INVALID,
                 _("Record %(index)s has no procedure code.") % {"index": index + 1},
                 fields={"record": index + 1},
             )
         code = code.strip()
         if len(code) > _MAX_CODE:
             raise DomainError(
-                "catalog_record_invalid",
+                CatalogErrorCode.CATALOG_RECORD_INVALID,
                 _("Procedure code %(code)s is too long.") % {"code": code[:60]},
                 fields={"code": code[:60]},
             )
         for key in ("name", "field"):
             if not isinstance(record.get(key), str) or not parsing.clean_line(record[key]):
                 raise DomainError(
-                    "catalog_record_invalid",
+                    CatalogErrorCode.CATALOG_RECORD_INVALID,
                     _("Procedure %(code)s has no %(key)s.") % {"code": code, "key": key},
                     fields={"code": code, "key": key},
                 )
         if "channels" in record and not isinstance(record["channels"], list):
             raise DomainError(
-                "catalog_record_invalid",
+                CatalogErrorCode.CATALOG_RECORD_INVALID,
                 _("Procedure %(code)s: channels must be a list.") % {"code": code},
                 fields={"code": code},
             )
         for key, value in record.items():
             if key != "channels" and value is not None and not isinstance(value, str):
                 raise DomainError(
-                    "catalog_record_invalid",
+                    CatalogErrorCode.CATALOG_RECORD_INVALID,
                     _("Procedure %(code)s: field %(key)s must be text.") % {"code": code, "key": key},
                     fields={"code": code, "key": key},
                 )
         if code in codes:
             raise DomainError(
-                "catalog_duplicate_code",
+                CatalogErrorCode.CATALOG_DUPLICATE_CODE,
                 _("Procedure code %(code)s appears twice in the file.") % {"code": code},
                 fields={"code": code},
             )
@@ -329,7 +333,7 @@ def _validate(objects: list[Any], *, code: str) -> None:
             obj.full_clean(exclude=["procedure", "sector"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             raise DomainError(
-                "catalog_record_invalid",
+                CatalogErrorCode.CATALOG_RECORD_INVALID,
                 _("Procedure %(code)s cannot be stored: %(errors)s") % {"code": code, "errors": "; ".join(exc.messages)},
                 fields={"code": code},
             ) from exc
@@ -384,7 +388,9 @@ def procedures_import(*, actor: User | None = None, source: Path | str | None = 
                     },
                 )
     except IntegrityError as exc:
-        raise DomainError("catalog_import_failed", _("The import was rolled back: %(error)s") % {"error": exc}) from exc
+        raise DomainError(
+            CatalogErrorCode.CATALOG_IMPORT_FAILED, _("The import was rolled back: %(error)s") % {"error": exc}
+        ) from exc
     return report
 
 
@@ -504,18 +510,18 @@ def _can_edit(actor: User | AnonymousUser | None) -> bool:
 def procedure_update(*, actor: User | AnonymousUser | None, code: str, changes: Mapping[str, Any]) -> Procedure:
     """Change some fields of one procedure; bumps its version and writes an audit event."""
     if not _can_edit(actor):
-        raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+        raise PermissionDenied(CatalogErrorCode.FORBIDDEN, _("You do not have permission to do this."))
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
         raise DomainError(
-            "catalog_field_not_editable",
+            CatalogErrorCode.CATALOG_FIELD_NOT_EDITABLE,
             _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(unknown)},
             fields={name: _("Not editable.") for name in unknown},
         )
     with transaction.atomic():
         procedure = Procedure.objects.select_for_update().select_related("sector").filter(code=code).first()
         if procedure is None:
-            raise NotFound("procedure_not_found", _("No procedure has the code %(code)s.") % {"code": code})
+            raise NotFound(CatalogErrorCode.PROCEDURE_NOT_FOUND, _("No procedure has the code %(code)s.") % {"code": code})
         changed = {name: value for name, value in changes.items() if getattr(procedure, name) != value}
         if not changed:
             return procedure
@@ -526,7 +532,7 @@ def procedure_update(*, actor: User | AnonymousUser | None, code: str, changes: 
             procedure.full_clean(exclude=["sector"], validate_unique=False)
         except ValidationError as exc:
             raise DomainError(
-                "catalog_procedure_invalid",
+                CatalogErrorCode.CATALOG_PROCEDURE_INVALID,
                 _("The procedure cannot be saved: %(errors)s") % {"errors": "; ".join(exc.messages)},
                 fields={k: "; ".join(v) for k, v in exc.message_dict.items()},
             ) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -11,7 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as core_router
-from motcua.core.exceptions import DomainError
+from motcua.core.exceptions import CoreErrorCode, DomainError
+from motcua.core.middleware import body_too_large_response
 from motcua.core.schemas import ErrorOut
 from motcua.dossiers.api import public_router as lookup_router
 from motcua.dossiers.api import router as dossiers_router
@@ -69,23 +71,55 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status_code)
 
 
+def _field_message(err: dict[str, Any]) -> str:
+    """A Vietnamese message for the common schema errors; pydantic's own text otherwise."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "string_unicode":
+        return _("The text contains an invalid character (a broken Unicode character).")
+    if kind in ("unsafe_text", "email", "naive_datetime", "datetime_range"):
+        return str(err.get("msg", ""))
+    if kind == "string_too_long":
+        return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("At most %(n)s items.") % {"n": ctx.get("max_length")}
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        return _("The value is out of range.")
+    if kind == "missing":
+        return _("Required.")
+    if kind == "enum":
+        return _("Choose one of: %(values)s.") % {"values": ctx.get("expected", "")}
+    return _("This value is not valid: %(detail)s") % {"detail": err.get("msg", "")}
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, str] = {}
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload"))
-        fields[loc or "_"] = _("This value is not valid: %(detail)s") % {"detail": err.get("msg", "")}
-    body = {"code": "invalid_input", "message": _("Some values are not valid. Check the fields listed."), "fields": fields}
+        fields[loc or "_"] = _field_message(err)
+    body = {
+        "code": CoreErrorCode.INVALID_INPUT,
+        "message": _("Some values are not valid. Check the fields listed."),
+        "fields": fields,
+    }
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return body_too_large_response()
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"code": "not_authenticated", "message": _("Please log in.")}, status=401)
+    return api.create_response(request, {"code": CoreErrorCode.NOT_AUTHENTICATED, "message": _("Please log in.")}, status=401)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {404: ("not_found", _("Not found.")), 403: ("forbidden", _("You do not have permission to do this."))}
-    code, message = codes.get(exc.status_code, ("error", str(exc)))
+    codes = {
+        404: (CoreErrorCode.NOT_FOUND, _("Not found.")),
+        403: (CoreErrorCode.FORBIDDEN, _("You do not have permission to do this.")),
+    }
+    code, message = codes.get(exc.status_code, (CoreErrorCode.ERROR, str(exc)))
     return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.LanguageMiddleware",
+    "motcua.core.middleware.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +78,13 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "motcua.core.middleware.StrictScopingMiddleware",
 ]
+
+# Request bodies (issue 9 item 7): a JSON body up to DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB
+# default unless set); document scans go through the multipart upload, at most MOTCUA_MAX_UPLOAD_MB
+# a file and MOTCUA_MAX_MULTIPART_MB in one request. Over a limit, the API answers a JSON 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MOTCUA_MAX_JSON_BODY_BYTES", 2_621_440))
+MOTCUA_MAX_UPLOAD_MB = int(os.environ.get("MOTCUA_MAX_UPLOAD_MB", 10))
+MOTCUA_MAX_MULTIPART_MB = int(os.environ.get("MOTCUA_MAX_MULTIPART_MB", 100))
 
 ROOT_URLCONF = "motcua.config.urls"
 WSGI_APPLICATION = "motcua.config.wsgi.application"

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import AuditVerification, anchor_path, audit_verify
-from motcua.core.exceptions import DomainError
+from motcua.core.exceptions import CoreErrorCode, DomainError
 
 FORMAT = "motcua-backup/1"
 MANIFEST = "manifest.json"
@@ -109,7 +109,7 @@ def _env_file() -> Path:
 def _vendor() -> str:
     if connection.vendor not in ("sqlite", "postgresql"):
         raise DomainError(
-            "backup_database_unsupported",
+            CoreErrorCode.BACKUP_DATABASE_UNSUPPORTED,
             _("Backups support SQLite and PostgreSQL; this database is %(vendor)s.") % {"vendor": connection.vendor},
         )
     return connection.vendor
@@ -134,7 +134,7 @@ def _pg_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise DomainError(
-            "backup_pg_tool_missing",
+            CoreErrorCode.BACKUP_PG_TOOL_MISSING,
             _("%(tool)s was not found: install the PostgreSQL client tools (Debian: postgresql-client) of the server's version.")
             % {"tool": name},
             status_code=503,
@@ -146,7 +146,7 @@ def _run(command: list[str]) -> None:
     done = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603  fixed tool, no shell
     if done.returncode != 0:
         raise DomainError(
-            "backup_pg_tool_failed",
+            CoreErrorCode.BACKUP_PG_TOOL_FAILED,
             _("%(tool)s failed: %(error)s") % {"tool": Path(command[0]).name, "error": done.stderr.strip()[-500:]},
             status_code=500,
         )
@@ -275,7 +275,9 @@ def backup_create(*, to: Path | None = None, include_secrets: bool = True) -> Ba
 
 
 def _damaged(reason: str) -> DomainError:
-    return DomainError("backup_archive_damaged", _("The backup archive is damaged or altered: %(reason)s") % {"reason": reason})
+    return DomainError(
+        CoreErrorCode.BACKUP_ARCHIVE_DAMAGED, _("The backup archive is damaged or altered: %(reason)s") % {"reason": reason}
+    )
 
 
 def backup_check(*, archive: Path) -> dict[str, Any]:
@@ -340,7 +342,8 @@ def _restore_database(staging: Path, member: str) -> None:
     if member == SQLITE_MEMBER:
         if connection.vendor != "sqlite":
             raise DomainError(
-                "backup_database_mismatch", _("This archive holds a SQLite database; this installation is not SQLite.")
+                CoreErrorCode.BACKUP_DATABASE_MISMATCH,
+                _("This archive holds a SQLite database; this installation is not SQLite."),
             )
         connection.ensure_connection()
         with sqlite3.connect(staging / member) as source:
@@ -349,7 +352,8 @@ def _restore_database(staging: Path, member: str) -> None:
     else:
         if connection.vendor != "postgresql":
             raise DomainError(
-                "backup_database_mismatch", _("This archive holds a PostgreSQL dump; this installation is not PostgreSQL.")
+                CoreErrorCode.BACKUP_DATABASE_MISMATCH,
+                _("This archive holds a PostgreSQL dump; this installation is not PostgreSQL."),
             )
         connection.close()
         _run(
@@ -397,7 +401,7 @@ def backup_restore(*, archive: Path) -> RestoreResult:
     found = installation_contents()
     if found:
         raise DomainError(
-            "backup_target_not_empty",
+            CoreErrorCode.BACKUP_TARGET_NOT_EMPTY,
             _("Restore only into an empty installation; this one has: %(found)s.") % {"found": "; ".join(found)},
             status_code=409,
         )

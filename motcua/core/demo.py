@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core.choices import AgencyKind, Role
-from motcua.core.exceptions import DomainError
+from motcua.core.exceptions import CoreErrorCode, DomainError
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.services import agency_ensure, staff_ensure
 
@@ -52,7 +52,7 @@ class DemoLogin:
 def _current(code: str) -> AdministrativeUnit:
     unit = AdministrativeUnit.objects.filter(code=code, valid_to__isnull=True).first()
     if unit is None:
-        raise DomainError("demo_units_missing", _("Import the administrative units first (motcua import-units)."))
+        raise DomainError(CoreErrorCode.DEMO_UNITS_MISSING, _("Import the administrative units first (motcua import-units)."))
     return unit
 
 

@@ -8,7 +8,7 @@ import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.exceptions import DomainError
+from motcua.core.exceptions import CoreErrorCode, DomainError
 
 _TAX_CODE = re.compile(r"^\d{10}(-?\d{3})?$")
 
@@ -22,5 +22,5 @@ def parse_tax_code(text: str) -> str:
     """A 10-digit tax code, or 13 with a branch suffix (written 0101234567-001)."""
     code = normalise_digits(text)
     if not _TAX_CODE.match(code):
-        raise DomainError("tax_code_invalid", _("A tax code has 10 digits, or 13 with the branch suffix."))
+        raise DomainError(CoreErrorCode.TAX_CODE_INVALID, _("A tax code has 10 digits, or 13 with the branch suffix."))
     return code if len(code) <= 11 else f"{code[:10]}-{code[-3:]}"

@@ -103,3 +103,48 @@ class SecurityHeadersMiddleware:
         camera = "camera=(self)" if view in CAMERA_VIEWS else "camera=()"
         response.headers.setdefault("Permissions-Policy", f"{camera}, {_PERMISSIONS_BASE}")
         return response
+
+
+class ApiBodyLimitMiddleware:
+    """A body over the limit on an API path gets the JSON error (413 ``body_too_large``), not
+    Django's HTML 400 (issue 9 item 7).
+
+    JSON bodies are limited by ``DATA_UPLOAD_MAX_MEMORY_SIZE``; multipart bodies (document scans,
+    at most ``MOTCUA_MAX_UPLOAD_MB`` a file) by ``MOTCUA_MAX_MULTIPART_MB`` in all. A body sent
+    without ``Content-Length`` is caught where it is read (``config/api.py``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > body_limit(request):
+                return body_too_large_response()
+        return self.get_response(request)
+
+
+def body_limit(request: HttpRequest) -> int:
+    """The largest body accepted on this request, in bytes."""
+    if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+        return int(getattr(settings, "MOTCUA_MAX_MULTIPART_MB", 100)) * 1024 * 1024
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return int(limit) if limit is not None else 2**62
+
+
+def body_too_large_response() -> HttpResponse:
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    from motcua.core.exceptions import CoreErrorCode
+
+    body = {
+        "code": CoreErrorCode.BODY_TOO_LARGE.value,
+        "message": _("The request is too large. Send large scans with the multipart upload (at most %(mb)s MB a file).")
+        % {"mb": getattr(settings, "MOTCUA_MAX_UPLOAD_MB", 10)},
+    }
+    return JsonResponse(body, status=413)

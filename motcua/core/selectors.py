@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.choices import SuccessionKind
-from motcua.core.exceptions import NotFound
+from motcua.core.exceptions import CoreErrorCode, NotFound
 from motcua.core.models import AdministrativeUnit, Agency, UnitSuccession
 
 
@@ -26,7 +26,7 @@ def unit_get(*, code: str, on: date | None = None) -> AdministrativeUnit:
     else:
         unit = qs.filter(valid_to__isnull=True).first() or qs.order_by("-valid_to").first()
     if unit is None:
-        raise NotFound("unit_not_found", _("No administrative unit has the code %(code)s.") % {"code": code})
+        raise NotFound(CoreErrorCode.UNIT_NOT_FOUND, _("No administrative unit has the code %(code)s.") % {"code": code})
     return unit
 
 
@@ -52,7 +52,9 @@ def unit_current(*, unit: AdministrativeUnit, on: date | None = None) -> tuple[A
         seen.add(node.pk)
         successions = unit_successions(unit=node)
         if not successions:
-            raise NotFound("unit_no_successor", _("Unit %(code)s has no successor valid on that date.") % {"code": node.code})
+            raise NotFound(
+                CoreErrorCode.UNIT_NO_SUCCESSOR, _("Unit %(code)s has no successor valid on that date.") % {"code": node.code}
+            )
         if node is unit:
             alternatives = [s.successor for s in successions[1:]]
         node = successions[0].successor
@@ -72,9 +74,10 @@ def agency_for_signing(*, key: str) -> Agency:
     if not matches and key.isdigit():
         matches = list(Agency.objects.select_related("unit").filter(pk=int(key)))
     if not matches:
-        raise NotFound("agency_not_found", _("No agency has the identifier or number %(key)s.") % {"key": key})
+        raise NotFound(CoreErrorCode.AGENCY_NOT_FOUND, _("No agency has the identifier or number %(key)s.") % {"key": key})
     if len(matches) > 1:
         raise NotFound(
-            "agency_ambiguous", _("Several agencies share the identifier %(key)s; name one by its number.") % {"key": key}
+            CoreErrorCode.AGENCY_AMBIGUOUS,
+            _("Several agencies share the identifier %(key)s; name one by its number.") % {"key": key},
         )
     return matches[0]

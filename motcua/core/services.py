@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.core import throttle
 from motcua.core.audit import audit_record
 from motcua.core.choices import AgencyKind, OverrideKind, Role
-from motcua.core.exceptions import DomainError, PermissionDenied
+from motcua.core.exceptions import CoreErrorCode, DomainError, PermissionDenied
 from motcua.core.models import AdministrativeUnit, Agency, CalendarOverride, StaffProfile, StaffRole
 from motcua.core.permissions import ADMIN_ROLES, CALENDAR_EDIT
 from motcua.core.scoping import unit_in_scope
@@ -48,7 +48,7 @@ def _client_address(request: HttpRequest | None) -> str:
 def _locked_error(block: throttle.Block) -> DomainError:
     until = timezone.localtime(timezone.now() + timedelta(seconds=block.seconds_left))
     return DomainError(
-        "login_locked",
+        CoreErrorCode.LOGIN_LOCKED,
         _("Too many failed logins. Try again after %(time)s.") % {"time": until.strftime("%H:%M %d/%m/%Y")},
         status_code=429,
     )
@@ -77,14 +77,16 @@ def login_check(*, request: HttpRequest | None, username: str, password: str, ot
     user = authenticate(request, username=username, password=password)
     if user is None:
         _login_failed(username=username, request=request, reason="password")
-        raise DomainError("invalid_credentials", _("The user name or password is wrong."), status_code=401)
+        raise DomainError(CoreErrorCode.INVALID_CREDENTIALS, _("The user name or password is wrong."), status_code=401)
     if user_has_totp(user):
         token = otp_token.strip().replace(" ", "")
         if not token:
-            raise DomainError("otp_required", _("Enter the 6-digit code from your authenticator app."), status_code=401)
+            raise DomainError(
+                CoreErrorCode.OTP_REQUIRED, _("Enter the 6-digit code from your authenticator app."), status_code=401
+            )
         if match_token(user, token) is None:
             _login_failed(username=username, request=request, reason="otp")
-            raise DomainError("otp_invalid", _("The authenticator code is wrong or expired."), status_code=401)
+            raise DomainError(CoreErrorCode.OTP_INVALID, _("The authenticator code is wrong or expired."), status_code=401)
     throttle.forget("login.pair", username, address)
     with transaction.atomic():
         audit_record(action="auth.login", actor=user, data=_client_label(request))
@@ -240,14 +242,16 @@ def calendar_override_set(
     """Create or change the override for one day (nationwide when ``unit`` is None)."""
     if check_permission:
         if actor is None or not actor.is_authenticated or not actor.has_perm(CALENDAR_EDIT):
-            raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+            raise PermissionDenied(CoreErrorCode.FORBIDDEN, _("You do not have permission to do this."))
         if unit is None and not actor.has_perm("core.change_administrativeunit"):
-            raise PermissionDenied("forbidden", _("Only a system administrator may change the nationwide calendar."))
+            raise PermissionDenied(CoreErrorCode.FORBIDDEN, _("Only a system administrator may change the nationwide calendar."))
         if unit is not None and not unit_in_scope(actor, unit):
-            raise PermissionDenied("forbidden", _("This unit is outside your area."))
+            raise PermissionDenied(CoreErrorCode.FORBIDDEN, _("This unit is outside your area."))
     if not source.strip():
         raise DomainError(
-            "source_required", _("Give the notice or decision number this change comes from."), fields={"source": _("Required.")}
+            CoreErrorCode.SOURCE_REQUIRED,
+            _("Give the notice or decision number this change comes from."),
+            fields={"source": _("Required.")},
         )
     with transaction.atomic():
         override, created = CalendarOverride.objects.update_or_create(

@@ -19,7 +19,7 @@ Key material lives on disk under ``settings.MOTCUA_PKI_DIR`` (default ``var/pki`
 ``000.01.21.H12``), or ``pk-<id>`` for an agency without one.
 
 An agency without a certificate cannot sign: :func:`sign_pdf` raises
-``DomainError("signing_certificate_missing")``. Only where ``MOTCUA_SIGNING_DEMO_CA`` is on (the
+``DomainError(CoreErrorCode.SIGNING_CERTIFICATE_MISSING)``. Only where ``MOTCUA_SIGNING_DEMO_CA`` is on (the
 demo and the test suite) does the demo CA issue one on demand. See docs/slips.md.
 """
 
@@ -52,7 +52,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from motcua.core.exceptions import DomainError
+from motcua.core.exceptions import CoreErrorCode, DomainError
 from motcua.core.models import Agency
 
 T = TypeVar("T")
@@ -376,11 +376,11 @@ def _load_signer(folder: Path) -> _AgencySigner:
         return signer
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise DomainError("signing_key_unsupported", _("The signing key must be RSA or EC."))
+        raise DomainError(CoreErrorCode.SIGNING_KEY_UNSUPPORTED, _("The signing key must be RSA or EC."))
     certs = _pem_certs(cert_path.read_bytes())
     if not certs:
         raise DomainError(
-            "signing_certificate_missing", _("%(file)s holds no certificate.") % {"file": cert_path}, status_code=503
+            CoreErrorCode.SIGNING_CERTIFICATE_MISSING, _("%(file)s holds no certificate.") % {"file": cert_path}, status_code=503
         )
     chain = [*certs[1:], *(_pem_certs(chain_path.read_bytes()) if chain_path.is_file() else [])]
     signer = _AgencySigner(key=key, cert=certs[0], chain=chain)
@@ -398,7 +398,7 @@ def _signer_for(agency: Agency) -> _AgencySigner:
         demo_certificate_ensure(agency)
     if not (folder / "key.pem").is_file() or not (folder / "cert.pem").is_file():
         raise DomainError(
-            "signing_certificate_missing",
+            CoreErrorCode.SIGNING_CERTIFICATE_MISSING,
             _(
                 "%(agency)s has no signing certificate, so its documents cannot be signed. "
                 "Install one with: motcua slips install-cert --agency %(key)s --pkcs12 FILE"
@@ -410,7 +410,7 @@ def _signer_for(agency: Agency) -> _AgencySigner:
     now = _now()
     if not signer.cert.not_valid_before_utc <= now <= signer.cert.not_valid_after_utc:
         raise DomainError(
-            "signing_certificate_expired",
+            CoreErrorCode.SIGNING_CERTIFICATE_EXPIRED,
             _("The signing certificate of %(agency)s is valid only from %(start)s to %(end)s.")
             % {
                 "agency": agency.name,
@@ -587,13 +587,15 @@ def certificate_install(
     is valid today, and a probe document it signs verifies against the trust roots: a
     certificate that would make every slip fail verification is never installed."""
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise DomainError("signing_key_unsupported", _("The signing key must be RSA or EC."), fields={"key": "unsupported"})
+        raise DomainError(
+            CoreErrorCode.SIGNING_KEY_UNSUPPORTED, _("The signing key must be RSA or EC."), fields={"key": "unsupported"}
+        )
     if not _matching(key, cert):
-        raise DomainError("signing_key_mismatch", _("The private key does not belong to the certificate."))
+        raise DomainError(CoreErrorCode.SIGNING_KEY_MISMATCH, _("The private key does not belong to the certificate."))
     now = _now()
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         raise DomainError(
-            "signing_certificate_expired",
+            CoreErrorCode.SIGNING_CERTIFICATE_EXPIRED,
             _("The certificate is valid only from %(start)s to %(end)s.")
             % {"start": f"{cert.not_valid_before_utc:%d/%m/%Y}", "end": f"{cert.not_valid_after_utc:%d/%m/%Y}"},
         )
@@ -602,7 +604,7 @@ def certificate_install(
     verdict = verify_pdf(probe)
     if not verdict.ok:
         raise DomainError(
-            "signing_certificate_untrusted",
+            CoreErrorCode.SIGNING_CERTIFICATE_UNTRUSTED,
             _("A test signature with this certificate fails: %(problem)s Trust the issuing CA's root first: %(command)s")
             % {"problem": verdict.problem, "command": "motcua slips install-root FILE"},
         )
@@ -619,9 +621,13 @@ def load_pkcs12(data: bytes, passphrase: bytes | None) -> tuple[Any, x509.Certif
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError as exc:
-        raise DomainError("signing_pkcs12_unreadable", _("The PKCS#12 file cannot be opened (wrong passphrase?).")) from exc
+        raise DomainError(
+            CoreErrorCode.SIGNING_PKCS12_UNREADABLE, _("The PKCS#12 file cannot be opened (wrong passphrase?).")
+        ) from exc
     if key is None or cert is None:
-        raise DomainError("signing_pkcs12_incomplete", _("The PKCS#12 file must hold a private key and its certificate."))
+        raise DomainError(
+            CoreErrorCode.SIGNING_PKCS12_INCOMPLETE, _("The PKCS#12 file must hold a private key and its certificate.")
+        )
     return key, cert, list(extra)
 
 
@@ -640,7 +646,7 @@ def load_key_and_certs(
             raise ValueError("no certificate")
     except (ValueError, TypeError) as exc:
         raise DomainError(
-            "signing_files_unreadable", _("The key or certificate file cannot be read (%(error)s).") % {"error": exc}
+            CoreErrorCode.SIGNING_FILES_UNREADABLE, _("The key or certificate file cannot be read (%(error)s).") % {"error": exc}
         ) from exc
     return key, certs[0], [*certs[1:], *chain]
 
@@ -650,7 +656,7 @@ def root_install(*, data: bytes, name: str) -> list[CertificateInfo]:
     try:
         certs = _pem_certs(data)
     except ValueError as exc:
-        raise DomainError("signing_root_unreadable", _("The file is not a certificate.")) from exc
+        raise DomainError(CoreErrorCode.SIGNING_ROOT_UNREADABLE, _("The file is not a certificate.")) from exc
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or hashlib.sha256(data).hexdigest()[:16]
     path = roots_dir() / f"{safe}.pem"
     with _pki_lock():

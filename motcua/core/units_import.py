@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.audit import audit_record
 from motcua.core.choices import UNIT_KIND_BY_SOURCE_TYPE, SuccessionKind, UnitLevel
-from motcua.core.exceptions import DomainError
+from motcua.core.exceptions import CoreErrorCode, DomainError
 from motcua.core.models import AdministrativeUnit, UnitSuccession
 from motcua.core.text import fold, nfc
 from motcua.core.unit_data import REFORM_DATE, read_csv
@@ -59,7 +59,7 @@ def _load_rows(data_dir: Path | None) -> tuple[list[_Row], list[_Row]]:
         code = source["code"].strip()
         if kind is None or level not in UnitLevel.values or not code.isdigit():
             raise DomainError(
-                "unit_row_invalid",
+                CoreErrorCode.UNIT_ROW_INVALID,
                 _("Unit row %(code)s has an unknown type or level (%(type)s / %(level)s).")
                 % {"code": code, "type": source["type"], "level": level},
             )
@@ -79,13 +79,13 @@ def _load_rows(data_dir: Path | None) -> tuple[list[_Row], list[_Row]]:
     for rows, prefix in ((current, ""), (old, "h/")):
         by_code = {r.code: r for r in rows}
         if len(by_code) != len(rows):
-            raise DomainError("unit_duplicate_code", _("The unit list has a code twice."))
+            raise DomainError(CoreErrorCode.UNIT_DUPLICATE_CODE, _("The unit list has a code twice."))
         for row in rows:
             chain = [row.code]
             parent = by_code.get(row.parent_code)
             if row.parent_code and parent is None:
                 raise DomainError(
-                    "unit_parent_missing",
+                    CoreErrorCode.UNIT_PARENT_MISSING,
                     _("Unit %(code)s names a parent %(parent)s that is not in the list.")
                     % {"code": row.code, "parent": row.parent_code},
                 )

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.errors import ValidationError
+from ninja.files import UploadedFile
 from ninja.security import django_auth
+from pydantic import ValidationError as PydanticValidationError
 
 from motcua.core.apikeys import ApiKeyAuth
 from motcua.core.exceptions import DomainError
-from motcua.dossiers.choices import ApplicantKind, Channel, DossierAction, DossierStatus, SlipForm, VisitOutcome
+from motcua.core.validation import MAX_DOCUMENTS, InRangeDatetime
+from motcua.dossiers.choices import DossierAction, DossierStatus, SlipForm
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import CounterVisit, Dossier
 from motcua.dossiers.public import lookup_payload, lookup_throttle
 from motcua.dossiers.schemas import (
@@ -37,24 +41,21 @@ from motcua.dossiers.selectors import (
     dossier_detail,
     dossier_lookup,
     dossier_queue,
-    is_handover_late,
-    is_overdue,
-    is_waiting_for_supplement,
     queue_count,
 )
 from motcua.dossiers.services import (
+    MAX_UPLOAD_BYTES,
     ActionInput,
     ApplicantInput,
     DocumentInput,
     IntakeInput,
     VisitInput,
-    available_actions,
     counter_visit_receive,
     counter_visit_record,
     dossier_act,
     dossier_receive,
-    supplement_spent,
 )
+from motcua.dossiers.validation import idempotency_key
 
 router = Router(tags=["dossiers"], auth=[ApiKeyAuth(), django_auth])
 visits_router = Router(tags=["counter visits"], auth=[ApiKeyAuth(), django_auth])
@@ -68,23 +69,19 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _idempotency_key(request: HttpRequest, key: str) -> str:
+    """The body's key, else the ``Idempotency-Key`` header; too long is refused, never cut."""
+    return idempotency_key(key or request.headers.get("Idempotency-Key", ""))
+
+
 def _intake_input(request: HttpRequest, payload: IntakeIn) -> IntakeInput:
-    if payload.channel not in Channel.values:
-        raise DomainError(
-            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"channel": _("Not valid.")}
-        )
-    if payload.applicant.kind not in ApplicantKind.values:
-        raise DomainError(
-            "invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields={"applicant.kind": _("Not valid.")}
-        )
-    # The schemas carry the service inputs' field names; only the typed and decoded ones differ.
-    applicant = payload.applicant.model_dump()
+    # The schemas carry the service inputs' field names and types (enums included); only the
+    # decoded documents and the key (body or header) differ.
     return IntakeInput(
-        **payload.model_dump(exclude={"applicant", "documents", "channel", "idempotency_key", "online", "time_limit_unit"}),
-        applicant=ApplicantInput(**{**applicant, "kind": ApplicantKind(applicant["kind"])}),
-        channel=Channel(payload.channel),
+        **payload.model_dump(exclude={"applicant", "documents", "idempotency_key", "online", "time_limit_unit"}),
+        applicant=ApplicantInput(**payload.applicant.model_dump()),
         documents=_documents(payload.documents),
-        idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
+        idempotency_key=_idempotency_key(request, payload.idempotency_key),
         time_limit_unit=payload.time_limit_unit.value if payload.time_limit_unit else "",
     )
 
@@ -98,7 +95,7 @@ def _documents(items: list[Any]) -> list[DocumentInput]:
                 content = base64.b64decode(item.content_base64, validate=True)
             except (binascii.Error, ValueError) as exc:
                 raise DomainError(
-                    "invalid_dossier",
+                    DossierErrorCode.INVALID_DOSSIER,
                     _("The dossier has errors. Correct the fields listed."),
                     fields={f"documents.{index}.content_base64": _("Not valid base64.")},
                 ) from exc
@@ -106,104 +103,65 @@ def _documents(items: list[Any]) -> list[DocumentInput]:
     return documents
 
 
-def summary(dossier: Dossier) -> dict[str, Any]:
-    return {
-        "code": dossier.code,
-        "status": dossier.status,
-        "status_label": str(DossierStatus(dossier.status).label),
-        "procedure_code": dossier.procedure.code,
-        "procedure_name": dossier.procedure.name,
-        "applicant_name": dossier.applicant_name,
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "timeliness": dossier.timeliness,
-        "overdue": is_overdue(dossier),
-        "waiting_for_supplement": is_waiting_for_supplement(dossier),
-        "remaining_at_pause": dossier.remaining_at_pause,
-        "handover_due_at": dossier.handover_due_at,
-        "handover_late": is_handover_late(dossier),
-    }
-
-
-def detail(dossier: Dossier, user: User) -> dict[str, Any]:
-    return {
-        **summary(dossier),
-        "submission_ref": dossier.submission_ref,
-        "channel": dossier.channel,
-        "result_delivery": dossier.result_delivery,
-        "applicant_kind": dossier.applicant_kind,
-        "applicant_id_number": dossier.applicant_id_number,
-        "applicant_address": dossier.applicant_address,
-        "applicant_phone": dossier.applicant_phone,
-        "applicant_email": dossier.applicant_email,
-        "representative_name": dossier.representative_name,
-        "receiving_agency": dossier.receiving_agency.name,
-        "deciding_agency": dossier.deciding_agency.name,
-        "original_due_at": dossier.original_due_at,
-        "finished_at": dossier.finished_at,
-        "returned_at": dossier.returned_at,
-        "fee_amount": dossier.fee_amount,
-        "fee_paid": dossier.fee_paid,
-        "supplement_count": dossier.supplement_count,
-        "supplement_spent": supplement_spent(dossier),
-        "extension_used": dossier.extension_used,
-        "result_summary": dossier.result_summary,
-        "events": [
-            {
-                "seq": e.seq,
-                "action": e.action,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "at": e.at,
-                "actor": e.actor_label,
-                "reason": e.reason,
-                "payload": e.payload,
-            }
-            for e in dossier.events.all()
-        ],
-        "steps": [
-            {
-                "position": s.position,
-                "agency": s.agency.name,
-                "started_at": s.started_at,
-                "due_at": s.due_at,
-                "completed_at": s.completed_at,
-                "status": s.status,
-                "timeliness": s.timeliness,
-                "handed_over_by": s.handed_over_by.get_username() if s.handed_over_by else "",
-                "received_by": s.received_by.get_username() if s.received_by else "",
-                "note": s.note,
-            }
-            for s in dossier.steps.all()
-        ],
-        "documents": [
-            {
-                "id": d.pk,
-                "name": d.name,
-                "content_type": d.content_type,
-                "size": d.size,
-                "digitized": d.digitized,
-                "reusable": d.reusable,
-                "reused": d.reused,
-                "is_result": d.is_result,
-            }
-            for d in dossier.documents.all()
-        ],
-        "clock": [
-            {"kind": c.kind, "at": c.at, "old_due_at": c.old_due_at, "new_due_at": c.new_due_at, "reason": c.reason}
-            for c in dossier.clock_changes.all()
-        ],
-        "slips": [{"form": s.form, "number": s.number, "issued_at": s.issued_at} for s in dossier.slips.all()],
-        "rated": dossier.rated,
-        "allowed_actions": [a.value for a in available_actions(user, dossier)],
-    }
-
-
 @router.post("", response={200: DossierOut, 201: DossierOut, **ERRORS}, summary="Receive a dossier (idempotent)")
-def create_dossier(request: HttpRequest, payload: IntakeIn) -> Status[dict[str, Any]]:
+def create_dossier(request: HttpRequest, payload: IntakeIn) -> Status[Dossier]:
     user = _user(request)
     result = dossier_receive(actor=user, intake=_intake_input(request, payload), online=payload.online)
-    return Status(201 if result.created else 200, detail(dossier_detail(user=user, code=result.dossier.code), user))
+    return Status(201 if result.created else 200, dossier_detail(user=user, code=result.dossier.code))
+
+
+@router.post(
+    "/upload",
+    response={200: DossierOut, 201: DossierOut, 413: ErrorOut, **ERRORS},
+    summary="Receive a dossier with its scans as a multipart upload (idempotent)",
+    openapi_extra={
+        "description": "multipart/form-data: `intake` is the JSON of the intake (as for `POST /dossiers`, "
+        "documents without `content_base64`), and each `files` part is one scan (PDF, JPEG or PNG, at most "
+        "10 MB), attached to the document whose `filename` equals the part's file name. Up to 100 files."
+    },
+)
+def create_dossier_upload(
+    request: HttpRequest,
+    intake: Form[str],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # optional: an intake without scans
+) -> Status[Dossier]:
+    user = _user(request)
+    try:
+        payload = IntakeIn.model_validate_json(intake)
+    except PydanticValidationError as exc:
+        raise ValidationError([{**e, "loc": ("intake", *e["loc"])} for e in exc.errors(include_url=False)]) from exc
+    data = _intake_input(request, payload)
+    data.documents = _attach_uploads(data.documents, files or [])
+    result = dossier_receive(actor=user, intake=data, online=payload.online)
+    return Status(201 if result.created else 200, dossier_detail(user=user, code=result.dossier.code))
+
+
+def _attach_uploads(documents: list[DocumentInput], files: list[UploadedFile]) -> list[DocumentInput]:
+    """Each uploaded file's content goes to the document with its file name; the size is checked
+    before the file is read (issue 9 item 7: the documented 10 MB per file)."""
+    invalid = _("The dossier has errors. Correct the fields listed.")
+    if len(files) > MAX_DOCUMENTS:
+        raise DomainError(
+            DossierErrorCode.TOO_MANY_DOCUMENTS, invalid, fields={"files": _("At most %(n)s files.") % {"n": MAX_DOCUMENTS}}
+        )
+    by_name = {d.filename: d for d in documents if d.filename and d.content is None and d.reuse_document_id is None}
+    for index, upload in enumerate(files):
+        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise DomainError(
+                DossierErrorCode.DOCUMENT_TOO_LARGE,
+                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+                status_code=413,
+                fields={f"files.{index}": upload.name or ""},
+            )
+        document = by_name.pop(upload.name or "", None)
+        if document is None:
+            raise DomainError(
+                DossierErrorCode.DOCUMENT_FILE_UNMATCHED,
+                invalid,
+                fields={f"files.{index}": _("No document of the intake has the file name %(name)s.") % {"name": upload.name}},
+            )
+        document.content = upload.read()
+    return documents
 
 
 @router.get("", response={200: DossierPage, **ERRORS}, summary="Dossiers in my scope (queues)")
@@ -222,20 +180,20 @@ def list_dossiers(
     flt = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days, status=status, q=q)
     qs = dossier_queue(user=user, flt=flt)
     count, more = queue_count(qs)
-    return {"count": count, "more": more, "items": [summary(d) for d in qs[offset : offset + limit]]}
+    return {"count": count, "more": more, "items": list(qs[offset : offset + limit])}
 
 
 @router.get("/{code}", response={200: DossierOut, **ERRORS}, summary="One dossier: events, steps, documents, clock, rating")
-def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_dossier(request: HttpRequest, code: str) -> Dossier:
     user = _user(request)
-    return detail(dossier_detail(user=user, code=code), user)
+    return dossier_detail(user=user, code=code)
 
 
 @router.post("/{code}/actions/{action}", response={200: DossierOut, **ERRORS}, summary="Do a workflow action")
-def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict[str, Any]:
+def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> Dossier:
     user = _user(request)
     if action not in DossierAction.values or action in (DossierAction.SUBMIT_ONLINE,):
-        raise DomainError("unknown_action", _("Unknown action."), status_code=404)
+        raise DomainError(DossierErrorCode.UNKNOWN_ACTION, _("Unknown action."), status_code=404)
     data = ActionInput(
         reason=payload.reason,
         items=payload.items,
@@ -250,7 +208,7 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict
         override_reason=payload.override_reason,
     )
     dossier = dossier_act(actor=user, code=code, action=DossierAction(action), data=data)
-    return detail(dossier_detail(user=user, code=dossier.code), user)  # receipt gives an online submission its code
+    return dossier_detail(user=user, code=dossier.code)  # receipt gives an online submission its code
 
 
 @router.get("/{code}/slips/{form}.pdf", response={200: None, **ERRORS}, summary="An official slip as PDF")
@@ -260,7 +218,7 @@ def slip_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     user = _user(request)
     normalised = form.upper().replace(".", "")
     if normalised not in SlipForm.values or normalised == SlipForm.TRACKING_BOOK:
-        raise DomainError("unknown_form", _("Unknown form."), status_code=404)
+        raise DomainError(DossierErrorCode.UNKNOWN_FORM, _("Unknown form."), status_code=404)
     dossier = dossier_detail(user=user, code=code)
     pdf = render_slip_pdf(dossier=dossier, form=SlipForm(normalised))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -271,7 +229,7 @@ def slip_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
 @public_router.get(
     "/{code}", response={200: LookupOut, 404: ErrorOut, 429: ErrorOut}, summary="Public look-up by code and check digits"
 )
-def lookup(request: HttpRequest, code: str, check: str) -> dict[str, Any]:
+def lookup(request: HttpRequest, code: str, check: Annotated[str, Query(max_length=40)]) -> dict[str, Any]:
     """`check`: the last 4 digits of the applicant's ID number or phone."""
     lookup_throttle(request)
     return lookup_payload(dossier_lookup(code=code, check=check))
@@ -280,50 +238,22 @@ def lookup(request: HttpRequest, code: str, check: str) -> dict[str, Any]:
 # --- Counter visits: the check ends in a guided supplement or a refusal (no dossier code) -------
 
 
-def visit_out(visit: CounterVisit) -> dict[str, Any]:
-    slip = next(iter(visit.slips.all()), None)
-    return {
-        "id": visit.pk,
-        "outcome": visit.outcome,
-        "outcome_label": str(VisitOutcome(visit.outcome).label),
-        "procedure_code": visit.procedure.code,
-        "procedure_name": visit.procedure.name,
-        "receiving_agency": visit.receiving_agency.name,
-        "applicant_kind": visit.applicant_kind,
-        "applicant_name": visit.applicant_name,
-        "applicant_id_number": visit.applicant_id_number,
-        "applicant_address": visit.applicant_address,
-        "applicant_phone": visit.applicant_phone,
-        "applicant_email": visit.applicant_email,
-        "representative_name": visit.representative_name,
-        "request_summary": visit.request_summary,
-        "items": list(visit.items),
-        "reason": visit.reason,
-        "officer": visit.officer.get_username() if visit.officer else "",
-        "at": visit.at,
-        "slip": {"form": slip.form, "number": slip.number, "issued_at": slip.issued_at} if slip else None,
-        "dossier_code": visit.dossier.code if visit.dossier else None,
-    }
-
-
 @visits_router.post(
     "", response={200: VisitOut, 201: VisitOut, **ERRORS}, summary="Guide a supplement or refuse to receive (idempotent)"
 )
-def create_visit(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any]]:
+def create_visit(request: HttpRequest, payload: VisitIn) -> Status[CounterVisit]:
     user = _user(request)
-    applicant = payload.applicant.model_dump()
     visit = VisitInput(
-        **payload.model_dump(exclude={"applicant", "outcome", "idempotency_key"}),
-        outcome=VisitOutcome(payload.outcome),
-        applicant=ApplicantInput(**{**applicant, "kind": ApplicantKind(applicant["kind"])}),
-        idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
+        **payload.model_dump(exclude={"applicant", "idempotency_key"}),
+        applicant=ApplicantInput(**payload.applicant.model_dump()),
+        idempotency_key=_idempotency_key(request, payload.idempotency_key),
     )
     result = counter_visit_record(actor=user, visit=visit)
-    return Status(201 if result.created else 200, visit_out(counter_visit_get(user=user, pk=result.visit.pk)))
+    return Status(201 if result.created else 200, counter_visit_get(user=user, pk=result.visit.pk))
 
 
 @visits_router.get("/stats", response={200: VisitStatsOut, **ERRORS}, summary="Check outcomes at my unit's counter")
-def visit_stats(request: HttpRequest, start: datetime, end: datetime) -> dict[str, Any]:
+def visit_stats(request: HttpRequest, start: InRangeDatetime, end: InRangeDatetime) -> dict[str, Any]:
     user = _user(request)
     if timezone.is_naive(start) or timezone.is_naive(end):
         start, end = (timezone.make_aware(t) if timezone.is_naive(t) else t for t in (start, end))
@@ -332,19 +262,21 @@ def visit_stats(request: HttpRequest, start: datetime, end: datetime) -> dict[st
 
 
 @visits_router.get("/{visit_id}", response={200: VisitOut, **ERRORS}, summary="One counter visit")
-def get_visit(request: HttpRequest, visit_id: int) -> dict[str, Any]:
-    return visit_out(counter_visit_get(user=_user(request), pk=visit_id))
+def get_visit(request: HttpRequest, visit_id: int) -> CounterVisit:
+    return counter_visit_get(user=_user(request), pk=visit_id)
 
 
 @visits_router.post(
     "/{visit_id}/receive", response={200: DossierOut, 201: DossierOut, **ERRORS}, summary="Receive the dossier from a visit"
 )
-def receive_visit(request: HttpRequest, visit_id: int, payload: IntakeIn) -> Status[dict[str, Any]]:
+def receive_visit(request: HttpRequest, visit_id: int, payload: IntakeIn) -> Status[Dossier]:
     user = _user(request)
     if payload.online:
-        raise DomainError("invalid_dossier", _("A counter visit is received at the counter."), fields={"online": _("Not valid.")})
+        raise DomainError(
+            DossierErrorCode.INVALID_DOSSIER, _("A counter visit is received at the counter."), fields={"online": _("Not valid.")}
+        )
     result = counter_visit_receive(actor=user, visit_id=visit_id, intake=_intake_input(request, payload))
-    return Status(201 if result.created else 200, detail(dossier_detail(user=user, code=result.dossier.code), user))
+    return Status(201 if result.created else 200, dossier_detail(user=user, code=result.dossier.code))
 
 
 @visits_router.get("/{visit_id}/slip.pdf", response={200: None, **ERRORS}, summary="The visit's BM.02 or BM.03 as PDF")

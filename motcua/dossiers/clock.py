@@ -29,6 +29,7 @@ from motcua.catalog.choices import TimeUnit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.choices import DossierAction, Timeliness
+from motcua.dossiers.exceptions import DossierErrorCode
 
 # The catalogue's lead-time units, named here for the clock's callers. dossiers sits above
 # catalog (DESIGN.md, layers), so it imports the enum; the catalogue never imports dossiers.
@@ -64,7 +65,7 @@ def initial_due(
         return calendar.due_same_day(received_at, cutoff=cutoff)
     if value is None or not unit:
         raise DomainError(
-            "procedure_no_time_limit",
+            DossierErrorCode.PROCEDURE_NO_TIME_LIMIT,
             _("This procedure has no time limit in the catalogue; a data officer must set it before dossiers can be received."),
         )
     amount = Fraction(str(value))
@@ -77,7 +78,7 @@ def initial_due(
         return calendar.add_calendar_days(received_at, amount)
     if unit in (WORKING_HOUR, HOUR):
         return calendar.due_for_hours(received_at, amount)
-    raise DomainError("procedure_time_unit_unknown", _("The procedure's time unit is not known."))
+    raise DomainError(DossierErrorCode.PROCEDURE_TIME_UNIT_UNKNOWN, _("The procedure's time unit is not known."))
 
 
 def remaining_at(calendar: WorkingCalendar, *, at: datetime, due_at: datetime) -> Fraction:

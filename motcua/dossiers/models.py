@@ -89,6 +89,9 @@ class Dossier(models.Model):
     rated = models.BooleanField(default=False)
     result_summary = models.TextField(_("result or reasons"), blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
+    # SHA-256 of the normalised request that used the key: the same key with another request
+    # is refused (409), not answered with this record (issue 9 item 8). Empty on older rows.
+    request_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Last 4 digits of the applicant's ID and phone: the public look-up check values.
     check_id4 = models.CharField(max_length=4, blank=True)
     check_phone4 = models.CharField(max_length=4, blank=True)
@@ -316,6 +319,9 @@ class CounterVisit(models.Model):
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("time"), db_index=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
+    # SHA-256 of the normalised request that used the key: the same key with another request
+    # is refused (409), not answered with this record (issue 9 item 8). Empty on older rows.
+    request_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Set when the applicant came back and the dossier was received from this visit.
     dossier = models.OneToOneField(
         Dossier, verbose_name=_("received as"), null=True, blank=True, on_delete=models.PROTECT, related_name="counter_visit"

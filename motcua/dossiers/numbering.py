@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from motcua.core.exceptions import DomainError
 from motcua.core.models import Agency
 from motcua.dossiers.choices import SlipForm
+from motcua.dossiers.exceptions import DossierErrorCode
 
 # Decision 20/2020/QĐ-TTg identifiers are dot-separated groups of digits and capital letters
 # (000.00.00.H12, G01.01.96, 000.701.18.G12). The exact grammar is [L] in RULES.md §1.7, so a
@@ -94,12 +95,12 @@ def identifier_problem(agency: Agency) -> str:
 def agency_identifier(agency: Agency) -> str:
     """The deciding agency's electronic identifier, as it goes into dossier codes.
 
-    ``DomainError("agency_identifier_missing")`` when it has none or it is malformed: RULES.md
+    ``DomainError(DossierErrorCode.AGENCY_IDENTIFIER_MISSING)`` when it has none or it is malformed: RULES.md
     §1.7 gives no fallback, and an invented identifier would be a wrong code forever.
     """
     problem = identifier_problem(agency)
     if problem:
-        raise DomainError("agency_identifier_missing", problem, fields={"deciding_agency_id": problem})
+        raise DomainError(DossierErrorCode.AGENCY_IDENTIFIER_MISSING, problem, fields={"deciding_agency_id": problem})
     return agency.identifier.strip()
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.choices import RATABLE_STATUSES, DossierStatus
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import is_overdue, is_waiting_for_supplement, missing_items
 
@@ -26,7 +27,9 @@ def lookup_throttle(request: HttpRequest) -> None:
         count = 1
     if count > LOOKUP_LIMIT:
         raise DomainError(
-            "too_many_lookups", _("Too many look-ups from this address. Try again in a few minutes."), status_code=429
+            DossierErrorCode.TOO_MANY_LOOKUPS,
+            _("Too many look-ups from this address. Try again in a few minutes."),
+            status_code=429,
         )
 
 

@@ -2,75 +2,128 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
 from motcua.catalog.choices import TimeUnit
-from motcua.dossiers.choices import ApplicantKind, VisitOutcome
+from motcua.catalog.models import Procedure
+from motcua.core.validation import (
+    MAX_BASE64_LENGTH,
+    MAX_DOCUMENTS,
+    MAX_IDEMPOTENCY_KEY,
+    MAX_ITEMS,
+    MAX_REASON_LENGTH,
+    MAX_RESULT_LENGTH,
+    MAX_TIME_LIMIT,
+    BoundedDatetime,
+    Email,
+    Fee,
+    ItemText,
+    SafeStr,
+    StepDays,
+    max_length,
+)
+from motcua.dossiers.choices import ApplicantKind, Channel, DossierStatus, ResultDelivery, VisitOutcome
+from motcua.dossiers.models import CounterVisit, Document, Dossier, DossierEvent, DossierStep, Slip
+from motcua.dossiers.selectors import is_handover_late, is_overdue, is_waiting_for_supplement
+from motcua.dossiers.services import available_actions, supplement_spent
+
+# Every text is bounded by its model column (core.validation.max_length) and refused when it
+# carries a NUL, another control character or a lone surrogate; numbers and dates are bounded
+# too (issue 9 item 7). The services check the same bounds for the HTML forms and imports.
+_NAME = max_length(Dossier, "applicant_name")
+_ID = max_length(Dossier, "applicant_id_number")
+_ADDRESS = max_length(Dossier, "applicant_address")
+_PHONE = max_length(Dossier, "applicant_phone")
+_NOTE = max_length(Dossier, "authorisation_note")
+_REQUEST = max_length(Dossier, "request_summary")
+_PROCEDURE = max_length(Procedure, "code")
+_DOCUMENT_NAME = max_length(Document, "name")
+
+
+def _key_field() -> Any:
+    return Field(
+        "",
+        max_length=MAX_IDEMPOTENCY_KEY,
+        description="Repeat a request with the same key and the same body to get the same record back; "
+        "the same key with another body is refused (409 idempotency_key_reused). At most 80 characters.",
+    )
 
 
 class ApplicantIn(Schema):
-    kind: str = Field("person", description="person | organisation")
-    name: str
-    id_number: str = Field(..., description="12-digit personal ID, or tax code for an organisation")
+    kind: ApplicantKind = Field(ApplicantKind.PERSON, description="person | organisation")
+    name: SafeStr = Field(..., max_length=_NAME)
+    id_number: SafeStr = Field(..., max_length=_ID, description="12-digit personal ID, or tax code for an organisation")
     birth_date: date | None = None
     male: bool | None = None
-    address: str = ""
-    phone: str = ""
-    email: str = ""
+    address: SafeStr = Field("", max_length=_ADDRESS)
+    phone: SafeStr = Field("", max_length=_PHONE)
+    email: Email = ""
 
 
 class DocumentIn(Schema):
-    name: str
-    content_base64: str | None = Field(None, description="PDF, JPEG or PNG, base64-encoded")
-    filename: str = ""
-    procedure_document_id: int | None = None
-    reuse_document_id: int | None = None
+    name: SafeStr = Field(..., max_length=_DOCUMENT_NAME)
+    content_base64: str | None = Field(
+        None,
+        max_length=MAX_BASE64_LENGTH,
+        description="PDF, JPEG or PNG, base64-encoded. The JSON body is limited to the server's upload size: "
+        "send large scans with the multipart endpoint (at most 10 MB a file)",
+    )
+    filename: SafeStr = Field("", max_length=255)
+    procedure_document_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    reuse_document_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 class IntakeIn(Schema):
-    procedure_code: str
+    procedure_code: SafeStr = Field(..., max_length=_PROCEDURE)
     applicant: ApplicantIn
-    channel: str = "in_person"
-    result_delivery: str = Field("in_person", description="in_person, postal or online")
-    documents: list[DocumentIn] = []
-    representative_name: str = ""
-    representative_id_number: str = ""
-    authorisation_note: str = ""
-    request_summary: str = ""
-    sets_count: int = 1
-    fee_amount: int = 0
+    channel: Channel = Channel.IN_PERSON
+    result_delivery: ResultDelivery = Field(ResultDelivery.IN_PERSON, description="in_person, postal or online")
+    documents: list[DocumentIn] = Field([], max_length=MAX_DOCUMENTS)
+    representative_name: SafeStr = Field("", max_length=_NAME)
+    representative_id_number: SafeStr = Field("", max_length=_ID)
+    authorisation_note: SafeStr = Field("", max_length=_NOTE)
+    request_summary: SafeStr = Field("", max_length=_REQUEST)
+    sets_count: int = Field(1, ge=1, le=50)
+    fee_amount: Fee = 0
     fee_paid: bool = False
-    deciding_agency_id: int | None = None
-    idempotency_key: str = Field("", description="Repeat a request with the same key to get the same dossier back")
+    deciding_agency_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    idempotency_key: SafeStr = _key_field()
     online: bool = False
     time_limit_value: Decimal | None = Field(
-        None, description="Only when the procedure has no time limit in the catalogue (RULES.md §1.6): the officer's limit"
+        None,
+        le=MAX_TIME_LIMIT,
+        max_digits=8,
+        decimal_places=2,
+        description="Only when the procedure has no time limit in the catalogue (RULES.md §1.6): the officer's limit",
     )
     time_limit_unit: TimeUnit | None = Field(None, description="Unit of time_limit_value")
-    time_limit_reason: str = Field("", description="Required with time_limit_value: why this limit")
+    time_limit_reason: SafeStr = Field("", max_length=500, description="Required with time_limit_value: why this limit")
 
 
 class VisitApplicantIn(Schema):
     kind: ApplicantKind = ApplicantKind.PERSON
-    name: str
-    id_number: str = Field("", description="12-digit personal ID or tax code, if the applicant has one")
-    address: str = ""
-    phone: str = ""
-    email: str = ""
+    name: SafeStr = Field(..., max_length=_NAME)
+    id_number: SafeStr = Field("", max_length=_ID, description="12-digit personal ID or tax code, if the applicant has one")
+    address: SafeStr = Field("", max_length=_ADDRESS)
+    phone: SafeStr = Field("", max_length=_PHONE)
+    email: Email = ""
 
 
 class VisitIn(Schema):
     """A counter check that ends without a receipt: guided (BM.02) or refused (BM.03)."""
 
     outcome: VisitOutcome
-    procedure_code: str
+    procedure_code: SafeStr = Field(..., max_length=_PROCEDURE)
     applicant: VisitApplicantIn
-    reason: str = Field(..., description="The supplement's reason, or the specific reasons for refusing")
-    items: list[str] = Field([], description="Guided: every missing or incorrect item")
-    representative_name: str = ""
-    request_summary: str = ""
-    idempotency_key: str = Field("", description="Repeat a request with the same key to get the same visit back")
+    reason: SafeStr = Field(
+        ..., max_length=MAX_REASON_LENGTH, description="The supplement's reason, or the specific reasons for refusing"
+    )
+    items: list[ItemText] = Field([], max_length=MAX_ITEMS, description="Guided: every missing or incorrect item")
+    representative_name: SafeStr = Field("", max_length=_NAME)
+    request_summary: SafeStr = Field("", max_length=_REQUEST)
+    idempotency_key: SafeStr = _key_field()
 
 
 class VisitSlipOut(Schema):
@@ -101,6 +154,39 @@ class VisitOut(Schema):
     slip: VisitSlipOut | None
     dossier_code: str | None = Field(None, description="Set once the dossier was received from this visit")
 
+    # Read from the CounterVisit's attributes (issue 9 item 14); these are the derived ones.
+    @staticmethod
+    def resolve_outcome_label(obj: CounterVisit) -> str:
+        return str(VisitOutcome(obj.outcome).label)
+
+    @staticmethod
+    def resolve_procedure_code(obj: CounterVisit) -> str:
+        return obj.procedure.code
+
+    @staticmethod
+    def resolve_procedure_name(obj: CounterVisit) -> str:
+        return obj.procedure.name
+
+    @staticmethod
+    def resolve_receiving_agency(obj: CounterVisit) -> str:
+        return obj.receiving_agency.name
+
+    @staticmethod
+    def resolve_items(obj: CounterVisit) -> list[str]:
+        return list(obj.items)
+
+    @staticmethod
+    def resolve_officer(obj: CounterVisit) -> str:
+        return obj.officer.get_username() if obj.officer else ""
+
+    @staticmethod
+    def resolve_slip(obj: CounterVisit) -> Slip | None:
+        return next(iter(obj.slips.all()), None)
+
+    @staticmethod
+    def resolve_dossier_code(obj: CounterVisit) -> str | None:
+        return obj.dossier.code if obj.dossier else None
+
 
 class VisitStatsOut(Schema):
     received: int
@@ -109,19 +195,21 @@ class VisitStatsOut(Schema):
 
 
 class ActionIn(Schema):
-    reason: str = ""
-    items: list[str] = []
-    agency_id: int | None = None
-    receiver_id: int | None = None
-    step_days: Decimal | None = None
-    new_due_at: datetime | None = None
-    fee_amount: int | None = None
-    result_summary: str = ""
-    documents: list[DocumentIn] = []
+    reason: SafeStr = Field("", max_length=MAX_REASON_LENGTH)
+    items: list[ItemText] = Field([], max_length=MAX_ITEMS)
+    agency_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    receiver_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    step_days: StepDays = Field(None, description="transfer: the step's own time in working days (more than 0, at most 365)")
+    new_due_at: BoundedDatetime = Field(None, description="apologize: the new return date, with its time zone")
+    fee_amount: Fee | None = None
+    result_summary: SafeStr = Field("", max_length=MAX_RESULT_LENGTH)
+    documents: list[DocumentIn] = Field([], max_length=MAX_DOCUMENTS)
     override: bool = Field(
         False, description="request_supplement a second time: a leader's override of the one-request rule (Decree 118 Art. 11(2))"
     )
-    override_reason: str = Field("", description="The written reason for the override (required with override)")
+    override_reason: SafeStr = Field(
+        "", max_length=MAX_REASON_LENGTH, description="The written reason for the override (required with override)"
+    )
 
 
 class EventOut(Schema):
@@ -133,6 +221,10 @@ class EventOut(Schema):
     actor: str
     reason: str
     payload: dict[str, object]
+
+    @staticmethod
+    def resolve_actor(obj: DossierEvent) -> str:
+        return obj.actor_label
 
 
 class StepOut(Schema):
@@ -147,8 +239,20 @@ class StepOut(Schema):
     received_by: str
     note: str
 
+    @staticmethod
+    def resolve_agency(obj: DossierStep) -> str:
+        return obj.agency.name
 
-class DocumentOut(Schema):
+    @staticmethod
+    def resolve_handed_over_by(obj: DossierStep) -> str:
+        return obj.handed_over_by.get_username() if obj.handed_over_by else ""
+
+    @staticmethod
+    def resolve_received_by(obj: DossierStep) -> str:
+        return obj.received_by.get_username() if obj.received_by else ""
+
+
+class DossierDocumentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -189,6 +293,31 @@ class DossierSummaryOut(Schema):
     handover_due_at: datetime | None = Field(description="The desk's deadline to hand the dossier to the competent agency")
     handover_late: bool = Field(description="Received, not yet handed over, and past the hand-over deadline (chuyển muộn)")
 
+    # Read from the Dossier's attributes (issue 9 item 14); these are the derived ones.
+    @staticmethod
+    def resolve_status_label(obj: Dossier) -> str:
+        return str(DossierStatus(obj.status).label)
+
+    @staticmethod
+    def resolve_procedure_code(obj: Dossier) -> str:
+        return obj.procedure.code
+
+    @staticmethod
+    def resolve_procedure_name(obj: Dossier) -> str:
+        return obj.procedure.name
+
+    @staticmethod
+    def resolve_overdue(obj: Dossier) -> bool:
+        return is_overdue(obj)
+
+    @staticmethod
+    def resolve_waiting_for_supplement(obj: Dossier) -> bool:
+        return is_waiting_for_supplement(obj)
+
+    @staticmethod
+    def resolve_handover_late(obj: Dossier) -> bool:
+        return is_handover_late(obj)
+
 
 class DossierOut(DossierSummaryOut):
     submission_ref: str = Field("", description="TN-YYMMDD-NNNNNN of an online submission (its code comes at receipt)")
@@ -213,11 +342,47 @@ class DossierOut(DossierSummaryOut):
     result_summary: str
     events: list[EventOut]
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[DossierDocumentOut]
     clock: list[ClockChangeOut]
     slips: list[SlipOut]
     rated: bool
     allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_receiving_agency(obj: Dossier) -> str:
+        return obj.receiving_agency.name
+
+    @staticmethod
+    def resolve_deciding_agency(obj: Dossier) -> str:
+        return obj.deciding_agency.name
+
+    @staticmethod
+    def resolve_supplement_spent(obj: Dossier) -> bool:
+        return supplement_spent(obj)
+
+    @staticmethod
+    def resolve_events(obj: Dossier) -> Any:
+        return obj.events.all()
+
+    @staticmethod
+    def resolve_steps(obj: Dossier) -> Any:
+        return obj.steps.all()
+
+    @staticmethod
+    def resolve_documents(obj: Dossier) -> Any:
+        return obj.documents.all()
+
+    @staticmethod
+    def resolve_clock(obj: Dossier) -> Any:
+        return obj.clock_changes.all()
+
+    @staticmethod
+    def resolve_slips(obj: Dossier) -> Any:
+        return obj.slips.all()
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Dossier, context: dict[str, Any]) -> list[str]:
+        return [a.value for a in available_actions(context["request"].user, obj)]
 
 
 class DossierPage(Schema):

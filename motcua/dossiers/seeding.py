@@ -55,6 +55,7 @@ from motcua.dossiers.choices import (
     StepStatus,
     Timeliness,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import ClockChange, Counter, Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.workflow import next_status
 
@@ -253,14 +254,16 @@ def _load_desks(unit_codes: Sequence[str], first: date, last: date) -> list[_Des
     for code in unit_codes:
         unit = AdministrativeUnit.objects.select_related("parent").filter(code=code, valid_to__isnull=True).first()
         if unit is None:
-            raise DomainError("seed_unit_unknown", _("No current administrative unit has the code %(code)s.") % {"code": code})
+            raise DomainError(
+                DossierErrorCode.SEED_UNIT_UNKNOWN, _("No current administrative unit has the code %(code)s.") % {"code": code}
+            )
         agencies = list(Agency.objects.filter(unit=unit).select_related("unit").order_by("pk"))
         receiving = next((a for a in agencies if a.is_one_stop_desk), None) or next(
             (a for a in agencies if a.kind == AgencyKind.SERVICE_CENTRE), None
         )
         if receiving is None:
             raise DomainError(
-                "seed_agencies_missing",
+                DossierErrorCode.SEED_AGENCIES_MISSING,
                 _(
                     "%(unit)s has no one-stop desk: create its agencies and staff first "
                     "(motcua demo, or motcua seed --create-agencies)."
@@ -314,7 +317,7 @@ def _load_procedures() -> _Weighted:
     )
     if not rows:
         raise DomainError(
-            "seed_procedures_missing",
+            DossierErrorCode.SEED_PROCEDURES_MISSING,
             _("The catalogue has no procedure with a time limit: import it first (motcua import-procedures)."),
         )
     by_sector: dict[str, list[Procedure]] = {}
@@ -1063,11 +1066,11 @@ def dossiers_seed(
     the run. ``DomainError`` when a unit, its one-stop desk or the catalogue is missing.
     """
     if count < 0:
-        raise DomainError("seed_count_invalid", _("The number of dossiers cannot be negative."))
+        raise DomainError(DossierErrorCode.SEED_COUNT_INVALID, _("The number of dossiers cannot be negative."))
     if months < 1:
-        raise DomainError("seed_months_invalid", _("The period must be at least one month."))
+        raise DomainError(DossierErrorCode.SEED_MONTHS_INVALID, _("The period must be at least one month."))
     if not unit_codes:
-        raise DomainError("seed_units_missing", _("Name at least one administrative unit."))
+        raise DomainError(DossierErrorCode.SEED_UNITS_MISSING, _("Name at least one administrative unit."))
     started = perf_counter()
     at = now or timezone.now()
     today = timezone.localtime(at).date()

@@ -46,6 +46,7 @@ from motcua.core.models import Agency
 from motcua.core.signing import sign_pdf
 from motcua.dossiers import numbering
 from motcua.dossiers.choices import ApplicantKind, DossierAction, ResultDelivery, SlipForm, StepStatus, Timeliness
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import CounterVisit, Dossier, DossierEvent, DossierStep, Slip
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -122,13 +123,13 @@ def render_slip_pdf(*, dossier: Dossier, form: SlipForm, slip: Slip | None = Non
     """The PDF of one form of one dossier.
 
     BM.01–BM.04 and the stop notice print the issued ``slip`` (default: the latest of that form);
-    ``DomainError("slip_not_issued", status 404)`` when the form was never issued for the dossier.
+    ``DomainError(DossierErrorCode.SLIP_NOT_ISSUED, status 404)`` when the form was never issued for the dossier.
     BM.05 is built from the dossier's steps and needs no slip. BM.06 is not per dossier.
     """
     form = SlipForm(form)
     if form == SlipForm.TRACKING_BOOK:
         raise DomainError(
-            "slip_form_not_per_dossier",
+            DossierErrorCode.SLIP_FORM_NOT_PER_DOSSIER,
             _("The tracking book covers many dossiers; print it from the book page."),
             status_code=404,
         )
@@ -147,7 +148,7 @@ def render_slip_pdf(*, dossier: Dossier, form: SlipForm, slip: Slip | None = Non
         )
     if slip is None:
         raise DomainError(
-            "slip_not_issued",
+            DossierErrorCode.SLIP_NOT_ISSUED,
             _("No “%(form)s” has been issued for dossier %(code)s.") % {"form": form.label, "code": dossier.code},
             status_code=404,
         )
@@ -167,7 +168,7 @@ def render_visit_slip_pdf(*, visit: CounterVisit) -> bytes:
     code is printed."""
     slip = visit.slips.order_by("-issued_at", "-id").select_related("agency__unit__parent").first()
     if slip is None:
-        raise DomainError("slip_not_issued", _("No slip has been issued for this visit."), status_code=404)
+        raise DomainError(DossierErrorCode.SLIP_NOT_ISSUED, _("No slip has been issued for this visit."), status_code=404)
     form = SlipForm(slip.form)
     data = _base_data(form=form, agency=slip.agency, number=slip.number, issued_at=slip.issued_at, code="")
     submitter = visit.representative_name or visit.applicant_name

@@ -18,15 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from motcua.core.permissions import DOSSIER_DECIDE, DOSSIER_PROCESS, DOSSIER_RECEIVE, DOSSIER_VIEW
 from motcua.dossiers.choices import RATABLE_STATUSES
 from motcua.dossiers.choices import DossierAction as A
 from motcua.dossiers.choices import DossierStatus as S
 
-# Permissions (granted to roles in motcua/core/permissions.py).
-PERM_VIEW = "dossiers.view_dossier"
-PERM_RECEIVE = "dossiers.receive_dossier"  # counter officer: intake, slips, return
-PERM_PROCESS = "dossiers.process_dossier"  # specialist at the competent agency
-PERM_DECIDE = "dossiers.decide_dossier"  # leader who signs
+# Permissions: defined once, in motcua/core/permissions.py (which grants them to roles).
+PERM_VIEW = DOSSIER_VIEW
+PERM_RECEIVE = DOSSIER_RECEIVE  # counter officer: intake, slips, return
+PERM_PROCESS = DOSSIER_PROCESS  # specialist at the competent agency
+PERM_DECIDE = DOSSIER_DECIDE  # leader who signs
 
 
 @dataclass(frozen=True)

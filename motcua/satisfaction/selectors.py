@@ -31,6 +31,7 @@ from motcua.core.permissions import RATING_AGGREGATE_VIEW, RATING_DRILLDOWN, use
 from motcua.core.scoping import user_unit, user_unit_code
 from motcua.dossiers.models import Dossier
 from motcua.satisfaction.choices import DISLIKE_LEVELS, Level
+from motcua.satisfaction.exceptions import SatisfactionErrorCode
 from motcua.satisfaction.models import Rating, RatingCriterion
 
 Actor = User | AnonymousUser | None
@@ -101,17 +102,21 @@ def _deny(user: Actor, *, attempt: str, object_type: str = "", object_id: str = 
             data={"attempt": attempt},
         )
     if not_found:
-        return NotFound("rating_not_found", _("Nothing to show for this unit or dossier."))
-    return PermissionDenied("forbidden", _("You do not have permission to do this."))
+        return NotFound(SatisfactionErrorCode.RATING_NOT_FOUND, _("Nothing to show for this unit or dossier."))
+    return PermissionDenied(SatisfactionErrorCode.FORBIDDEN, _("You do not have permission to do this."))
 
 
 def _period_check(start: date, end: date, *, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if end <= start:
-        raise DomainError("rating_period_invalid", _("The period must end after it starts."), fields={"end": _("Too early.")})
+        raise DomainError(
+            SatisfactionErrorCode.RATING_PERIOD_INVALID,
+            _("The period must end after it starts."),
+            fields={"end": _("Too early.")},
+        )
     if end > today:
         raise DomainError(
-            "rating_period_open",
+            SatisfactionErrorCode.RATING_PERIOD_OPEN,
             _("Ratings are shown for periods that have ended; this one ends on %(day)s.")
             % {"day": (end - timedelta(days=1)).strftime("%d/%m/%Y")},
             fields={"end": _("Not ended yet.")},
@@ -192,7 +197,11 @@ def rating_drilldown(*, user: Actor, unit_code: str, start: date, end: date) -> 
         not_found = unit is None or (isinstance(user, User) and user.has_perm(RATING_DRILLDOWN))
         raise _deny(user, attempt="drilldown", object_type="unit", object_id=unit_code, not_found=not_found)
     if end <= start:
-        raise DomainError("rating_period_invalid", _("The period must end after it starts."), fields={"end": _("Too early.")})
+        raise DomainError(
+            SatisfactionErrorCode.RATING_PERIOD_INVALID,
+            _("The period must end after it starts."),
+            fields={"end": _("Too early.")},
+        )
     ratings = list(
         Rating.objects.restrict(user, "drilldown")
         .filter(unit_code=unit_code, created_at__gte=start, created_at__lt=end)

@@ -20,6 +20,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.ratings import dossier_for_token, rating_url_for
 from motcua.dossiers.services import dossier_record_rating
 from motcua.satisfaction.choices import Level, RatingChannel
+from motcua.satisfaction.exceptions import SatisfactionErrorCode
 from motcua.satisfaction.models import Rating, RatingCriterion
 
 
@@ -36,10 +37,12 @@ def rating_submit(
     the same transaction."""
     dossier = dossier_for_token(token)
     if dossier is None:
-        raise NotFound("rating_link_invalid", _("This rating link is not valid or has expired."))
+        raise NotFound(SatisfactionErrorCode.RATING_LINK_INVALID, _("This rating link is not valid or has expired."))
     if dossier.status not in RATABLE_STATUSES:
         raise DomainError(
-            "rating_not_open", _("A dossier can be rated once it is closed: returned, refused or stopped."), status_code=409
+            SatisfactionErrorCode.RATING_NOT_OPEN,
+            _("A dossier can be rated once it is closed: returned, refused or stopped."),
+            status_code=409,
         )
     errors: dict[str, str] = {}
     if overall not in Level.values:
@@ -54,7 +57,7 @@ def rating_submit(
         else:
             clean[code] = value
     if errors:
-        raise DomainError("rating_invalid", _("Some answers are not valid."), fields=errors)
+        raise DomainError(SatisfactionErrorCode.RATING_INVALID, _("Some answers are not valid."), fields=errors)
     closed = timezone.localtime(dossier.returned_at or dossier.finished_at or now or timezone.now())
     try:
         with transaction.atomic():
@@ -80,7 +83,9 @@ def rating_submit(
                 data={"channel": channel.value},
             )
     except IntegrityError as exc:  # a rating made before the link existed, under the same key
-        raise DomainError("already_rated", _("This dossier has already been rated. Thank you."), status_code=409) from exc
+        raise DomainError(
+            SatisfactionErrorCode.ALREADY_RATED, _("This dossier has already been rated. Thank you."), status_code=409
+        ) from exc
     return rating
 
 

@@ -33,6 +33,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "thu-tuc/<str:code>/": (PUBLIC, "catalog/tests/test_pages.py"),
     "thu-tuc/<str:code>/qr.svg": (PUBLIC, "catalog/tests/test_pages.py"),
     "api/v1/dossiers": (STAFF, "dossiers/tests/test_api.py"),
+    "api/v1/dossiers/upload": (STAFF, "dossiers/tests/test_bad_input.py"),
     "api/v1/dossiers/<code>": (STAFF, "dossiers/tests/test_api.py"),
     "api/v1/dossiers/<code>/actions/<action>": (STAFF, "dossiers/tests/test_api.py"),
     "api/v1/dossiers/<code>/slips/<form>.pdf": (STAFF, "dossiers/tests/test_api.py"),

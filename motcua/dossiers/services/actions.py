@@ -20,6 +20,7 @@ from motcua.dossiers.choices import (
     DossierAction,
     DossierStatus,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.common import _event, _save_clock_changes, supplement_spent
 from motcua.dossiers.services.handlers import (
@@ -39,6 +40,7 @@ from motcua.dossiers.services.handlers import (
 from motcua.dossiers.services.inputs import ActionInput
 from motcua.dossiers.services.permissions import dossier_permission_for
 from motcua.dossiers.services.steps import _on_complete_step, _on_transfer
+from motcua.dossiers.validation import action_check
 from motcua.dossiers.workflow import (
     IllegalTransition,
     guard,
@@ -51,6 +53,7 @@ def dossier_act(
 ) -> Dossier:
     """Do one workflow action on a dossier; see the table in ``workflow.py``."""
     data = data or ActionInput()
+    action_check(data)  # bounds before the dossier is locked (issue 9 item 7)
     at = now or timezone.now()
     with transaction.atomic():
         dossier = (
@@ -61,13 +64,13 @@ def dossier_act(
             .first()
         )
         if dossier is None:
-            raise NotFound("dossier_not_found", _("No dossier has the code %(code)s.") % {"code": code})
+            raise NotFound(DossierErrorCode.DOSSIER_NOT_FOUND, _("No dossier has the code %(code)s.") % {"code": code})
         status = DossierStatus(dossier.status)
         try:
             guard(status, action, received=dossier.received_at is not None)
         except IllegalTransition as exc:
             raise DomainError(
-                "action_not_allowed",
+                DossierErrorCode.ACTION_NOT_ALLOWED,
                 _("“%(action)s” is not possible while the dossier is “%(status)s”.")
                 % {"action": action.label, "status": status.label},
                 status_code=409,
@@ -75,7 +78,7 @@ def dossier_act(
         if action == DossierAction.REQUEST_SUPPLEMENT and supplement_spent(dossier):
             _check_override(data)
         if not dossier_permission_for(actor, dossier, action):
-            raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+            raise PermissionDenied(DossierErrorCode.FORBIDDEN, _("You do not have permission to do this."))
         history = [DossierStatus(s) for s in dossier.events.order_by("seq").values_list("to_status", flat=True)]
         target = next_status(history, action)
         calendar = calendar_for(dossier.receiving_unit)
@@ -133,7 +136,7 @@ def _check_override(data: ActionInput) -> None:
     """A second supplement request: refused unless a leader overrides with a written reason."""
     if not data.override:
         raise DomainError(
-            "supplement_already_requested",
+            DossierErrorCode.SUPPLEMENT_ALREADY_REQUESTED,
             _(
                 "A supplement has already been requested for this dossier: the law allows one request only "
                 "(Decree 118/2025 Art. 11(2)). A leader may override it with a written reason."
@@ -142,7 +145,7 @@ def _check_override(data: ActionInput) -> None:
         )
     if not data.override_reason.strip():
         raise DomainError(
-            "override_reason_required",
+            DossierErrorCode.OVERRIDE_REASON_REQUIRED,
             _("Write the reason for requesting a second supplement; it is recorded as a violation."),
             fields={"override_reason": _("Required.")},
         )

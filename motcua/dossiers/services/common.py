@@ -19,6 +19,7 @@ from motcua.dossiers import numbering
 from motcua.dossiers.choices import (
     DossierAction,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import ClockChange, Counter, Dossier, DossierEvent
 from motcua.dossiers.services.inputs import ActionInput
 
@@ -50,7 +51,7 @@ def dossier_code(*, deciding_agency: Agency, received_at: datetime) -> str:
     """``<identifier>-YYMMDD-XXXX`` (or ``-AAXXXX`` for a central system), RULES.md §1.7.
 
     ``YYMMDD`` is the day of **receipt**; the serial runs per deciding agency and day, so two
-    desks receiving for one agency never collide. ``DomainError("agency_identifier_missing")``
+    desks receiving for one agency never collide. ``DomainError(DossierErrorCode.AGENCY_IDENTIFIER_MISSING)``
     when the agency has no valid electronic identifier (no code is invented).
     """
     identifier = numbering.agency_identifier(deciding_agency)
@@ -123,7 +124,7 @@ def _fmt(instant: datetime | None) -> str:
 def _require_reason(data: ActionInput, message: str) -> str:
     reason = data.reason.strip()
     if not reason:
-        raise DomainError("reason_required", message, fields={"reason": _("Required.")})
+        raise DomainError(DossierErrorCode.REASON_REQUIRED, message, fields={"reason": _("Required.")})
     return reason
 
 

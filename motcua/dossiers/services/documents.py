@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import DomainError
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import Document, Dossier
 from motcua.dossiers.services.inputs import DocumentInput
 
@@ -50,7 +51,7 @@ def _checked_documents(documents: list[DocumentInput]) -> list[tuple[DocumentInp
     """``_read_documents`` for an action: any error refuses the whole action."""
     checked, errors = _read_documents(documents)
     if errors:
-        raise DomainError("invalid_documents", _("Some files are not acceptable."), fields=errors)
+        raise DomainError(DossierErrorCode.INVALID_DOCUMENTS, _("Some files are not acceptable."), fields=errors)
     return checked
 
 
@@ -86,7 +87,7 @@ def _add_document(
         ).first()
         if source is None:
             raise DomainError(
-                "reuse_not_allowed",
+                DossierErrorCode.REUSE_NOT_ALLOWED,
                 _("That earlier document cannot be reused for this applicant."),
                 fields={"documents": _("Not reusable.")},
             )

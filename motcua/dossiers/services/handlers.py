@@ -17,6 +17,7 @@ from motcua.dossiers.choices import (
     ClockChangeKind,
     SlipForm,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.common import (
     _clock_change,
@@ -39,7 +40,7 @@ def _on_request_supplement(
     items = [i.strip() for i in data.items if i.strip()]
     if not items:
         raise DomainError(
-            "supplement_items_required",
+            DossierErrorCode.SUPPLEMENT_ITEMS_REQUIRED,
             _("List every missing or incorrect document (guide once and completely)."),
             fields={"items": _("Required.")},
         )
@@ -123,7 +124,9 @@ def _on_refuse(dossier: Dossier, actor: User, data: ActionInput, at: datetime, c
 
 def _on_request_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     if data.fee_amount is None or data.fee_amount <= 0:
-        raise DomainError("fee_amount_invalid", _("Enter the amount to pay in đồng."), fields={"fee_amount": _("Required.")})
+        raise DomainError(
+            DossierErrorCode.FEE_AMOUNT_INVALID, _("Enter the amount to pay in đồng."), fields={"fee_amount": _("Required.")}
+        )
     dossier.fee_amount = data.fee_amount
     dossier.fee_paid = False
     return {"fee_amount": data.fee_amount}
@@ -139,7 +142,9 @@ def _on_decide(
 ) -> dict[str, Any]:
     summary = data.result_summary.strip() or data.reason.strip()
     if not approved and not summary:
-        raise DomainError("reason_required", _("A rejection must state its reasons."), fields={"result_summary": _("Required.")})
+        raise DomainError(
+            DossierErrorCode.REASON_REQUIRED, _("A rejection must state its reasons."), fields={"result_summary": _("Required.")}
+        )
     dossier.result_summary = summary
     _close_open_step(dossier, actor, at, summary)
     _back_to_desk(dossier)
@@ -158,15 +163,19 @@ def _on_reject(dossier: Dossier, actor: User, data: ActionInput, at: datetime, c
 def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Give the reason for the delay."))
     if dossier.extension_used:
-        raise DomainError("extension_used", _("The return date may be re-set only once."), status_code=409)
+        raise DomainError(DossierErrorCode.EXTENSION_USED, _("The return date may be re-set only once."), status_code=409)
     if dossier.due_at is None or not clock.can_extend(calendar, now=at, due_at=dossier.due_at):
         raise DomainError(
-            "extension_too_late", _("An apology must be sent at least one working day before the due date."), status_code=409
+            DossierErrorCode.EXTENSION_TOO_LATE,
+            _("An apology must be sent at least one working day before the due date."),
+            status_code=409,
         )
     new_due = data.new_due_at
     if new_due is None or new_due <= dossier.due_at:
         raise DomainError(
-            "new_due_invalid", _("The new date must be after the current due date."), fields={"new_due_at": _("Not valid.")}
+            DossierErrorCode.NEW_DUE_INVALID,
+            _("The new date must be after the current due date."),
+            fields={"new_due_at": _("Not valid.")},
         )
     if timezone.is_naive(new_due):
         new_due = timezone.make_aware(new_due)

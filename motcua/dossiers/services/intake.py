@@ -26,12 +26,14 @@ from motcua.dossiers.choices import (
     DossierStatus,
     ResultDelivery,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import CounterVisit, Dossier
 from motcua.dossiers.services.common import _event, _province_path, _save_clock_changes, submission_ref
 from motcua.dossiers.services.documents import _attach_documents, _read_documents
 from motcua.dossiers.services.inputs import ApplicantInput, DocumentInput, IntakeInput, IntakeResult, OfficerTimeLimit
 from motcua.dossiers.services.issuing import _signer_name
 from motcua.dossiers.services.receipt import _issue_receipt, _officer_limit_payload, _start_clock
+from motcua.dossiers.validation import idempotency_key, intake_fingerprint, intake_problems, key_reused
 from motcua.dossiers.workflow import (
     CREATING_ACTIONS,
     PERM_RECEIVE,
@@ -68,10 +70,10 @@ def default_deciding_agency(receiving: Agency) -> Agency:
 def _receiving_agency(actor: User) -> Agency:
     """The counter officer's agency (the receiving desk), or PermissionDenied."""
     if not actor.is_authenticated or not actor.has_perm(PERM_RECEIVE):
-        raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+        raise PermissionDenied(DossierErrorCode.FORBIDDEN, _("You do not have permission to do this."))
     profile = getattr(actor, "staff_profile", None)
     if profile is None:
-        raise PermissionDenied("no_agency", _("Your account is not attached to an agency."))
+        raise PermissionDenied(DossierErrorCode.NO_AGENCY, _("Your account is not attached to an agency."))
     agency: Agency = profile.agency
     return agency
 
@@ -112,6 +114,7 @@ class _CheckedIntake:
     documents: list[tuple[DocumentInput, str | None]]
     key: str
     officer_limit: OfficerTimeLimit | None
+    request_hash: str = ""  # the normalised request's fingerprint (same key, other body: 409)
 
 
 def dossier_receive(
@@ -132,7 +135,13 @@ def dossier_receive(
     receiving = _receiving_agency(actor)
     if not online:
         _signer_name(actor)  # the receiving officer signs BM.01 (RULES.md §1.5)
-    checked = _check_intake(intake, receiving)
+    key = idempotency_key(intake.idempotency_key)  # a key longer than the column is refused, never cut
+    fingerprint = intake_fingerprint(intake, online=online, from_visit_id=from_visit.pk if from_visit else None)
+    if problems := intake_problems(intake):  # bounds first: nothing below sees an unsafe text
+        raise DomainError(
+            DossierErrorCode.INVALID_DOSSIER, _("The dossier has errors. Correct the fields listed."), fields=problems
+        )
+    checked = _check_intake(intake, receiving, key=key, request_hash=fingerprint)
     at = now or timezone.now()
     # A repeated key is found by the unique index when the insert fails (below), not looked up
     # first: the look-up cost every intake a round trip to find, almost always, nothing.
@@ -151,12 +160,14 @@ def dossier_receive(
                 .first()
             )
             if existing is not None:
+                if existing.request_hash and existing.request_hash != fingerprint:
+                    raise key_reused(existing.code) from None
                 return IntakeResult(existing, False)
         raise
 
 
-def _check_intake(intake: IntakeInput, receiving: Agency) -> _CheckedIntake:
-    """Every check of an intake at once; ``DomainError("invalid_dossier", fields=…)`` lists every
+def _check_intake(intake: IntakeInput, receiving: Agency, *, key: str, request_hash: str) -> _CheckedIntake:
+    """Every check of an intake at once; ``DomainError(DossierErrorCode.INVALID_DOSSIER, fields=…)`` lists every
     bad field."""
     procedure = Procedure.objects.filter(code=intake.procedure_code.strip()).first()
     errors: dict[str, str] = {}
@@ -182,7 +193,9 @@ def _check_intake(intake: IntakeInput, receiving: Agency) -> _CheckedIntake:
     deciding = _deciding_agency(intake, receiving, errors)
     officer_limit = _officer_time_limit(procedure, intake, errors) if procedure is not None else None
     if errors:
-        raise DomainError("invalid_dossier", _("The dossier has errors. Correct the fields listed."), fields=errors)
+        raise DomainError(
+            DossierErrorCode.INVALID_DOSSIER, _("The dossier has errors. Correct the fields listed."), fields=errors
+        )
     assert procedure is not None
     return _CheckedIntake(
         intake=intake,
@@ -191,8 +204,9 @@ def _check_intake(intake: IntakeInput, receiving: Agency) -> _CheckedIntake:
         deciding=deciding,
         number=number,
         documents=documents,
-        key=intake.idempotency_key.strip()[:80],
+        key=key,
         officer_limit=officer_limit,
+        request_hash=request_hash,
     )
 
 
@@ -319,6 +333,7 @@ def _new_dossier(*, actor: User, checked: _CheckedIntake, at: datetime, status: 
         submitted_at=at if online else None,
         status=status,
         idempotency_key=checked.key,
+        request_hash=checked.request_hash,
         check_id4=number[-4:],
         check_phone4=phone[-4:] if len(phone) >= 4 else "",
         created_by=actor,

@@ -15,6 +15,7 @@ from motcua.dossiers import numbering
 from motcua.dossiers.choices import (
     SlipForm,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import CounterVisit, Dossier, Slip
 from motcua.dossiers.services.common import next_serial
 
@@ -25,7 +26,7 @@ def _signer_name(signer: User) -> str:
     name = " ".join(signer.get_full_name().split())
     if not name:
         raise DomainError(
-            "signer_name_missing",
+            DossierErrorCode.SIGNER_NAME_MISSING,
             _(
                 "Your account has no full name, and this slip must print the signer's full name. "
                 "Ask an administrator to record your first and last name, then try again."

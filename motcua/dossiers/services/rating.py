@@ -15,6 +15,7 @@ from motcua.dossiers.choices import (
     DossierAction,
     DossierStatus,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.common import _event
 
@@ -37,16 +38,18 @@ def dossier_record_rating(*, dossier_id: int, now: datetime | None = None) -> Do
             .first()
         )
         if dossier is None:
-            raise NotFound("dossier_not_found", _("No such dossier."))
+            raise NotFound(DossierErrorCode.DOSSIER_NOT_FOUND, _("No such dossier."))
         status = DossierStatus(dossier.status)
         if status not in RATABLE_STATUSES:
             raise DomainError(
-                "rating_not_open",
+                DossierErrorCode.RATING_NOT_OPEN,
                 _("A dossier can be rated once it is closed: returned, refused or stopped."),
                 status_code=409,
             )
         if dossier.rated:
-            raise DomainError("already_rated", _("This dossier has already been rated. Thank you."), status_code=409)
+            raise DomainError(
+                DossierErrorCode.ALREADY_RATED, _("This dossier has already been rated. Thank you."), status_code=409
+            )
         _event(
             dossier=dossier,
             action=DossierAction.RATE,

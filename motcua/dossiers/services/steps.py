@@ -18,6 +18,7 @@ from motcua.dossiers.choices import (
     StepStatus,
     Timeliness,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.services.common import _province_path
 from motcua.dossiers.services.inputs import ActionInput
@@ -51,14 +52,14 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
     )
     if agency is None or not agency.unit.path.startswith(_province_path(dossier.receiving_unit)):
         raise DomainError(
-            "transfer_agency_invalid",
+            DossierErrorCode.TRANSFER_AGENCY_INVALID,
             _("Choose an agency of this province to transfer the dossier to."),
             fields={"agency_id": _("Not valid.")},
         )
     receiver = User.objects.filter(pk=data.receiver_id, staff_profile__agency=agency).first() if data.receiver_id else None
     if data.receiver_id and receiver is None:
         raise DomainError(
-            "transfer_receiver_invalid",
+            DossierErrorCode.TRANSFER_RECEIVER_INVALID,
             _("The receiving person does not work at that agency."),
             fields={"receiver_id": _("Not valid.")},
         )
@@ -66,7 +67,9 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
     due = dossier.due_at or at
     if data.step_days is not None:
         if data.step_days <= 0:
-            raise DomainError("step_days_invalid", _("A step needs a positive time."), fields={"step_days": _("Not valid.")})
+            raise DomainError(
+                DossierErrorCode.STEP_DAYS_INVALID, _("A step needs a positive time."), fields={"step_days": _("Not valid.")}
+            )
         due = min(due, calendar.add_working_time(at, data.step_days))
     position = (dossier.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     handover: dict[str, Any] = {}
@@ -103,6 +106,6 @@ def _on_complete_step(
 ) -> dict[str, Any]:
     step = _close_open_step(dossier, actor, at, data.reason.strip())
     if step is None:
-        raise DomainError("no_open_step", _("This dossier has no step in progress."), status_code=409)
+        raise DomainError(DossierErrorCode.NO_OPEN_STEP, _("This dossier has no step in progress."), status_code=409)
     _back_to_desk(dossier)
     return {"step": step.position, "timeliness": step.timeliness}

@@ -18,10 +18,12 @@ from motcua.dossiers.choices import (
     SlipForm,
     VisitOutcome,
 )
+from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import CounterVisit
 from motcua.dossiers.services.inputs import IntakeInput, IntakeResult, VisitInput, VisitResult
 from motcua.dossiers.services.intake import _receiving_agency, _validate_applicant, dossier_receive
 from motcua.dossiers.services.issuing import _slip
+from motcua.dossiers.validation import idempotency_key, intake_fingerprint, key_reused, request_fingerprint, visit_problems
 
 _VISIT_SLIP = {VisitOutcome.GUIDED: SlipForm.SUPPLEMENT, VisitOutcome.REFUSED: SlipForm.REFUSAL}
 
@@ -32,10 +34,13 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
     dossier code (Decree 118/2025 Art. 17; RULES.md §1.4 row 2, §1.5).
 
     Idempotent per receiving agency and ``idempotency_key``, as the intake. Raises
-    ``DomainError("invalid_visit", fields=…)``; nothing is written then.
+    ``DomainError(DossierErrorCode.INVALID_VISIT, fields=…)``; nothing is written then.
     """
     receiving = _receiving_agency(actor)
-    key = visit.idempotency_key.strip()[:80]
+    key = idempotency_key(visit.idempotency_key)
+    fingerprint = request_fingerprint(visit)
+    if problems := visit_problems(visit):  # bounds first: nothing below sees an unsafe text
+        raise DomainError(DossierErrorCode.INVALID_VISIT, _("The visit has errors. Correct the fields listed."), fields=problems)
     errors: dict[str, str] = {}
     if visit.outcome not in VisitOutcome.values:
         errors["outcome"] = _("Choose the outcome: guide a supplement or refuse to receive.")
@@ -62,7 +67,7 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
             else _("Give the specific reason for refusing to receive the dossier.")
         )
     if errors:
-        raise DomainError("invalid_visit", _("The visit has errors. Correct the fields listed."), fields=errors)
+        raise DomainError(DossierErrorCode.INVALID_VISIT, _("The visit has errors. Correct the fields listed."), fields=errors)
     assert procedure is not None and outcome is not None
     at = now or timezone.now()
     applicant = visit.applicant
@@ -86,6 +91,7 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
                 officer=actor,
                 at=at,
                 idempotency_key=key,
+                request_hash=fingerprint,
             )
             row.full_clean(
                 exclude=["procedure", "receiving_agency", "receiving_unit", "officer", "dossier"],
@@ -114,6 +120,8 @@ def counter_visit_record(*, actor: User, visit: VisitInput, now: datetime | None
                 .first()
             )
             if existing is not None:
+                if existing.request_hash and existing.request_hash != fingerprint:
+                    raise key_reused(str(existing.pk)) from None
                 return VisitResult(existing, False)
         raise
 
@@ -126,7 +134,7 @@ def counter_visit_receive(*, actor: User, visit_id: int, intake: IntakeInput, no
 
     _receiving_agency(actor)
     found = counter_visit_get(user=actor, pk=visit_id)
-    key = intake.idempotency_key.strip()[:80]
+    key = idempotency_key(intake.idempotency_key)
     with transaction.atomic():
         visit = (
             CounterVisit.objects.restrict(actor, "view")
@@ -136,9 +144,12 @@ def counter_visit_receive(*, actor: User, visit_id: int, intake: IntakeInput, no
         )
         if visit.dossier is not None:
             if key and visit.dossier.idempotency_key == key:
+                fingerprint = intake_fingerprint(intake, online=False, from_visit_id=visit.pk)
+                if visit.dossier.request_hash and visit.dossier.request_hash != fingerprint:
+                    raise key_reused(visit.dossier.code)
                 return IntakeResult(visit.dossier, False)
             raise DomainError(
-                "visit_already_received",
+                DossierErrorCode.VISIT_ALREADY_RECEIVED,
                 _("This visit was already received as dossier %(code)s.") % {"code": visit.dossier.code},
                 status_code=409,
             )

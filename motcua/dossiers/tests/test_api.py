@@ -82,7 +82,8 @@ def test_result_delivery_is_taken_and_checked(client: Client, officer_key: str) 
     )
 
     assert good.status_code == 201 and good.json()["result_delivery"] == "online"
-    assert bad.status_code == 400 and "result_delivery" in bad.json()["fields"]
+    # A typed enum in the schema since issue 9 item 14: an unknown value is a schema error (422).
+    assert bad.status_code == 422 and "result_delivery" in bad.json()["fields"]
     assert Dossier.objects.count() == 1
 
 
