@@ -128,11 +128,6 @@ def _require_reason(data: ActionInput, message: str) -> str:
     return reason
 
 
-def _days_text(value: Any) -> str:
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def supplement_spent(dossier: Dossier) -> bool:
     """The one supplement request the law allows has been made (Decree 118 Art. 11(2))."""
     return dossier.supplement_count >= 1

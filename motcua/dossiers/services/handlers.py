@@ -22,7 +22,6 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.common import (
     _clock_change,
     _contacts_notify,
-    _days_text,
     _fmt,
     _require_reason,
     supplement_spent,
@@ -90,7 +89,7 @@ def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetim
             at=at,
             old_due_at=dossier.due_at,
             new_due_at=new_due,
-            reason=_("Supplement received; %(days)s working days were left.") % {"days": _days_text(remaining)},
+            reason=clock.resume_text(remaining),
         )
         dossier.due_at = new_due
     dossier.remaining_at_pause = None

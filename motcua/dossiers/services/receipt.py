@@ -100,10 +100,5 @@ def _officer_time_text(procedure: Procedure, limit: OfficerTimeLimit) -> str:
 
 
 def _procedure_time_text(procedure: Procedure) -> str:
-    if procedure.lead_time_unit == clock.SAME_DAY:  # RULES.md §1.6: its own unit, no number
-        return _("Statutory time limit: within the day (procedure %(code)s).") % {"code": procedure.code}
-    return _("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
-        "value": procedure.lead_time_value,
-        "unit": procedure.get_lead_time_unit_display() if procedure.lead_time_unit else "",
-        "code": procedure.code,
-    }
+    """The START clock change's reason, the same text the seeder writes (``clock``)."""
+    return clock.statutory_time_text(code=procedure.code, value=procedure.lead_time_value, unit=procedure.lead_time_unit)

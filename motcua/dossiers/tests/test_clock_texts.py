@@ -44,3 +44,15 @@ def test_resume_text_says_how_much_time_was_left() -> None:
         assert clock.resume_text(Fraction(5, 2)) == "Đã nhận bổ sung; còn lại 2,5 ngày làm việc."
     with translation.override("en"):
         assert clock.resume_text(Decimal("3")) == "Supplement received; 3 working days were left."
+
+
+def test_the_service_and_the_seeder_write_the_same_start_reason(db: None) -> None:
+    """Issue 9 item 14: the intake service uses ``clock.statutory_time_text`` as the seeder does
+    (the service used to write "5.00 ngày làm việc")."""
+    from motcua.dossiers.services.receipt import _procedure_time_text
+    from motcua.dossiers.tests.factories import procedure
+
+    with translation.override("vi"):
+        text = _procedure_time_text(procedure())
+
+    assert text == "Thời hạn giải quyết theo quy định: 5 ngày làm việc (thủ tục 1.001193)."
