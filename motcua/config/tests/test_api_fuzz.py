@@ -9,6 +9,7 @@ out of ``make test``'s run so that the suite's time stays predictable.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +28,22 @@ EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "25"))
 EXCLUDED = [positive_data_acceptance]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _test_connection_kept_open() -> Iterator[None]:
+    """Django's test client keeps the test's database connection across requests by
+    disconnecting ``close_old_connections``; schemathesis calls the WSGI app directly, so the
+    end of its first request closed the connection the test's transaction lives in (PostgreSQL:
+    "the connection is closed"). Do what the test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
