@@ -54,8 +54,10 @@ _lock = threading.Lock()
 
 
 def searchable_templates(unit_id: int) -> QuerySet[FaceTemplate]:
-    """Templates of one unit that 1:N search may return (purpose limit: consent to recognition)."""
-    return FaceTemplate.objects.filter(
+    """Templates of one unit that 1:N search may return (purpose limit: consent to recognition).
+    A system read: the index holds one enrolment unit's partition; which partitions a search may
+    use is decided by the purpose (``services._scope_units``), not by the searcher's unit tree."""
+    return FaceTemplate.objects.unrestricted("face index: one enrolment unit's partition").filter(
         unit_id=unit_id, consent__purpose=ConsentPurpose.FACE_IDENTIFICATION, consent__withdrawn_at__isnull=True
     )
 
@@ -224,7 +226,8 @@ def face_index_rebuild(*, unit_ids: list[int] | None = None) -> list[tuple[str, 
     left empty, so deleted templates leave no copy on disk; returns (unit code, templates, kind)."""
     if unit_ids is None:
         on_disk = {int(p.name.split("-")[1].split(".")[0]) for p in Path(settings.MOTCUA_FACE_INDEX_DIR).glob("unit-*.json")}
-        unit_ids = sorted(set(FaceTemplate.objects.values_list("unit_id", flat=True).distinct()) | on_disk)
+        enrolled = FaceTemplate.objects.unrestricted("face index rebuild: every partition (a system task)")
+        unit_ids = sorted(set(enrolled.values_list("unit_id", flat=True).distinct()) | on_disk)
     units = AdministrativeUnit.objects.filter(pk__in=unit_ids).order_by("code")
     built = []
     for unit in units:

@@ -2,7 +2,11 @@
 
 A citizen is a national person, not bound to a unit: scoping is by purpose (every read names
 one and is logged with the reader's unit) and, for face search, by the unit where a template
-was enrolled. See docs/identity.md.
+was enrolled. Changes belong to the holding unit: ``Citizen``, ``Consent`` and ``FaceTemplate``
+declare them as ``restrict(user, action)`` actions ("edit", "merge", "erase"; "manage"). There is
+no queryset "view" action on them: a national one would let staff browse every citizen's
+consents and templates, which the purpose rule forbids; they are read through the citizen that a
+logged, purposeful look-up reached (``citizen.consents``). See docs/identity.md.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import AdministrativeUnit
-from motcua.core.permissions import ACCESS_LOG_VIEW
+from motcua.core.permissions import ACCESS_LOG_VIEW, CONSENT_MANAGE, IDENTITY_EDIT, IDENTITY_ERASE, IDENTITY_MERGE
 from motcua.core.querysets import RestrictedManager, Scope, ScopeRule, Via
 from motcua.core.text import fold
 from motcua.identity.choices import AccessAction, AccessPurpose, AddressKind, ConsentPurpose, FaceSource, NotifyChannel, Sex
@@ -29,7 +33,11 @@ def citizen_ref_new() -> str:
 class Citizen(models.Model):
     """``ref`` is the opaque reference that links carry (never the sequential id); ``unit`` is the
     holding unit, where the record was created: only staff of that unit (and above) may change
-    its contacts or erase it (docs/identity.md, "Holding unit")."""
+    its contacts or erase it (docs/identity.md, "Holding unit").
+
+    Scoped for changes only (``strict=False``): reads are national by purpose (an exact personal
+    ID, a card scan, a face match, a signed link), each one logged as a ``DataAccess`` row. A
+    record without a holding unit is changed by system administrators only."""
 
     ref = models.CharField(max_length=32, unique=True, default=citizen_ref_new, editable=False)
     unit = models.ForeignKey(
@@ -51,6 +59,16 @@ class Citizen(models.Model):
     card_issue_date = models.DateField(_("card issue date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedManager()
+    scope = Scope(
+        {
+            "edit": ScopeRule(IDENTITY_EDIT, (Via("unit", "unit"),)),  # contacts, card refresh of contacts
+            "merge": ScopeRule(IDENTITY_MERGE, (Via("unit", "unit"),)),
+            "erase": ScopeRule(IDENTITY_ERASE, (Via("unit", "unit"),)),
+        },
+        strict=False,
+    )
 
     class Meta:
         verbose_name = _("citizen")
@@ -104,7 +122,9 @@ class Address(models.Model):
 
 
 class Consent(models.Model):
-    """The citizen's consent to one use of their face; withdrawing it deletes its templates."""
+    """The citizen's consent to one use of their face; withdrawing it deletes its templates.
+    ``unit`` is the holding unit (where it was recorded): "manage" (withdraw) is that unit's or
+    a unit above it. Strict: every direct read is restricted or says why it is not."""
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
@@ -114,6 +134,9 @@ class Consent(models.Model):
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = RestrictedManager()
+    scope = Scope({"manage": ScopeRule(CONSENT_MANAGE, (Via("unit", "unit"),))})
 
     class Meta:
         verbose_name = _("consent")
@@ -137,7 +160,9 @@ class Consent(models.Model):
 
 
 class FaceTemplate(models.Model):
-    """An encrypted 128-d embedding. ``unit`` is where it was enrolled: 1:N search is scoped by it."""
+    """An encrypted 128-d embedding. ``unit`` is where it was enrolled: 1:N search is scoped by it
+    (by the purpose's units, ``FACE_SEARCH_SCOPE``). The template goes with its consent: "manage"
+    (delete) belongs to the unit holding the consent, wherever the face was enrolled."""
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="face_templates")
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="templates")
@@ -151,6 +176,9 @@ class FaceTemplate(models.Model):
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     last_matched_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope = Scope({"manage": ScopeRule(CONSENT_MANAGE, (Via("unit", "consent__unit"),))})
 
     class Meta:
         verbose_name = _("face template")

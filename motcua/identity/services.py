@@ -32,7 +32,7 @@ from motcua.core.permissions import (
     IDENTITY_ERASE,
     IDENTITY_MERGE,
 )
-from motcua.core.scoping import ALL, scope_root_path, unit_in_scope, user_unit, user_unit_code
+from motcua.core.scoping import scope_allows, user_unit, user_unit_code
 from motcua.core.text import fold
 from motcua.identity import face
 from motcua.identity.choices import (
@@ -86,19 +86,6 @@ def permission_require(actor: Actor, permission: str, *, what: str, object_id: s
     raise PermissionDenied(IdentityErrorCode.FORBIDDEN, _("You do not have permission to do this."))
 
 
-def unit_holds(user: User, unit: AdministrativeUnit | None) -> bool:
-    """Whether ``user`` works in the holding ``unit`` or above it (the one scoping rule of
-    ``core.scoping``). A record without a holding unit is held by the system administrators only."""
-    if unit is None:
-        return scope_root_path(user) == ALL
-    return unit_in_scope(user, unit)
-
-
-def citizen_holds(user: User, citizen: Citizen) -> bool:
-    """Whether ``user``'s unit holds ``citizen``'s record (it was created there)."""
-    return unit_holds(user, citizen.unit)
-
-
 def _holding_denied(*, user: User, citizen: Citizen, what: str, not_found: DomainError) -> DomainError:
     """Audit a write refused because another unit holds the record or consent; the answer is the
     same as for a missing one, so the refusal tells nothing about what another unit holds."""
@@ -114,9 +101,11 @@ def _holding_denied(*, user: User, citizen: Citizen, what: str, not_found: Domai
     return not_found
 
 
-def citizen_hold_require(*, user: User, citizen: Citizen, what: str) -> None:
-    """Refuse (audited, answered as a missing record) unless ``user``'s unit holds the record."""
-    if not citizen_holds(user, citizen):
+def citizen_hold_require(*, user: User, citizen: Citizen, action: str, what: str) -> None:
+    """Refuse (audited, answered as a missing record) unless ``user`` may do ``action`` ("edit",
+    "merge", "erase") on the record: its holding unit or above, with the action's permission
+    (``Citizen.scope``; a record without a holding unit: system administrators only)."""
+    if not scope_allows(user, citizen, action):
         raise _holding_denied(user=user, citizen=citizen, what=what, not_found=_citizen_not_found())
 
 
@@ -225,7 +214,7 @@ def citizen_register_from_card(
     reason = purpose_require(purpose)
     today = timezone.localdate()
     existing = Citizen.objects.filter(personal_id=card.personal_id).select_related("unit").first()
-    holds = existing is None or citizen_holds(user, existing)
+    holds = existing is None or scope_allows(user, existing, "edit")
     if existing is not None and not holds:
         contacts = [f for f, v in (("phone", phone.strip()), ("email", email.strip())) if v and getattr(existing, f) != v]
         if contacts:
@@ -327,7 +316,7 @@ def citizen_update_contacts(
     """Change the phone, e-mail or current address: only staff of the holding unit (and above)."""
     user = permission_require(actor, IDENTITY_EDIT, what="citizen_update", object_id=citizen.pk)
     reason = purpose_require(purpose)
-    citizen_hold_require(user=user, citizen=citizen, what="citizen_update")
+    citizen_hold_require(user=user, citizen=citizen, action="edit", what="citizen_update")
     with transaction.atomic():
         citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
         changed = [f for f, v in (("phone", phone.strip()), ("email", email.strip())) if getattr(citizen, f) != v]
@@ -352,7 +341,7 @@ def citizen_merge(*, actor: Actor, survivor: Citizen, duplicate: Citizen, reason
     if survivor.pk == duplicate.pk:
         raise DomainError(IdentityErrorCode.MERGE_SAME, _("Choose two different records to merge."))
     for record in (survivor, duplicate):  # a merge changes and deletes records: holding unit only
-        citizen_hold_require(user=user, citizen=record, what="citizen_merge")
+        citizen_hold_require(user=user, citizen=record, action="merge", what="citizen_merge")
     if not reason.strip():
         raise DomainError(
             IdentityErrorCode.CITIZEN_INVALID, _("Give the reason for the merge."), fields={"reason": _("Required.")}
@@ -410,7 +399,7 @@ def citizen_erase(*, actor: Actor, citizen: Citizen, reason: str) -> None:
     keeps only the database id, the reason and who erased.
     """
     user = permission_require(actor, IDENTITY_ERASE, what="citizen_erase", object_id=citizen.pk)
-    citizen_hold_require(user=user, citizen=citizen, what="citizen_erase")
+    citizen_hold_require(user=user, citizen=citizen, action="erase", what="citizen_erase")
     if not reason.strip():
         raise DomainError(
             IdentityErrorCode.CITIZEN_INVALID, _("Give the reason for the erasure."), fields={"reason": _("Required.")}
@@ -452,7 +441,9 @@ def consent_give(*, actor: Actor, citizen: Citizen, purpose: ConsentPurpose, evi
             fields={"evidence": _("Required.")},
         )
     with transaction.atomic():
-        existing = Consent.objects.select_for_update().filter(citizen=citizen, purpose=purpose, withdrawn_at__isnull=True).first()
+        # Read through the citizen the officer reached by purpose: one active consent per purpose
+        # nationally, whichever unit recorded it (docs/identity.md point 7).
+        existing = citizen.consents.select_for_update().filter(purpose=purpose, withdrawn_at__isnull=True).first()
         if existing is not None:
             return existing
         consent = Consent.objects.create(
@@ -477,16 +468,24 @@ def consent_withdraw(*, actor: Actor, citizen: Citizen, purpose: ConsentPurpose,
     consent (or above it): another unit gets the same answer as for a missing consent.
     """
     user = None if by_citizen else permission_require(actor, CONSENT_MANAGE, what="consent_withdraw", object_id=citizen.pk)
-    if user is not None:
-        held = Consent.objects.filter(citizen=citizen, purpose=purpose, withdrawn_at__isnull=True).select_related("unit").first()
-        if held is not None and not unit_holds(user, held.unit):
+    if user is not None:  # held by another unit: audited, then answered as a missing consent
+        active = citizen.consents.filter(purpose=purpose, withdrawn_at__isnull=True).select_related("unit").first()
+        if active is not None and not scope_allows(user, active, "manage"):
             raise _holding_denied(user=user, citizen=citizen, what="consent_withdraw", not_found=_consent_not_given())
+    if user is None:
+        consents = Consent.objects.unrestricted("the citizen's own withdrawal, after the one-time code")
+        templates = FaceTemplate.objects.unrestricted("the citizen's own withdrawal, after the one-time code")
+    else:
+        consents, templates = Consent.objects.restrict(user, "manage"), FaceTemplate.objects.restrict(user, "manage")
     with transaction.atomic():
-        consent = Consent.objects.select_for_update().filter(citizen=citizen, purpose=purpose, withdrawn_at__isnull=True).first()
-        if consent is None or (user is not None and not unit_holds(user, consent.unit)):
+        consent = consents.select_for_update().filter(citizen=citizen, purpose=purpose, withdrawn_at__isnull=True).first()
+        if consent is None:
             raise _consent_not_given()
-        unit_ids = list(consent.templates.values_list("unit_id", flat=True).distinct())
-        deleted, _detail = consent.templates.all().delete()
+        # A template goes with its consent ("manage" of a template is its consent's holding unit),
+        # so every template of a consent in scope is in scope, wherever the face was enrolled.
+        withdrawn = templates.filter(consent=consent)
+        unit_ids = list(withdrawn.values_list("unit_id", flat=True).distinct())
+        deleted, _detail = withdrawn.delete()
         consent.withdrawn_at, consent.withdrawn_by = timezone.now(), user
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         audit_record(
@@ -527,7 +526,8 @@ def face_enrol(
     user = permission_require(actor, FACE_ENROL, what="face_enrol", object_id=citizen.pk)
     reason = purpose_require(purpose)
     unit = _unit_of(user)
-    consent = Consent.objects.filter(citizen=citizen, purpose=consent_purpose, withdrawn_at__isnull=True).first()
+    # The citizen's active consent, whichever unit recorded it (read through the citizen reached by purpose).
+    consent = citizen.consents.filter(purpose=consent_purpose, withdrawn_at__isnull=True).first()
     if consent is None:
         raise DomainError(
             IdentityErrorCode.FACE_NO_CONSENT,
@@ -576,6 +576,12 @@ class FaceDecision:
     match: FaceMatch | None
 
 
+# Face search is scoped by its purpose, not by the searcher's unit tree: the searcher's own unit,
+# or the whole province for a resident of another commune (``FACE_SEARCH_SCOPE``), which a commune
+# officer's ``restrict`` scope does not cover. The rows are filtered by those units explicitly.
+_PURPOSE_SCOPED = "face search: the purpose's units (FACE_SEARCH_SCOPE), filtered by unit_id"
+
+
 def _scope_units(user: User, reason: AccessPurpose) -> tuple[FaceScope, list[AdministrativeUnit]]:
     scope = FACE_SEARCH_SCOPE.get(reason)
     if scope is None:
@@ -589,12 +595,14 @@ def _scope_units(user: User, reason: AccessPurpose) -> tuple[FaceScope, list[Adm
     province = unit
     while province.parent_id is not None and province.level != UnitLevel.PROVINCE:
         province = AdministrativeUnit.objects.get(pk=province.parent_id)
-    enrolled = FaceTemplate.objects.filter(unit__path__startswith=province.path).values("unit_id")
+    enrolled = FaceTemplate.objects.unrestricted(_PURPOSE_SCOPED).filter(unit__path__startswith=province.path).values("unit_id")
     return scope, list(AdministrativeUnit.objects.filter(pk__in=enrolled).order_by("code"))
 
 
 def _rerank(template_ids: list[int], vector: Any, *, unit_ids: list[int], citizen: Citizen | None = None) -> list[FaceMatch]:
-    rows = FaceTemplate.objects.filter(pk__in=template_ids, unit_id__in=unit_ids, consent__withdrawn_at__isnull=True)
+    rows = FaceTemplate.objects.unrestricted(_PURPOSE_SCOPED).filter(
+        pk__in=template_ids, unit_id__in=unit_ids, consent__withdrawn_at__isnull=True
+    )
     if citizen is not None:
         rows = rows.filter(citizen=citizen)
     matches = []
@@ -697,7 +705,9 @@ def face_templates_purge_expired(*, now: datetime | None = None) -> int:
     """Delete templates not matched (or, never matched, not enrolled) within the retention period."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=int(settings.MOTCUA_FACE_RETENTION_DAYS))
-    expired = FaceTemplate.objects.filter(Q(last_matched_at__lt=cutoff) | Q(last_matched_at__isnull=True, created_at__lt=cutoff))
+    expired = FaceTemplate.objects.unrestricted("retention purge: a system task over every unit").filter(
+        Q(last_matched_at__lt=cutoff) | Q(last_matched_at__isnull=True, created_at__lt=cutoff)
+    )
     with transaction.atomic():
         unit_ids = list(expired.values_list("unit_id", flat=True).distinct())
         by_citizen = list(expired.values_list("citizen_id", flat=True))

@@ -39,6 +39,7 @@ from motcua.core.permissions import (
     IDENTITY_MERGE,
     IDENTITY_VIEW,
 )
+from motcua.core.scoping import scope_allows
 from motcua.identity import selectors, services
 from motcua.identity.choices import AccessPurpose, ConsentPurpose, FaceSource, NotifyChannel
 from motcua.identity.forms import (
@@ -239,9 +240,8 @@ def citizen_page(request: HttpRequest, link: str) -> HttpResponse:
     except DomainError as exc:
         return render(request, "identity/error.html", {"message": exc.message, "code": exc.code}, status=exc.status_code)
     consents = list(citizen.consents.filter(withdrawn_at__isnull=True).select_related("unit").order_by("purpose"))
-    for consent in consents:  # only the unit that recorded a consent may withdraw it
-        consent.held_here = services.unit_holds(user, consent.unit)  # type: ignore[attr-defined]
-    holds = services.citizen_holds(user, citizen)
+    for consent in consents:  # only the unit that recorded a consent (or above it) may withdraw it
+        consent.held_here = scope_allows(user, consent, "manage")  # type: ignore[attr-defined]
     context = {
         "citizen": citizen,
         "link": link,
@@ -256,12 +256,12 @@ def citizen_page(request: HttpRequest, link: str) -> HttpResponse:
         "consent_form": ConsentForm(),
         "contacts_form": ContactsForm(initial={"phone": citizen.phone, "email": citizen.email, "purpose": purpose}),
         "can": {
-            "edit": user.has_perm(IDENTITY_EDIT) and holds,
+            "edit": scope_allows(user, citizen, "edit"),
             "consent": user.has_perm(CONSENT_MANAGE),
             "enrol": user.has_perm(FACE_ENROL),
             "verify": user.has_perm(FACE_SEARCH),
             "export": user.has_perm(IDENTITY_EXPORT),
-            "erase": user.has_perm(IDENTITY_ERASE) and holds,
+            "erase": scope_allows(user, citizen, "erase"),
         },
     }
     return render(request, "identity/citizen.html", context)
@@ -437,7 +437,7 @@ def citizen_erase(request: HttpRequest, link: str) -> HttpResponse:
     user = _staff(request, IDENTITY_ERASE)
     citizen = _citizen_or_404(user, link)
     try:  # only the holding unit's data-protection officer; another unit sees a missing record
-        services.citizen_hold_require(user=user, citizen=citizen, what="citizen_erase_page")
+        services.citizen_hold_require(user=user, citizen=citizen, action="erase", what="citizen_erase_page")
     except NotFound:
         raise Http404 from None
     form = EraseForm(request.POST or None)
