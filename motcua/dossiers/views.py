@@ -325,8 +325,7 @@ def _receive(
         authorisation_note=data["authorisation_note"],
         sets_count=data["sets_count"],
         fee_amount=data["fee_amount"],
-        # Fees typed at the counter are collected there (Decree 118 Art. 24): the receipt says paid.
-        fee_paid=data["fee_amount"] > 0,
+        fee_paid=None,  # the service decides: an amount taken at the counter is collected there
         idempotency_key=data["idempotency_key"],
         time_limit_value=data["time_limit_value"],
         time_limit_unit=data["time_limit_unit"] or "",

@@ -49,7 +49,8 @@ class IntakeInput:
     request_summary: str = ""
     sets_count: int = 1
     fee_amount: int = 0
-    fee_paid: bool = False
+    # None: the service decides (fees taken at the counter are collected there, Decree 118 Art. 24).
+    fee_paid: bool | None = None
     deciding_agency_id: int | None = None
     idempotency_key: str = ""
     # Only for a procedure without a time limit in the catalogue (RULES.md §1.6, last bullet):

@@ -289,6 +289,15 @@ def _create_dossier(
     return dossier
 
 
+def fees_paid_at_intake(intake: IntakeInput, *, online: bool) -> bool:
+    """Whether the fees are paid when the dossier is taken in: as the caller says, or else paid
+    when an amount was taken at the counter (Decree 118 Art. 24: fees are collected at the
+    counter or online; an online submission pays through the portal, recorded later)."""
+    if intake.fee_paid is not None:
+        return intake.fee_paid
+    return intake.fee_amount > 0 and not online
+
+
 def _new_dossier(*, actor: User, checked: _CheckedIntake, at: datetime, status: DossierStatus, online: bool) -> Dossier:
     """The dossier row as the applicant and the officer gave it (not saved; receipt adds its
     code and clock). An online submission has no code until it is received (RULES.md §1.7):
@@ -329,7 +338,7 @@ def _new_dossier(*, actor: User, checked: _CheckedIntake, at: datetime, status: 
         request_summary=intake.request_summary.strip() or procedure.name[:500],
         sets_count=intake.sets_count,
         fee_amount=intake.fee_amount,
-        fee_paid=intake.fee_paid,
+        fee_paid=fees_paid_at_intake(intake, online=online),
         submitted_at=at if online else None,
         status=status,
         idempotency_key=checked.key,

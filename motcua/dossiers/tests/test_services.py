@@ -406,3 +406,17 @@ def test_the_return_records_how_the_result_was_delivered(officer: User) -> None:
 
     event = DossierEvent.objects.get(dossier=dossier, action=DossierAction.RETURN_RESULT)
     assert event.payload["delivery"] == "postal"
+
+
+def test_fees_taken_at_the_counter_are_recorded_paid_by_the_service(officer: User) -> None:
+    """Issue 9 item 14 ("writes only in services"): the intake page no longer decides ``fee_paid``;
+    an amount taken at the counter is collected there (Decree 118 Art. 24), an explicit answer
+    wins, and an online submission pays through the portal later."""
+    from motcua.dossiers.services.intake import fees_paid_at_intake
+
+    paid = dossier_receive(actor=officer, intake=intake(fee_amount=8000, idempotency_key="fee-1")).dossier
+    free = dossier_receive(actor=officer, intake=intake(fee_amount=0, idempotency_key="fee-2")).dossier
+
+    assert (paid.fee_paid, free.fee_paid) == (True, False)
+    assert fees_paid_at_intake(intake(fee_amount=8000, fee_paid=False), online=False) is False
+    assert fees_paid_at_intake(intake(fee_amount=8000), online=True) is False
