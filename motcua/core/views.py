@@ -49,7 +49,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 otp_token=form.cleaned_data["otp_token"],
             )
         except DomainError as exc:
-            form.add_error(None, f"{exc.message} ({exc.code})")
+            form.add_error(None, str(exc.message))
             status = exc.status_code
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

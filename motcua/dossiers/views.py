@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -208,6 +209,19 @@ def _counter_stats_rows(user: User) -> list[tuple[str, CounterStats]]:
     ]
 
 
+def _applicant_input(data: dict[str, Any]) -> ApplicantInput:
+    """The applicant fields of the intake and visit forms (``applicant_*``) as the services take them."""
+    return ApplicantInput(
+        kind=ApplicantKind(data["applicant_kind"]),
+        name=data["applicant_name"],
+        id_number=data["applicant_id_number"],
+        birth_date=data.get("applicant_birth_date"),
+        address=data["applicant_address"],
+        phone=data["applicant_phone"],
+        email=data["applicant_email"],
+    )
+
+
 def _record_visit(request: HttpRequest, user: User, outcome: VisitOutcome) -> tuple[HttpResponse | None, dict[str, str], int]:
     """Guide a supplement or refuse to receive: a counter visit with its slip, no dossier code."""
     form = CounterVisitForm(request.POST)
@@ -217,14 +231,7 @@ def _record_visit(request: HttpRequest, user: User, outcome: VisitOutcome) -> tu
     visit_input = VisitInput(
         outcome=outcome,
         procedure_code=data["procedure_code"],
-        applicant=ApplicantInput(
-            kind=ApplicantKind(data["applicant_kind"]),
-            name=data["applicant_name"],
-            id_number=data["applicant_id_number"],
-            address=data["applicant_address"],
-            phone=data["applicant_phone"],
-            email=data["applicant_email"],
-        ),
+        applicant=_applicant_input(data),
         reason=data["reason"],
         items=[line for line in data["items"].splitlines() if line.strip()],
         representative_name=data["representative_name"],
@@ -233,7 +240,7 @@ def _record_visit(request: HttpRequest, user: User, outcome: VisitOutcome) -> tu
     try:
         result = counter_visit_record(actor=user, visit=visit_input)
     except DomainError as exc:
-        return None, {"": f"{exc.message} ({exc.code})", **{k: str(v) for k, v in exc.fields.items()}}, exc.status_code
+        return None, {"": str(exc.message), **{k: str(v) for k, v in exc.fields.items()}}, exc.status_code
     message = (
         _("Supplement guided (no dossier code). Print the request for the applicant.")
         if outcome == VisitOutcome.GUIDED
@@ -259,7 +266,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     try:
         prefill, earlier, reusable = _citizen_prefill(user, citizen_id) if citizen_id else ({}, [], [])
     except DomainError as exc:
-        messages.error(request, f"{exc.message} ({exc.code})")
+        messages.error(request, str(exc.message), extra_tags=str(exc.code))
         prefill, earlier, reusable = {}, [], []
     if visit is not None:
         prefill = {**prefill, **_visit_prefill(visit)}
@@ -308,15 +315,7 @@ def _receive(
     data = form.cleaned_data
     intake_input = IntakeInput(
         procedure_code=data["procedure_code"],
-        applicant=ApplicantInput(
-            kind=ApplicantKind(data["applicant_kind"]),
-            name=data["applicant_name"],
-            id_number=data["applicant_id_number"],
-            birth_date=data["applicant_birth_date"],
-            address=data["applicant_address"],
-            phone=data["applicant_phone"],
-            email=data["applicant_email"],
-        ),
+        applicant=_applicant_input(data),
         channel=Channel(data["channel"]),
         result_delivery=data["result_delivery"] or ResultDelivery.IN_PERSON,
         documents=_posted_documents(request, procedure),
@@ -339,7 +338,7 @@ def _receive(
             else dossier_receive(actor=user, intake=intake_input)
         )
     except DomainError as exc:
-        form.add_error(None, f"{exc.message} ({exc.code})")
+        form.add_error(None, str(exc.message))
         for key, message in exc.fields.items():
             name = key.replace(".", "_")
             if name in form.fields:
@@ -452,7 +451,8 @@ def _parse_step_days(value: str) -> Decimal | None:
 
 def _action_error(request: HttpRequest, exc: DomainError) -> None:
     details = "; ".join(str(v) for v in exc.fields.values())
-    messages.error(request, f"{exc.message} {details} ({exc.code})".strip())
+    # The citizen-facing text only; the stable code stays machine-readable (data-code) for support.
+    messages.error(request, f"{exc.message} {details}".strip(), extra_tags=str(exc.code))
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -368,3 +370,16 @@ def test_dossier_page_query_budget(client: Client, officer: User, django_assert_
         response = client.get(f"/ho-so/{dossier.code}/")
 
     assert response.status_code == 200
+
+
+def test_an_error_on_a_page_shows_the_vietnamese_message_and_no_raw_code(client: Client, officer: User) -> None:
+    """A counter officer reads "Không thể …", never "(illegal_transition)"."""
+    client.force_login(officer)
+    dossier = dossier_receive(actor=officer, intake=intake(idempotency_key="raw-code")).dossier
+
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/approve/", follow=True)
+
+    html = response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
+    assert "Không" in html or "không" in html
+    assert not re.search(r"\([a-z]+_[a-z_]+\)", html)
