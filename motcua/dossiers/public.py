@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from motcua.core import throttle
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.choices import RATABLE_STATUSES, DossierStatus
 from motcua.dossiers.exceptions import DossierErrorCode
@@ -19,13 +19,8 @@ LOOKUP_LIMIT = 30  # attempts per client address per 10 minutes
 
 
 def lookup_throttle(request: HttpRequest) -> None:
-    key = f"lookup:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count > LOOKUP_LIMIT:
+    """Counted in the shared cache by ``core.throttle``, like the login limits."""
+    if throttle.count_hit("lookup", request.META.get("REMOTE_ADDR", ""), window_seconds=600) > LOOKUP_LIMIT:
         raise DomainError(
             DossierErrorCode.TOO_MANY_LOOKUPS,
             _("Too many look-ups from this address. Try again in a few minutes."),
