@@ -29,6 +29,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.core.files import append_private
 from motcua.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -146,12 +147,7 @@ def anchor_append(*, event_id: int, event_hash: str) -> None:
         return
     line = f"{event_id} {event_hash} {timezone.now().astimezone(UTC).isoformat(timespec='seconds')}\n"
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(descriptor, line.encode("ascii"))
-        finally:
-            os.close(descriptor)
+        append_private(path, line)
     except OSError:
         logger.exception("audit anchor %s not written for event #%s", path, event_id)
 

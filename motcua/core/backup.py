@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.audit import AuditVerification, anchor_path, audit_verify
 from motcua.core.exceptions import CoreErrorCode, DomainError
+from motcua.core.files import private_dir
 
 FORMAT = "motcua-backup/1"
 MANIFEST = "manifest.json"
@@ -69,18 +70,6 @@ class RestoreResult:
     manifest: dict[str, Any]
     verification: AuditVerification
     notes: list[str] = field(default_factory=list)
-
-
-def _mkdirs(path: Path) -> None:
-    """``path`` and its missing parents, each 0700 (``mkdir(parents=True)`` gives the parents
-    the default mode)."""
-    missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
-    for directory in reversed(missing):
-        directory.mkdir(mode=0o700, exist_ok=True)
-        directory.chmod(0o700)
 
 
 def _sha256(path: Path) -> str:
@@ -173,7 +162,7 @@ def _dump_database(staging: Path) -> tuple[str, tuple[int, str] | None]:
     vendor = _vendor()
     if vendor == "sqlite":
         target = staging / SQLITE_MEMBER
-        _mkdirs(target.parent)
+        private_dir(target.parent)
         connection.ensure_connection()
         source = connection.connection
         with sqlite3.connect(target) as copy:
@@ -185,7 +174,7 @@ def _dump_database(staging: Path) -> tuple[str, tuple[int, str] | None]:
     # least this event (the anchor member is cut to it: never ahead of the copy).
     head = _head_now()
     target = staging / PGDUMP_MEMBER
-    _mkdirs(target.parent)
+    private_dir(target.parent)
     _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}"])
     target.chmod(0o600)
     return PGDUMP_MEMBER, head
@@ -203,7 +192,7 @@ def _anchor_copy(staging: Path, head: tuple[int, str] | None) -> bool:
         if len(parts) >= 2 and parts[0].isdigit() and int(parts[0]) <= limit:
             kept.append(line + "\n")
     target = staging / ANCHOR_MEMBER
-    _mkdirs(target.parent)
+    private_dir(target.parent)
     target.write_text("".join(kept), encoding="ascii")
     target.chmod(0o600)
     return True
@@ -229,7 +218,7 @@ def _versions() -> dict[str, Any]:
 def backup_create(*, to: Path | None = None, include_secrets: bool = True) -> BackupResult:
     """Write one archive of the installation into ``to`` (default ``MOTCUA_BACKUP_DIR``)."""
     directory = Path(to or settings.MOTCUA_BACKUP_DIR)
-    _mkdirs(directory)
+    private_dir(directory)
     created = timezone.now().astimezone(UTC)
     path = directory / f"motcua-backup-{created:%Y%m%dT%H%M%S%fZ}.tar.gz"
     staging = Path(tempfile.mkdtemp(prefix=".motcua-backup-", dir=directory))  # 0700
@@ -385,7 +374,7 @@ def _place(source: Path, target: Path) -> None:
     """Move ``source``'s files under ``target`` (dirs 0700, files 0600)."""
     for path in _files(source):
         destination = target / path.relative_to(source)
-        _mkdirs(destination.parent)
+        private_dir(destination.parent)
         shutil.move(path, destination)
         destination.chmod(0o600)
 
@@ -394,10 +383,10 @@ def backup_restore(*, archive: Path) -> RestoreResult:
     """Restore ``archive`` into this (empty) installation; checksums are verified first."""
     manifest = backup_check(archive=archive)
     var_dir = Path(settings.VAR_DIR)
-    _mkdirs(var_dir)
+    private_dir(var_dir)
     sqlite_file = _sqlite_file()
     if sqlite_file is not None:
-        _mkdirs(sqlite_file.parent)
+        private_dir(sqlite_file.parent)
     found = installation_contents()
     if found:
         raise DomainError(
@@ -421,7 +410,7 @@ def backup_restore(*, archive: Path) -> RestoreResult:
         _place(staging / "pki", Path(settings.MOTCUA_PKI_DIR))
         anchor = anchor_path()
         if (staging / ANCHOR_MEMBER).is_file() and anchor is not None:
-            _mkdirs(anchor.parent)
+            private_dir(anchor.parent)
             shutil.move(staging / ANCHOR_MEMBER, anchor)
             anchor.chmod(0o600)
         if (staging / ENV_MEMBER).is_file():

@@ -20,8 +20,16 @@ def restrict_umask() -> None:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) as 0700; tighten it if it exists."""
-    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    """Create ``path`` and each missing parent as 0700 (``mkdir(parents=True)`` would give the
+    parents the default mode); tighten ``path`` itself if it exists."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for directory in reversed(missing):
+        directory.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+        os.chmod(directory, PRIVATE_DIR_MODE)
     os.chmod(path, PRIVATE_DIR_MODE)
     return path
 
@@ -35,9 +43,12 @@ def append_private(path: Path, text: str) -> None:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (replacing it) as a 0600 file in a 0700 directory."""
+    """Write ``data`` to ``path`` as a 0600 file in a 0700 directory, atomically: a temporary file
+    beside it, then a rename, so a reader never sees half a file."""
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, PRIVATE_FILE_MODE)
-    os.chmod(path, PRIVATE_FILE_MODE)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, PRIVATE_FILE_MODE)
+    os.chmod(tmp, PRIVATE_FILE_MODE)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+    os.replace(tmp, path)

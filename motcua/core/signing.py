@@ -53,6 +53,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import CoreErrorCode, DomainError
+from motcua.core.files import write_private
 from motcua.core.models import Agency
 
 T = TypeVar("T")
@@ -113,14 +114,9 @@ def _private_dir(path: Path) -> Path:
 
 
 def _write_private(path: Path, content: bytes) -> None:
-    """Write a file readable by its owner only, atomically (a temporary file, then rename)."""
+    """A key-store file readable by its owner only, written atomically (``core.files``)."""
     _private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-    tmp.chmod(0o600)
-    os.replace(tmp, path)
+    write_private(path, content)
 
 
 @contextmanager
