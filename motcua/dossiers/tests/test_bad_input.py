@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.core.apikeys import apikey_create
-from motcua.core.choices import Role
+from motcua.core.choices import AgencyKind, Role
 from motcua.dossiers.models import ClockChange, CounterVisit, Document, Dossier, DossierEvent, DossierStep
 from motcua.dossiers.services import dossier_receive
 from motcua.dossiers.tests.factories import PDF, PERSONAL_ID, commune_agencies, intake, procedure, staff
@@ -329,6 +329,19 @@ def test_multipart_upload_refuses_anonymous_and_writes_nothing(client: Client, o
     response = client.post("/api/v1/dossiers/upload", {"intake": json.dumps(body), "files": files})
 
     assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+    _nothing_written()
+
+
+def test_multipart_upload_refuses_a_role_without_the_receive_permission_and_writes_nothing(client: Client, officer: Any) -> None:
+    """The permission matrix of the upload endpoint: a specialist processes dossiers but does not
+    receive them (another unit cannot be named: a dossier is received at the caller's own desk)."""
+    specialist = staff("specialist", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE)
+    _row, secret = apikey_create(user=specialist)
+    body = _body(documents=[{"name": "Tờ khai", "filename": "to-khai.pdf"}], idempotency_key="up-3")
+
+    response = _upload(client, secret, body, [SimpleUploadedFile("to-khai.pdf", PDF, content_type="application/pdf")])
+
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
     _nothing_written()
 
 
