@@ -58,7 +58,7 @@ class ChannelInline(_ProcedurePartInline):
 
 class DocumentInline(_ProcedurePartInline):
     model = ProcedureDocument
-    fields = ("position", "group", "name", "form_template", "quantity_text", "originals", "copies")
+    fields = ("position", "group", "name", "form_template", "quantity_text", "originals", "copies", "conditional", "note")
 
 
 class FeeInline(_ProcedurePartInline):

@@ -130,6 +130,8 @@ def get_procedure(request: HttpRequest, code: str) -> dict[str, Any]:
                 "quantity_text": d.quantity_text,
                 "originals": d.originals,
                 "copies": d.copies,
+                "note": d.note,
+                "conditional": d.conditional,
             }
             for d in p.documents.all()
         ],

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,16 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from motcua.catalog.choices import Channel, OnlineLevel, TimeUnit
-from motcua.catalog.parsing import split_agencies
-from motcua.core.text import fold
+from motcua.catalog.parsing import drop_repeated_words, excerpt, split_agencies
+from motcua.core.text import decimal_text, fold
+from motcua.core.urls_public import public_url
 
 
 def format_number(value: Decimal) -> str:
-    """5 → "5", 0.50 → "0,5" (in Vietnamese)."""
-    normalised = value.normalize()
-    if normalised == normalised.to_integral_value():
-        return str(int(normalised))
-    return formats.number_format(normalised)
+    """5.00 → "5", 0.50 → "0,5" in Vietnamese ("0.5" in English): ``core.text.decimal_text``."""
+    return decimal_text(value, separator=str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
 def format_amount(amount: int) -> str:
@@ -49,6 +47,26 @@ def format_duration(value: Decimal | None, unit: str) -> str:
     if unit == TimeUnit.HOUR:
         return ngettext("%(n)s hour", "%(n)s hours", count) % {"n": number}
     return f"{number} {unit}"
+
+
+def fees_display(fees: Iterable[ProcedureFee]) -> str:
+    """A procedure's fees on one line, each distinct amount once: "Miễn phí"; "Miễn phí (Trực
+    tuyến); 5.000 đồng (Trực tiếp)" when the channels differ. Three channels that are all free
+    read "Miễn phí", never "miễn phí miễn phí miễn phí"."""
+    shown: dict[str, list[str]] = {}
+    for fee in fees:
+        amount = fee.amount_display or fee.description
+        if not amount:
+            continue
+        channels = shown.setdefault(excerpt(amount, 80), [])
+        label = str(fee.get_channel_display()) if fee.channel else ""
+        if label and label not in channels:
+            channels.append(label)
+    if len(shown) == 1:
+        return drop_repeated_words(next(iter(shown)))
+    return "; ".join(
+        drop_repeated_words(f"{amount} ({', '.join(channels)})" if channels else amount) for amount, channels in shown.items()
+    )
 
 
 class Sector(models.Model):
@@ -208,8 +226,8 @@ class Procedure(models.Model):
 
     @property
     def public_url(self) -> str:
-        """The page's full address (what its QR code holds): the configured public URL plus the path."""
-        return settings.MOTCUA_PUBLIC_URL.rstrip("/") + self.get_absolute_url()
+        """The page's full address (what its QR code holds): ``core.urls_public.public_url``."""
+        return public_url(self.get_absolute_url())
 
     @property
     def lead_time_display(self) -> str:
@@ -218,6 +236,11 @@ class Procedure(models.Model):
     @property
     def service_norm_display(self) -> str:
         return format_duration(self.service_norm_value, self.service_norm_unit)
+
+    @property
+    def fees_display(self) -> str:
+        """The fees on one line (``fees_display``), from the prefetched fees when there are."""
+        return fees_display(self.fees.all())
 
     @property
     def competent_agencies(self) -> list[str]:
@@ -305,6 +328,10 @@ class ProcedureDocument(models.Model):
     quantity_text = models.CharField(_("quantity as published"), max_length=100, blank=True)
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    note = models.TextField(_("note"), blank=True, help_text=_("What the catalogue says beyond the document itself."))
+    conditional = models.BooleanField(
+        _("only in some cases"), default=False, help_text=_("Needed only in the case the document's text names.")
+    )
 
     class Meta:
         verbose_name = _("required document")
@@ -360,7 +387,7 @@ class ProcedureFee(models.Model):
         if self.is_free:
             return str(_("Free"))
         if self.amount_vnd is not None:
-            return _("%(amount)s đồng") % {"amount": format_amount(self.amount_vnd)}
+            return _("%(amount)s VND") % {"amount": format_amount(self.amount_vnd)}
         return self.amount_text
 
 

@@ -101,6 +101,23 @@ def clean_line(text: str | None) -> str:
     return " ".join(clean(text).split())
 
 
+# A run of two to six words said again at once: "miễn phí miễn phí", "Lệ phí: Lệ phí:". A single
+# repeated word is left alone: Vietnamese joins words that way ("trường hợp hợp tác xã").
+_REPEATED_RUN = re.compile(r"(?i)(?<!\w)((?:\w+[^\w\n]+){1,5}\w+)(?:[^\w\n]+\1)+(?!\w)")
+
+
+def drop_repeated_words(text: str) -> str:
+    """ "miễn phí miễn phí miễn phí" → "miễn phí": a word run repeated at once is kept once."""
+    previous = None
+    while previous != text:
+        previous, text = text, _REPEATED_RUN.sub(r"\1", text)
+    return text
+
+
+def has_repeated_words(text: str) -> bool:
+    return bool(_REPEATED_RUN.search(text or ""))
+
+
 def excerpt(text: str, limit: int = 120) -> str:
     one_line = " ".join((text or "").split())
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
@@ -324,7 +341,8 @@ def split_fee_and_note(raw: str) -> tuple[str, str, str]:
 
 def parse_fee(head: str, description: str) -> tuple[Fee | None, list[Problem]]:
     """A fee from its head ("Miễn phí", "20,000 VNĐ", …) and its description."""
-    description = clean(description)
+    description = drop_repeated_words(clean(description))
+    head = drop_repeated_words(head)
     raw = f"{head}({description})" if description else head
     decided = bool(_PROVINCE_DECIDES.search(description))
     match = _FEE_HEAD.match(head.strip()) if head else None
@@ -486,7 +504,7 @@ def parse_channels(entries: object, *, context: str = "") -> tuple[list[ChannelR
             if problem not in problems:
                 problems.append(problem)
         fee_text = clean(f"{head}({description})" if description else head)
-        rows.append(ChannelRow(channel, duration, row["time"], fee, fee_text, clean(note)))
+        rows.append(ChannelRow(channel, duration, row["time"], fee, drop_repeated_words(fee_text), clean(note)))
     return rows, problems
 
 
@@ -577,6 +595,8 @@ class DocumentRow:
     quantity_text: str
     originals: int
     copies: int
+    note: str = ""  # what the row says beyond the document itself (alternatives, explanations)
+    conditional: bool = False  # needed only in some cases ("trong trường hợp …", "(nếu có)")
 
 
 @dataclass(frozen=True)
@@ -592,6 +612,40 @@ _QUANTITY = re.compile(r"(?<! )(\d) bản chính(?:, ?(\d{1,2}) bản sao)?(?=$|
 _FORM_EXT = re.compile(r"\.(?:docx?|pdf|xlsx?|rar|zip)$", re.IGNORECASE)
 _GLUE_AFTER = set(".;:)”\"'")
 _BULLET = re.compile(r"^[\s\-+*•]+")
+# List markers in front of a row: "- ", "+ ", "a) ", "(1) ", "(iii) ", "1. ", "2.1. ".
+_MARKER = re.compile(r"^(?:[-+*•–]+\s*|\(?(?:\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s+|\d{1,2}(?:\.\d{1,2})*\.\s+)+")
+# The words a sentence of prose starts with, never a document: a condition ("Trường hợp …",
+# "Đối với …", "Nếu …", "Khi …", "Trừ …", "Ngoài …", "Tùy …"), a remark ("Lưu ý", "Ghi chú",
+# "Ví dụ"), a deadline or count ("Chậm nhất", "Thời hạn", "Số lượng hồ sơ"), a step ("Bước 2")
+# or a person or body doing something ("Người yêu cầu …", "Cá nhân …", "Cơ quan …").
+_PROSE_OPENER = re.compile(
+    r"^(?:\(?trong trường hợp|\(?trường hợp|\(?đối với|lưu ý|chú ý|ghi chú|nếu|khi|trừ|ngoài|ví dụ|tùy|tuỳ|hoặc"
+    r"|chậm nhất|thời hạn|số lượng|bước|người|cá nhân|cơ quan|tổ chức|công dân|thương nhân|chủ|việc|thực hiện"
+    r"|bao gồm|hồ sơ gồm|thành phần hồ sơ|căn cứ|sau khi|trước khi|không|riêng)\b"
+)
+# The words a document's name starts with (what the applicant hands in or shows).
+_DOCUMENT_NOUN = re.compile(
+    r"^(?:\d{1,2}\s|một\b|hai\b|các (?:giấy|tài liệu|văn bản|chứng từ|hồ sơ|loại|bản)|xuất trình|nộp|bản|tờ|văn bản|giấy|đơn"
+    r"|hồ sơ|hợp đồng|báo cáo|phụ lục|biên bản|biên lai|danh sách|danh mục|chứng|quyết định|thông báo|phiếu|mẫu"
+    r"|hộ chiếu|hóa đơn|hoá đơn|công văn|phương án|dự thảo|dự án|đề án|sơ đồ|sơ họa|vận đơn|vận tải đơn|tài liệu"
+    r"|ủy nhiệm|uỷ nhiệm|ủy quyền|kế hoạch|ảnh|nghị quyết|điều lệ|quy chế|trích lục|sổ|thẻ|căn cước|bảng|thông tin"
+    r"|đề nghị|đề xuất|ý kiến|kết quả|nội dung|tài khoản|lý lịch|sổ hộ|thư|chương trình|bộ hồ sơ|dữ liệu)"
+)
+# A condition inside a document's name: needed only in some cases.
+_CONDITION = re.compile(r"trường hợp|\bnếu có\b")
+# Where a document's name ends and its explanation starts: a new sentence (". " + capital, not
+# after a short abbreviation such as "TP."), or "; trường hợp …" / "; nếu …".
+_NAME_END = re.compile(
+    r"(?<![\s.][A-ZĐ][A-Za-zĐđ])(?<![\s.][A-ZĐ])\.\s+(?=[A-ZĐÀ-Ỹ])"
+    r"|\.(?=(?:Trường hợp|Đối với|Nếu|Lưu ý)\b)"
+    r"|(?<=[a-zà-ỹđ]{3})\.(?=[A-ZĐ][a-zà-ỹđ]+ )"
+    r"|[;,]\s*(?=(?i:trường hợp|nếu|trừ|đối với|riêng)\b)"
+    r"|:\s*(?=(?:[-+•]|\(?(?:\d{1,2}|[a-zđ]|[ivx]{1,4})\))\s)"
+)
+# A lead-in, then the document after a colon: "Đối với cấp lại …: Giấy đề nghị …", "Thành phần
+# hồ sơ: Hợp đồng mua bán …", "Người yêu cầu chứng thực xuất trình một trong các giấy tờ sau: Căn cước …".
+_LEAD_IN_MAX = 250
+_CASE_WORDS = re.compile(r"^(?:\(?(?:trong )?trường hợp|\(?đối với|nếu|khi)\b|.*\btrường hợp\b", re.IGNORECASE)
 
 
 def _is_note(text: str) -> bool:
@@ -602,6 +656,101 @@ def _heading(text: str) -> str:
     value = clean_line(text)
     value = value.strip("-* ").rstrip(":").strip()
     return value
+
+
+def strip_marker(text: str) -> str:
+    """ "a) Tờ khai", "(1) Bản sao …", "- Giấy chứng sinh" → the text without the list marker."""
+    return _MARKER.sub("", text).strip()
+
+
+def is_prose(text: str) -> bool:
+    """Whether a row of the documents table is prose rather than a document (``docs/catalog.md``):
+
+    it starts with a condition, remark or subject ("Trường hợp …", "Lưu ý", "Người yêu cầu …"),
+    with a lower-case letter or punctuation (the tail of a sentence glued in: "); nộp hồ sơ …"),
+    or it ends with a colon (it introduces a list: "… các giấy tờ sau:").
+    """
+    value = strip_marker(text)
+    if not value:
+        return True
+    if not (value[0].isupper() or value[0].isdigit()):
+        return True
+    if value.rstrip(" .;").endswith(":"):
+        return True
+    return bool(_PROSE_OPENER.match(value.casefold()))
+
+
+def is_document_name(text: str) -> bool:
+    """Whether a name starts as a document does ("Tờ khai …", "Bản sao …", "Giấy …", "01 đơn …")."""
+    return bool(_DOCUMENT_NOUN.match(strip_marker(text).casefold()))
+
+
+def split_lead_in(text: str) -> tuple[str, str]:
+    """ "Đối với cấp lại …: Giấy đề nghị cấp lại …" → ("Đối với cấp lại …", "Giấy đề nghị cấp lại …").
+
+    The document is what follows one of the first three colons when it reads as a document; the
+    lead-in before it is at most 250 characters and not a conditional sentence ("… thì …").
+    ``("", "")`` when no colon qualifies.
+    """
+    position = 0
+    for _attempt in range(3):
+        index = text.find(":", position)
+        if index < 0 or index > _LEAD_IN_MAX:
+            break
+        lead, rest = text[:index].strip(), strip_marker(text[index + 1 :].strip())
+        if " thì " not in lead and " thì " not in rest and is_document_name(rest) and not is_prose(rest):
+            return lead, rest[:1].upper() + rest[1:]
+        position = index + 1
+    return "", ""
+
+
+def split_document_name(text: str) -> tuple[str, str]:
+    """ "Giấy chứng sinh; trường hợp không có … thì nộp …" → ("Giấy chứng sinh", "Trường hợp không có …").
+
+    The name is the first sentence outside parentheses; the rest is the row's note.
+    """
+    depth = 0
+    for match in _NAME_END.finditer(text):
+        depth = text[: match.start()].count("(") - text[: match.start()].count(")")
+        if depth > 0:
+            continue
+        head = text[: match.start()].strip()
+        rest = text[match.end() :].strip()
+        if len(head) < 8 or not rest:
+            continue
+        if text[match.start()] == ".":
+            head += "."
+        elif text[match.start()] in ",;":
+            head = head.rstrip(" ,;")
+        elif text[match.start()] == ":":
+            rest = text[match.start() :].lstrip(": ")  # the alternatives listed after "… bao gồm:"
+            head = head.rstrip(" ,")
+        return head, rest[:1].upper() + rest[1:]
+    return text, ""
+
+
+def _document_row(group: str, body: str, form: str, quantity: str, originals: int, copies: int) -> DocumentRow | str:
+    """A row of the table: the document (with its own note), or the prose to keep as a note."""
+    name = strip_marker(body) if not body.startswith("--") else body.strip()
+    case = ""
+    if name and (is_prose(name) or not is_document_name(name)):
+        lead, document = split_lead_in(name)
+        if not document:
+            if is_document_name(name) and name[:1].islower():
+                name = name[:1].upper() + name[1:]  # "bản chính văn bản đề nghị …": a document, lower-cased
+            else:
+                return name
+        else:
+            case, name = lead, document
+    if not name and not form:
+        return ""
+    if originals == 0 and copies == 0 and name and not is_document_name(name):
+        return name  # no quantity and not named as a document: prose in the table
+    head, rest = split_document_name(name) if name else (name, "")
+    head = head.rstrip(" ;,")
+    note = "\n".join(part for part in (f"{case}." if case else "", rest) if part)
+    conditional = bool(_CASE_WORDS.match(case)) or bool(_CONDITION.search(head.casefold()))
+    return DocumentRow(group, head or name, form, quantity, originals, copies, note, conditional)
 
 
 def split_form(text: str) -> tuple[str, str]:
@@ -637,8 +786,12 @@ def split_form(text: str) -> tuple[str, str]:
 
 
 def parse_documents(raw: str) -> tuple[Documents, list[Problem]]:
-    """The required-documents table: rows with group heading, name, form file and quantity;
-    "Lưu ý" (notes) groups and rows become the note."""
+    """The required-documents table: rows with group heading, name, form file, quantity and note.
+
+    Prose rows (conditions, explanations, "Lưu ý" groups, list lead-ins; :func:`is_prose`) are
+    not documents: they become the procedure's note, under their group heading. A row repeating
+    an earlier one of the same group is dropped.
+    """
     # A tab before the quantity column is a cell boundary, not prose: glue it.
     text = clean(re.sub(r"[\t ]*\t[\t ]*(?=\d bản chính)", "", raw or ""))
     if not text:
@@ -649,7 +802,22 @@ def parse_documents(raw: str) -> tuple[Documents, list[Problem]]:
     group = _heading(parts[0]) if headed else ""
     segments = parts[1:] if headed else parts
     rows: list[DocumentRow] = []
-    notes: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    notes: list[tuple[str, str]] = []  # (group heading, prose)
+
+    def add(item: DocumentRow | str, in_note_group: bool) -> None:
+        if isinstance(item, str):
+            if item:
+                notes.append(("" if in_note_group else group, item))
+            return
+        if in_note_group:
+            notes.append(("", " ".join(p for p in (item.name, item.note) if p)))
+            return
+        key = (item.group, fold(item.name))
+        if key not in seen:
+            seen.add(key)
+            rows.append(item)
+
     for index, segment in enumerate(segments):
         last = index == len(segments) - 1
         position = 0
@@ -658,30 +826,42 @@ def parse_documents(raw: str) -> tuple[Documents, list[Problem]]:
             body = segment[position : match.start()]
             position = match.end()
             name, form = split_form(clean_line(body))
-            name = _BULLET.sub("", name).strip() if not name.startswith("--") else name.strip()
             if not name and not form:
                 continue
-            if in_note_group or _is_note(name):
-                notes.append(name)
+            if _is_note(name):
+                notes.append(("", _BULLET.sub("", name).strip()))
                 continue
-            if _FORM_EXT.search(name) and not form:
-                problems.append(Problem("documents", excerpt(name), Reason.DOCUMENT_FORM_UNSPLIT))
-            originals = int(match.group(1))
-            copies = int(match.group(2) or 0)
-            rows.append(DocumentRow(group, name, form, clean_line(match.group(0)), originals, copies))
+            item = _document_row(group, name, form, clean_line(match.group(0)), int(match.group(1)), int(match.group(2) or 0))
+            if isinstance(item, DocumentRow) and _FORM_EXT.search(item.name) and not item.form_template:
+                problems.append(Problem("documents", excerpt(item.name), Reason.DOCUMENT_FORM_UNSPLIT))
+            add(item, in_note_group)
         tail = clean_line(segment[position:])
         if not last:
             group = _heading(tail)
         elif tail:
             if in_note_group or _is_note(tail):
-                notes.append(tail)
-            else:
+                notes.append(("", tail))
+                continue
+            name, form = split_form(tail)
+            item = _document_row(group, name, form, "", 0, 0)
+            if isinstance(item, DocumentRow):
                 problems.append(Problem("documents", excerpt(tail), Reason.DOCUMENT_NO_QUANTITY))
-                name, form = split_form(tail)
-                rows.append(DocumentRow(group, _BULLET.sub("", name).strip() or tail, form, "", 0, 0))
+            add(item, in_note_group)
     if not rows and not notes:
         problems.append(Problem("documents", excerpt(text), Reason.DOCUMENTS_MISSING))
-    return Documents(rows, "\n".join(n for n in notes if n)), problems
+    return Documents(rows, _notes_text(notes)), problems
+
+
+def _notes_text(notes: list[tuple[str, str]]) -> str:
+    """The prose of the table, one paragraph a line, each group's heading once before its prose."""
+    lines: list[str] = []
+    current = ""
+    for heading, prose in notes:
+        if heading and heading != current:
+            lines.append(f"{heading}:")
+        current = heading
+        lines.append(prose)
+    return "\n".join(line for line in lines if line)
 
 
 # --- Legal basis --------------------------------------------------------------------------------

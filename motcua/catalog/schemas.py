@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class SectorOut(Schema):
@@ -63,6 +63,8 @@ class DocumentOut(Schema):
     quantity_text: str
     originals: int
     copies: int
+    note: str = Field("", description="What the catalogue says beyond the document (alternatives, explanations)")
+    conditional: bool = Field(False, description="Needed only in some cases (the name or note says which)")
 
 
 class LegalBasisOut(Schema):

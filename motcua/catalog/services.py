@@ -62,7 +62,7 @@ IMPORTED_FIELDS = (
     "parse_notes",
 )
 _CHANNEL_FIELDS = ("position", "channel", "time_value", "time_unit", "time_text", "time_assumed", "fee_text", "note")
-_DOCUMENT_FIELDS = ("position", "group", "name", "form_template", "quantity_text", "originals", "copies")
+_DOCUMENT_FIELDS = ("position", "group", "name", "form_template", "quantity_text", "originals", "copies", "note", "conditional")
 _FEE_FIELDS = ("position", "channel", "is_free", "amount_vnd", "amount_text", "description", "decided_by_province")
 _LEGAL_FIELDS = ("position", "title", "number")
 _MAX_CODE = Procedure._meta.get_field("code").max_length or 40
@@ -207,6 +207,25 @@ def _text(record: Mapping[str, Any], key: str) -> str:
     return parsing.clean(_raw(record, key))
 
 
+def _fee_rows(rows: list[parsing.ChannelRow]) -> list[tuple[Any, ...]]:
+    """One row per distinct fee and channel; a fee that every channel of the procedure states
+    alike is one row for all channels (channel ""): three channels "Miễn phí" are one "Miễn phí"."""
+    by_fee: dict[tuple[Any, ...], list[str]] = {}
+    for row in rows:
+        if row.fee is None:
+            continue
+        key = (row.fee.is_free, row.fee.amount_vnd, row.fee.amount_text, row.fee.description, row.fee.decided_by_province)
+        channels = by_fee.setdefault(key, [])
+        if row.channel.value not in channels:
+            channels.append(row.channel.value)
+    every = {row.channel.value for row in rows}
+    fees: list[tuple[Any, ...]] = []
+    for key, channels in by_fee.items():
+        for channel in [""] if len(every) > 1 and set(channels) == every else channels:
+            fees.append((len(fees) + 1, channel, *key))
+    return fees
+
+
 def _parse_record(record: Mapping[str, Any]) -> _Parsed:
     code = str(record["code"]).strip()
     problems: list[parsing.Problem] = []
@@ -232,22 +251,7 @@ def _parse_record(record: Mapping[str, Any]) -> _Parsed:
     levels, level_problems = parsing.parse_levels(_text(record, "implementing_level"))
     problems += level_problems
 
-    fees: list[tuple[Any, ...]] = []
-    seen_fees: set[tuple[Any, ...]] = set()
-    for row in rows:
-        if row.fee is None:
-            continue
-        key = (
-            row.channel.value,
-            row.fee.is_free,
-            row.fee.amount_vnd,
-            row.fee.amount_text,
-            row.fee.description,
-            row.fee.decided_by_province,
-        )
-        if key not in seen_fees:
-            seen_fees.add(key)
-            fees.append((len(fees) + 1, *key))
+    fees = _fee_rows(rows)
     parse_problems = [ParseProblem(code, p.field, p.raw, p.reason, p.detail) for p in problems]
     values: dict[str, Any] = {
         "name": parsing.clean_line(record["name"]),
@@ -293,7 +297,7 @@ def _parse_record(record: Mapping[str, Any]) -> _Parsed:
             for i, row in enumerate(rows, start=1)
         ],
         documents=[
-            (i, d.group, d.name, d.form_template[:255], d.quantity_text[:100], d.originals, d.copies)
+            (i, d.group, d.name, d.form_template[:255], d.quantity_text[:100], d.originals, d.copies, d.note, d.conditional)
             for i, d in enumerate(documents.rows, start=1)
         ],
         fees=fees,

@@ -18,7 +18,9 @@ from motcua.core.schemas import ErrorOut
 from motcua.dossiers.api import public_router as lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import visits_router as counter_visits_router
+from motcua.feedback.api import router as petitions_router
 from motcua.identity.api import router as identity_router
+from motcua.satisfaction.survey_api import router as surveys_router
 
 # Every operation may answer with the JSON error body (core.schemas.ErrorOut): bad input (400, 422),
 # not logged in (401), not allowed (403), missing or outside the caller's scope (404), a conflict
@@ -64,6 +66,8 @@ api.add_router("/identity", identity_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/counter-visits", counter_visits_router)
 api.add_router("/lookup", lookup_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/petitions", petitions_router)
 
 
 @api.exception_handler(DomainError)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.identity",
     "motcua.dossiers",
     "motcua.satisfaction",
+    "motcua.feedback",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.LanguageMiddleware",
     "motcua.core.middleware.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "motcua.core.urls_public.PublicOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -259,8 +261,10 @@ MOTCUA_DOSSIER_SYSTEM_DIGITS = os.environ.get("MOTCUA_DOSSIER_SYSTEM_DIGITS", ""
 # Grammar of agency electronic identifiers (Decision 20/2020/QĐ-TTg); empty: dotted groups.
 MOTCUA_AGENCY_IDENTIFIER_PATTERN = os.environ.get("MOTCUA_AGENCY_IDENTIFIER_PATTERN", "")
 
-# --- Public URL used in QR codes -------------------------------------------------------------
-MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# --- Public URL used in QR codes and messages (core.urls_public) ------------------------------
+# Empty (the default): links follow the address actually served (the request's host, or the
+# address `motcua serve` binds to). Set, it always wins (a reverse proxy's public name).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "")
 
 # --- Digital signatures on issued PDFs (core.signing, docs/slips.md) ---------------------------
 # Agencies' keys and certificates and the trusted roots (folders 0700, files 0600).

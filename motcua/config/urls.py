@@ -9,6 +9,8 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("cong-dan/", include("motcua.identity.urls")),
     path("danh-gia/", include("motcua.satisfaction.urls")),
+    path("phan-anh/", include("motcua.feedback.urls")),
+    path("open311/v2/", include("motcua.feedback.open311_urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.core.urls")),
 ]

@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
 
         from motcua.core.calendar import calendar_cache_clear
         from motcua.core.models import CalendarOverride
+        from motcua.core.thirdparty import translate_labels
+
+        translate_labels()
 
         def forget(**_kwargs: object) -> None:
             transaction.on_commit(calendar_cache_clear)

@@ -41,7 +41,12 @@ class LanguageMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The reader's language ends with the request (rendered by now): the thread goes back
+            # to the default, so whatever it runs next (a test, a task) does not write in English.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response
 
@@ -55,7 +60,17 @@ CAMERA_VIEWS = frozenset(
         "identity:face_identify",
         "identity:face_enrol",
         "identity:face_verify",
+        "dossiers:intake",  # the card QR read by the counter camera on the intake page (issue 10 item 2)
     }
+)
+
+# Views that answer with a document's scan (the staff viewer's frame and the API's bytes). The scan
+# is framed by this origin's viewer page and nowhere else, and runs nothing. The browser's PDF
+# viewer draws it: "object-src 'self'" keeps that viewer allowed ("'none'", as on every other page,
+# blanks the PDF in Chromium).
+SCAN_VIEWS = frozenset({"dossiers:document_file", "api:dossier_document_content"})
+SCAN_POLICY = "; ".join(
+    ("default-src 'none'", "img-src 'self'", "style-src 'unsafe-inline'", "object-src 'self'", "frame-ancestors 'self'")
 )
 
 # The strict policy of every page: scripts only from this origin (no inline script, no eval),
@@ -88,7 +103,9 @@ class SecurityHeadersMiddleware:
 
     HSTS, ``Referrer-Policy`` and ``X-Content-Type-Options`` come from Django's
     ``SecurityMiddleware`` with the settings in ``config/settings.py``. The camera is allowed
-    (for this origin only) on the counter views in ``CAMERA_VIEWS`` and refused everywhere else.
+    (for this origin only) on the counter views in ``CAMERA_VIEWS`` and refused everywhere else;
+    the scan responses of ``SCAN_VIEWS`` get ``SCAN_POLICY``. Both are keyed by view name, so a
+    changed URL keeps its policy.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -99,7 +116,10 @@ class SecurityHeadersMiddleware:
         match = getattr(request, "resolver_match", None)
         view = match.view_name if match is not None else ""
         docs = request.path.startswith("/api/") and request.path.rstrip("/").endswith("/docs")
-        response.headers.setdefault("Content-Security-Policy", _DOCS_POLICY if docs else CONTENT_SECURITY_POLICY)
+        policy = _DOCS_POLICY if docs else SCAN_POLICY if view in SCAN_VIEWS else CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        if view in SCAN_VIEWS:
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"  # the viewer page frames it; nobody else
         camera = "camera=(self)" if view in CAMERA_VIEWS else "camera=()"
         response.headers.setdefault("Permissions-Policy", f"{camera}, {_PERMISSIONS_BASE}")
         return response

@@ -18,7 +18,7 @@ from typing import ClassVar, Literal, Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from motcua.core.files import append_private
@@ -112,6 +112,13 @@ def get_backend() -> NotificationBackend:
     path = getattr(settings, "MOTCUA_NOTIFICATION_BACKEND", "motcua.core.notifications.FileBackend")
     backend: NotificationBackend = import_string(path)()
     return backend
+
+
+def messages_language() -> translation.override:
+    """The language of messages to applicants and officers (SMS, e-mail): the default language,
+    Vietnamese, whatever language the page of the officer whose action sends them is in. Use it
+    around the gettext calls that word the message (issue 10 item 9)."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def notify(*, channel: Channel, to: str, subject: str, body: str, kind: str = "", secrets: tuple[str, ...] = ()) -> Message:

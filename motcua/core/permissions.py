@@ -49,6 +49,22 @@ DOSSIER_DECIDE = "dossiers.decide_dossier"
 # for leaders of the unit, audited (the selectors also require the leader role).
 RATING_AGGREGATE_VIEW = "satisfaction.view_rating_aggregate"
 RATING_DRILLDOWN = "satisfaction.drilldown_rating"
+# Survey campaigns (RULES.md §3.1): read campaigns and results; create, draw, invite, close;
+# key in a paper answer at the counter.
+SURVEY_VIEW = "satisfaction.view_surveycampaign"
+SURVEY_MANAGE = "satisfaction.manage_surveycampaign"
+SURVEY_RECORD = "satisfaction.record_surveyresponse"
+# A unit administrator edits questionnaires in the Django admin.
+_QUESTIONNAIRE_EDITING = {
+    f"satisfaction.{verb}_{model}" for verb in ("view", "add", "change") for model in ("questionnaire", "question")
+}
+# Petitions (motcua.feedback, RULES.md §5): the commune centre receives and handles them; the
+# leader approves each answer before it is published.
+PETITION_VIEW = "feedback.view_petition"
+PETITION_RECEIVE = "feedback.receive_petition"
+PETITION_PROCESS = "feedback.process_petition"
+PETITION_APPROVE = "feedback.approve_petition"
+_PETITION_HANDLING = {PETITION_VIEW, PETITION_RECEIVE, PETITION_PROCESS}
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -66,16 +82,22 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.RECEPTION_OFFICER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, DOSSIER_VIEW, DOSSIER_RECEIVE, RATING_AGGREGATE_VIEW}
         | _COUNTER_IDENTITY
+        | {SURVEY_VIEW, SURVEY_RECORD}
+        | _PETITION_HANDLING
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
         | {RATING_AGGREGATE_VIEW}
+        | {PETITION_VIEW, PETITION_PROCESS}
     ),
     Role.LEADER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
         | {DOSSIER_VIEW, DOSSIER_PROCESS, DOSSIER_DECIDE}
         | {IDENTITY_VIEW, IDENTITY_MERGE, IDENTITY_EXPORT, CONSENT_MANAGE, ACCESS_LOG_VIEW}
         | {RATING_AGGREGATE_VIEW, RATING_DRILLDOWN}
+        | {SURVEY_VIEW, SURVEY_MANAGE, SURVEY_RECORD}
+        | _PETITION_HANDLING
+        | {PETITION_APPROVE}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -86,9 +108,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, AGENCY_EDIT, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}
         | _CALENDAR_EDITING
         | _STAFF_EDITING
+        | {SURVEY_VIEW, SURVEY_MANAGE}
+        | _QUESTIONNAIRE_EDITING
     ),
     Role.PROVINCE_REVIEWER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}
+        | {SURVEY_VIEW}
     ),
     Role.SYSTEM_ADMINISTRATOR: frozenset(),  # every permission; see RoleBackend
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 _SPACE = re.compile(r"\s+")
 # Letters that Unicode decomposition does not fold by itself.
@@ -30,3 +32,23 @@ def nfc(text: str) -> str:
 def search_terms(query: str | None) -> list[str]:
     """The folded, non-empty words of a search query."""
     return [t for t in fold(query).split(" ") if t]
+
+
+def decimal_text(value: Decimal | Fraction | float | int | str, *, separator: str = ",") -> str:
+    """A number of days or hours as people write it: at most two decimals, no trailing zeros, a
+    decimal comma (Vietnamese; pass ``separator`` for another language).
+
+    ``Decimal("1.00")`` → "1", ``Decimal("0.50")`` → "0,5", ``Fraction(5, 2)`` → "2,5". The one
+    formatter of durations: catalogue pages, the intake checklist, clock reasons and slips.
+    """
+    try:
+        number = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else Decimal(str(value))
+        rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, ZeroDivisionError):
+        return str(value)
+    text = format(rounded, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text.replace(".", separator)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -19,12 +19,15 @@ from pydantic import ValidationError as PydanticValidationError
 from motcua.core.apikeys import ApiKeyAuth
 from motcua.core.exceptions import DomainError
 from motcua.core.validation import MAX_DOCUMENTS, InRangeDatetime
-from motcua.dossiers.choices import DossierAction, DossierStatus, SlipForm
+from motcua.dossiers.choices import Channel, DocumentRead, DossierAction, DossierStatus, SlipForm
 from motcua.dossiers.exceptions import DossierErrorCode
-from motcua.dossiers.models import CounterVisit, Dossier
+from motcua.dossiers.filters import DossierFilter
+from motcua.dossiers.models import CounterVisit, Document, Dossier
 from motcua.dossiers.public import lookup_payload, lookup_throttle
+from motcua.dossiers.scans import document_response
 from motcua.dossiers.schemas import (
     ActionIn,
+    DocumentFileOut,
     DossierOut,
     DossierPage,
     ErrorOut,
@@ -38,9 +41,11 @@ from motcua.dossiers.selectors import (
     QueueFilter,
     counter_stats,
     counter_visit_get,
+    document_content,
     dossier_detail,
+    dossier_documents,
+    dossier_list,
     dossier_lookup,
-    dossier_queue,
     queue_count,
 )
 from motcua.dossiers.services import (
@@ -173,12 +178,23 @@ def list_dossiers(
     due_within_days: Annotated[int | None, Query(ge=0, le=366)] = None,
     status: DossierStatus | None = None,
     q: Annotated[str, Query(max_length=200)] = "",
+    # The queue page's filter (``filters.DossierFilter``, one definition for the page, its
+    # export and this list): a procedure's code, a sector's slug, a due window, the channel,
+    # the assignee's user id, the sort ("-" for descending).
+    procedure: Annotated[str, Query(max_length=40)] = "",
+    sector: Annotated[str, Query(max_length=120)] = "",
+    due: Annotated[Literal["", "overdue", "today", "3days"], Query()] = "",
+    channel: Channel | None = None,
+    officer: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    sort: Annotated[Literal["due", "-due", "received", "-received", "code", "-code", "applicant", "-applicant"], Query()] = "due",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     user = _user(request)
-    flt = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days, status=status, q=q)
-    qs = dossier_queue(user=user, flt=flt)
+    tab = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days, q=q)
+    params = {"status": status, "procedure": procedure, "sector": sector, "due": due, "channel": channel, "sort": sort}
+    flt = DossierFilter.from_params({**{k: str(v) for k, v in params.items() if v}, "officer": str(officer or "")})
+    qs = dossier_list(user=user, tab=tab, flt=flt)
     count, more = queue_count(qs)
     return {"count": count, "more": more, "items": list(qs[offset : offset + limit])}
 
@@ -203,6 +219,7 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> Doss
         new_due_at=payload.new_due_at,
         fee_amount=payload.fee_amount,
         result_summary=payload.result_summary,
+        proposal=payload.proposal,
         documents=_documents(payload.documents),
         override=payload.override,
         override_reason=payload.override_reason,
@@ -222,8 +239,42 @@ def slip_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     dossier = dossier_detail(user=user, code=code)
     pdf = render_slip_pdf(dossier=dossier, form=SlipForm(normalised))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{code}-{normalised}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{normalised}.pdf"'  # the stored code, not as typed
     return response
+
+
+@router.get(
+    "/{code}/documents",
+    response={200: list[DocumentFileOut], **ERRORS},
+    summary="The dossier's documents with their scans' metadata (no content)",
+)
+def list_documents(request: HttpRequest, code: str) -> list[Document]:
+    _dossier, documents = dossier_documents(user=_user(request), code=code)
+    return documents
+
+
+# The scan's bytes, as stored (the intake accepts only these types); declared so that clients and
+# the schema checks know the answer is a file, not JSON.
+_SCAN_CONTENT = {
+    media: {"schema": {"type": "string", "format": "binary"}}
+    for media in ("application/pdf", "image/jpeg", "image/png", "application/octet-stream")
+}
+
+
+@router.get(
+    "/{code}/documents/{doc_id}/content",
+    response={200: None, **ERRORS},
+    url_name="dossier_document_content",
+    summary="A document's scan (bytes; every read is audited)",
+    openapi_extra={
+        "description": "The scan as stored (PDF, JPEG or PNG), as an attachment; `Cache-Control: private, no-store`. "
+        "Each answer writes one `document.download` audit row; 404 when the document has no scan.",
+        "responses": {"200": {"description": "The scan", "content": _SCAN_CONTENT}},
+    },
+)
+def document_content_get(request: HttpRequest, code: str, doc_id: int) -> FileResponse:
+    content = document_content(user=_user(request), code=code, doc_id=doc_id, read=DocumentRead.DOWNLOAD, channel="api")
+    return document_response(content)
 
 
 @public_router.get(

@@ -10,6 +10,8 @@ class DossierStatus(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Waiting for the applicant to supplement")
     REFUSED = "refused", _("Refused")
     IN_PROGRESS = "in_progress", _("Being processed")
+    # "Chờ phê duyệt": the specialist has submitted a proposal (trình ký) to the leader.
+    AWAITING_DECISION = "awaiting_decision", _("Awaiting the leader's decision")
     AWAITING_FEES = "awaiting_fees", _("Waiting for fees")
     APPROVED = "approved", _("Decided: approved")
     REJECTED = "rejected", _("Decided: rejected")
@@ -47,14 +49,23 @@ class DossierAction(models.TextChoices):
     COMPLETE_STEP = "complete_step", _("Finish this agency's step")
     REQUEST_FEES = "request_fees", _("Ask for fees")
     PAY_FEES = "pay_fees", _("Record the payment")
+    PROPOSE = "propose", _("Submit for decision")
     APPROVE = "approve", _("Approve")
     REJECT = "reject", _("Reject with reasons")
+    RETURN_FOR_REWORK = "return_for_rework", _("Send back for rework")
     APOLOGIZE = "apologize", _("Apologise and set a new date")
     MARK_READY = "mark_ready", _("Result ready for return")
     RETURN_RESULT = "return_result", _("Return the result")
     STOP = "stop", _("Stop at the applicant's request")
     # Records a fact without changing the status (see workflow.RECORDING_ACTIONS).
     RATE = "rate", _("Rated by the applicant")
+
+
+class Proposal(models.TextChoices):
+    """What the specialist proposes when submitting a dossier for decision (trình ký)."""
+
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
 
 
 class VisitOutcome(models.TextChoices):
@@ -99,6 +110,17 @@ class ClockChangeKind(models.TextChoices):
     EXTEND = "extend", _("Extended with an apology")
 
 
+class ClockReason(models.TextChoices):
+    """What a clock change's explanation says, stored as a code with its parameters
+    (``ClockChange.reason_code`` / ``reason_params``) and worded when shown, in the reader's
+    language (``clock.reason_text``; issue 10 item 9). A reason a person typed (a supplement
+    request, an apology) has no code: it is shown as typed."""
+
+    STATUTORY = "statutory", _("Statutory time limit")
+    OFFICER_LIMIT = "officer_limit", _("Time limit set by the receiving officer")
+    RESUME = "resume", _("Supplement received")
+
+
 class StepStatus(models.TextChoices):
     OPEN = "open", _("In progress")
     DONE = "done", _("Done")
@@ -114,3 +136,11 @@ class SlipForm(models.TextChoices):
     CONTROL_SHEET = "BM05", _("Processing-control sheet")
     TRACKING_BOOK = "BM06", _("Tracking book")
     STOP_NOTICE = "STOP", _("Stop notice")
+
+
+class DocumentRead(models.TextChoices):
+    """How a document's scan left the server: shown in the viewer, or saved as a file. Each is
+    one audit row ``document.<value>`` (``selectors.document_content``)."""
+
+    VIEW = "view", _("viewed")
+    DOWNLOAD = "download", _("downloaded")

@@ -20,15 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import TimeUnit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
-from motcua.dossiers.choices import DossierAction, Timeliness
+from motcua.core.text import decimal_text
+from motcua.dossiers.choices import ClockReason, DossierAction, Timeliness
 from motcua.dossiers.exceptions import DossierErrorCode
 
 # The catalogue's lead-time units, named here for the clock's callers. dossiers sits above
@@ -270,28 +272,95 @@ def handover_due(calendar: WorkingCalendar, *, received_at: datetime, electronic
     return calendar.closing(calendar.next_working_day(reference))
 
 
-# --- What the clock changes say (the services and the demo seeder write the same words) ---------
+# --- What the clock changes say (the services and the demo seeder write the same codes) ---------
+# A clock change stores a reason code and its parameters (``ClockChange.reason_code`` /
+# ``reason_params``); ``reason_text`` words them in the active language when the change is shown,
+# so the same dossier is explained in Vietnamese to one reader and in English to another.
 
 
-def days_text(value: Decimal | Fraction | float | int) -> str:
-    """A number of days as written in a reason: at most two decimals, a decimal comma and no
-    trailing zeros (``Decimal("2.50")`` → "2,5", ``Decimal("5.00")`` → "5")."""
-    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+def days_text(value: Decimal | Fraction | float | int | str) -> str:
+    """A number of days as written in a reason: at most two decimals, the active language's
+    decimal separator (a comma in Vietnamese) and no trailing zeros (``Decimal("2.50")`` → "2,5",
+    ``Decimal("5.00")`` → "5")."""
+    return decimal_text(value, separator=str(formats.get_format("DECIMAL_SEPARATOR")))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A clock change's reason as stored: a ``ClockReason`` code, its parameters and what a
+    person typed (only the officer's reason for a time limit)."""
+
+    code: str
+    params: dict[str, Any]
+    typed: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        """The ``ClockChange`` columns that hold it."""
+        return {"reason_code": self.code, "reason_params": self.params, "reason": self.typed}
+
+    def text(self) -> str:
+        """Worded in the active language."""
+        return reason_text(self.code, self.params, self.typed)
+
+
+def statutory_reason(*, code: str, value: Decimal | None, unit: str) -> Explanation:
+    """A START change from the procedure's time limit (RULES.md §1.6)."""
+    return Explanation(
+        ClockReason.STATUTORY, {"procedure": code, "value": str(value) if value is not None else None, "unit": unit}
+    )
+
+
+def officer_limit_reason(*, code: str, value: Decimal, unit: str, reason: str) -> Explanation:
+    """A START change from the limit the receiving officer set for a procedure that has none in
+    the catalogue, with the officer's reason as typed."""
+    return Explanation(ClockReason.OFFICER_LIMIT, {"procedure": code, "value": str(value), "unit": unit}, reason)
+
+
+def resume_reason(remaining: Decimal | Fraction) -> Explanation:
+    """A RESUME change: the working time left when the clock stopped for the supplement
+    (RULES.md §1.6: a supplement restarts the clock with what remained)."""
+    return Explanation(ClockReason.RESUME, {"remaining_days": str(as_days(Fraction(str(remaining))))})
+
+
+def _unit_label(unit: object) -> str:
+    return str(TimeUnit(str(unit)).label) if unit in TimeUnit.values else ""
+
+
+def reason_text(code: str, params: dict[str, Any], typed: str = "") -> str:
+    """A clock change's explanation in the active language; ``typed`` is what a person wrote
+    (the officer's reason for a time limit). An unknown code shows ``typed`` alone."""
+    if code == ClockReason.STATUTORY:
+        if params.get("unit") == SAME_DAY:
+            return gettext("Statutory time limit: within the day (procedure %(code)s).") % {"code": params.get("procedure", "")}
+        value = params.get("value")
+        return gettext("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
+            "value": days_text(value) if value is not None else "",
+            "unit": _unit_label(params.get("unit")),
+            "code": params.get("procedure", ""),
+        }
+    if code == ClockReason.OFFICER_LIMIT:
+        return gettext(
+            "Time limit set by the receiving officer: %(value)s %(unit)s (procedure %(code)s has none in the catalogue). "
+            "Reason: %(reason)s"
+        ) % {
+            "value": days_text(params.get("value") or 0),
+            "unit": _unit_label(params.get("unit")),
+            "code": params.get("procedure", ""),
+            "reason": typed,
+        }
+    if code == ClockReason.RESUME:
+        return gettext("Supplement received; %(days)s working days were left.") % {
+            "days": days_text(params.get("remaining_days") or 0)
+        }
+    return typed
 
 
 def statutory_time_text(*, code: str, value: Decimal | None, unit: str) -> str:
-    """The reason of a dossier's START clock change: the procedure's time limit (RULES.md §1.6;
-    a same-day procedure has its own unit and no number)."""
-    if unit == SAME_DAY:
-        return gettext("Statutory time limit: within the day (procedure %(code)s).") % {"code": code}
-    return gettext("Statutory time limit: %(value)s %(unit)s (procedure %(code)s).") % {
-        "value": days_text(value) if value is not None else "",
-        "unit": TimeUnit(unit).label if unit in TimeUnit.values else "",
-        "code": code,
-    }
+    """The START explanation from the procedure's time limit, in the active language (a same-day
+    procedure has its own unit and no number)."""
+    return statutory_reason(code=code, value=value, unit=unit).text()
 
 
 def resume_text(remaining: Decimal | Fraction) -> str:
-    """The reason of a RESUME clock change: the working time that was left when the clock stopped
-    for the supplement (RULES.md §1.6: a supplement restarts the clock with what remained)."""
-    return gettext("Supplement received; %(days)s working days were left.") % {"days": days_text(remaining)}
+    """The RESUME explanation, in the active language."""
+    return resume_reason(remaining).text()

@@ -17,6 +17,7 @@ _ID = max_length(Dossier, "applicant_id_number")
 _PHONE = max_length(Dossier, "applicant_phone")
 _ADDRESS = max_length(Dossier, "applicant_address")
 _NOTE = max_length(Dossier, "authorisation_note")
+BIRTH_DATE_FORMATS = ["%d/%m/%Y", "%d%m%Y", "%Y-%m-%d"]
 
 
 class IntakeForm(forms.Form):
@@ -24,7 +25,16 @@ class IntakeForm(forms.Form):
     applicant_kind = forms.ChoiceField(label=_("Applicant"), choices=ApplicantKind.choices, initial=ApplicantKind.PERSON)
     applicant_name = forms.CharField(label=_("Full name (or organisation name)"), max_length=_NAME)
     applicant_id_number = forms.CharField(label=_("Personal ID (12 digits) or tax code"), max_length=_ID)
-    applicant_birth_date = forms.DateField(label=_("Date of birth (dd/mm/yyyy)"), required=False)
+    # Typed and shown dd/mm/yyyy (8 digits without slashes too, as the card prints it); the
+    # first format is the one the field renders a date with.
+    applicant_birth_date = forms.DateField(
+        label=_("Date of birth (dd/mm/yyyy)"),
+        required=False,
+        input_formats=BIRTH_DATE_FORMATS,
+        widget=forms.DateInput(
+            format=BIRTH_DATE_FORMATS[0], attrs={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+        ),
+    )
     applicant_phone = forms.CharField(label=_("Phone"), max_length=_PHONE, required=False)
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
     applicant_address = forms.CharField(label=_("Address"), max_length=_ADDRESS, required=False)
@@ -36,7 +46,7 @@ class IntakeForm(forms.Form):
         label=_("Result delivered"), choices=ResultDelivery.choices, initial=ResultDelivery.IN_PERSON, required=False
     )
     sets_count = forms.IntegerField(label=_("Number of sets"), min_value=1, max_value=50, initial=1)
-    fee_amount = forms.IntegerField(label=_("Fees collected (đồng)"), min_value=0, max_value=MAX_FEE_VND, initial=0)
+    fee_amount = forms.IntegerField(label=_("Fees collected (VND)"), min_value=0, max_value=MAX_FEE_VND, initial=0)
     # RULES.md §1.6 (last bullet): only when the procedure has no time limit in the catalogue.
     time_limit_value = forms.DecimalField(
         label=_("Time limit set at intake (only if the catalogue has none)"),

@@ -17,6 +17,7 @@ from motcua.dossiers.choices import (
     ApplicantKind,
     Channel,
     ClockChangeKind,
+    ClockReason,
     DossierAction,
     DossierStatus,
     ResultDelivery,
@@ -55,6 +56,9 @@ class Dossier(models.Model):
     # Applicant (person with a 12-digit personal ID, or organisation with a tax code).
     applicant_kind = models.CharField(_("applicant kind"), max_length=12, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("applicant name"), max_length=200)
+    # The name folded for search (``core.text.fold``: no diacritics, đ→d, lower case), written
+    # by the intake service: "Nguyen Van Binh" finds "Nguyễn Văn Bình" on every database.
+    applicant_name_folded = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     applicant_id_number = models.CharField(_("personal ID or tax code"), max_length=20, db_index=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -278,7 +282,12 @@ class ClockChange(AppendOnlyModel):
     at = models.DateTimeField()
     old_due_at = models.DateTimeField(null=True, blank=True)
     new_due_at = models.DateTimeField(null=True, blank=True)
+    # What a person typed (a supplement request's or an apology's reason, the officer's reason
+    # for a time limit), or, in rows written before reasons had codes, the text as worded then.
     reason = models.TextField(blank=True)
+    # The explanation as data, worded when shown in the reader's language (``explanation``).
+    reason_code = models.CharField(max_length=16, blank=True, default="", choices=ClockReason.choices)
+    reason_params = models.JSONField(default=dict, blank=True)
     event = models.ForeignKey(DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -289,6 +298,16 @@ class ClockChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def explanation(self) -> str:
+        """Why the due date changed, in the active language: worded from ``reason_code`` and
+        ``reason_params`` (``clock.reason_text``); a row without a code shows ``reason`` as stored."""
+        if not self.reason_code:
+            return self.reason
+        from motcua.dossiers import clock  # the clock module imports the calendar; load it when used
+
+        return clock.reason_text(self.reason_code, self.reason_params or {}, self.reason)
 
 
 class CounterVisit(models.Model):

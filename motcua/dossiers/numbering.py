@@ -19,6 +19,7 @@ the printed text with these functions, so the two can never disagree.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -52,6 +53,20 @@ BOOK_NUMBER = 1  # one tracking book per receiving agency per year
 
 
 # --- Dossier codes -----------------------------------------------------------------------------
+
+# Dashes a phone keyboard or a word processor may put in a typed code (hyphen, non-breaking
+# hyphen, figure dash, en dash, em dash, minus sign): all read as "-".
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+
+
+def normalise_code(text: str) -> str:
+    """A dossier code or submission reference as typed, scanned or pasted, in the form codes are
+    stored: NFKC (full-width letters and digits from some phone keyboards become ASCII), every
+    space removed (inside too: "000.00.00.h12 - 260301 - 0001"), dashes unified, upper case.
+    Codes only ever hold digits, capital letters, dots and hyphens, so nothing that matches is
+    lost. The one normaliser of the look-up page and API, the queue search and the API's
+    ``/dossiers/{code}`` paths (through ``code_filter``)."""
+    return "".join(unicodedata.normalize("NFKC", text).translate(_DASHES).split()).upper()
 
 
 @lru_cache(maxsize=4)
@@ -197,6 +212,6 @@ def book_slip_number(year: int) -> str:
 
 def code_filter(text: str) -> Q:
     """The dossier a code or a submission reference names: a submission reference keeps finding
-    its dossier after receipt gave it a code."""
-    text = text.strip()
+    its dossier after receipt gave it a code. Case and spaces are ignored (``normalise_code``)."""
+    text = normalise_code(text)
     return Q(submission_ref=text) if is_submission_ref(text) else Q(code=text)

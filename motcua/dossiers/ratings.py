@@ -3,10 +3,10 @@ rating page needs no login and cannot be opened for someone else's dossier by gu
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from motcua.core.urls_public import public_url
 from motcua.dossiers.models import Dossier
 
 SALT = "motcua.dossiers.rating"
@@ -32,4 +32,4 @@ def dossier_for_token(token: str) -> Dossier | None:
 
 def rating_url_for(dossier: Dossier, *, absolute: bool = False) -> str:
     path = reverse("satisfaction:rate", kwargs={"token": rating_token(dossier)})
-    return settings.MOTCUA_PUBLIC_URL.rstrip("/") + path if absolute else path
+    return public_url(path) if absolute else path

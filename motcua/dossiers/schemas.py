@@ -24,7 +24,7 @@ from motcua.core.validation import (
     StepDays,
     max_length,
 )
-from motcua.dossiers.choices import ApplicantKind, Channel, DossierStatus, ResultDelivery, VisitOutcome
+from motcua.dossiers.choices import ApplicantKind, Channel, DossierStatus, Proposal, ResultDelivery, VisitOutcome
 from motcua.dossiers.models import CounterVisit, Document, Dossier, DossierEvent, DossierStep, Slip
 from motcua.dossiers.selectors import is_handover_late, is_overdue, is_waiting_for_supplement
 from motcua.dossiers.services import available_actions, supplement_spent
@@ -203,6 +203,7 @@ class ActionIn(Schema):
     new_due_at: BoundedDatetime = Field(None, description="apologize: the new return date, with its time zone")
     fee_amount: Fee | None = None
     result_summary: SafeStr = Field("", max_length=MAX_RESULT_LENGTH)
+    proposal: Proposal = Field(Proposal.APPROVE, description="propose (trình ký): approve or reject, proposed to the leader")
     documents: list[DocumentIn] = Field([], max_length=MAX_DOCUMENTS)
     override: bool = Field(
         False, description="request_supplement a second time: a leader's override of the one-request rule (Decree 118 Art. 11(2))"
@@ -263,12 +264,49 @@ class DossierDocumentOut(Schema):
     is_result: bool
 
 
+class DocumentFileOut(Schema):
+    """A document of the dossier with its scan's metadata (``GET /dossiers/{code}/documents``)."""
+
+    id: int
+    position: int
+    name: str
+    submitted: bool
+    digitized: bool
+    reusable: bool
+    reused: bool
+    is_result: bool
+    scanned: bool = Field(description="A scan is stored; `url` gives its bytes")
+    content_type: str = Field(description="application/pdf, image/jpeg or image/png; empty when not scanned")
+    size: int = Field(description="Bytes of the scan (0 when not scanned)")
+    sha256: str = Field(description="SHA-256 of the scan, hex; empty when not scanned")
+    uploaded_at: datetime
+    url: str | None = Field(description="GET the scan's bytes here (an audited read); null when not scanned")
+
+    @staticmethod
+    def resolve_scanned(obj: Document) -> bool:
+        return bool(obj.file)
+
+    @staticmethod
+    def resolve_url(obj: Document) -> str | None:
+        from django.urls import reverse
+
+        if not obj.file:
+            return None
+        return reverse("api:dossier_document_content", kwargs={"code": obj.dossier.code, "doc_id": obj.pk})
+
+
 class ClockChangeOut(Schema):
     kind: str
     at: datetime
     old_due_at: datetime | None
     new_due_at: datetime | None
-    reason: str
+    reason: str  # the explanation in the request's language (``ClockChange.explanation``)
+    reason_code: str  # a ClockReason value, or "" for a reason a person typed
+    reason_params: dict[str, Any]
+
+    @staticmethod
+    def resolve_reason(obj: Any) -> str:
+        return str(obj.explanation)
 
 
 class SlipOut(Schema):
@@ -391,6 +429,12 @@ class DossierPage(Schema):
     items: list[DossierSummaryOut]
 
 
+class PublicEventOut(Schema):
+    action: str = Field(description="The workflow action (receive, transfer, request_supplement, mark_ready, return_result, …)")
+    on: date = Field(description="The local day (Asia/Ho_Chi_Minh)")
+    label: str = Field(description="What happened, in the reader's language (no officer, no personal data)")
+
+
 class LookupOut(Schema):
     code: str
     procedure_name: str
@@ -407,6 +451,7 @@ class LookupOut(Schema):
     receiving_agency: str
     can_rate: bool
     rating_url: str
+    timeline: list[PublicEventOut] = Field(description="The public timeline of the dossier, oldest first")
 
 
 class ErrorOut(Schema):

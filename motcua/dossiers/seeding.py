@@ -43,6 +43,7 @@ from motcua.core.calendar import OfficeMinuteIndex, WorkingCalendar, calendar_fo
 from motcua.core.choices import AgencyKind, Role
 from motcua.core.exceptions import DomainError
 from motcua.core.models import AdministrativeUnit, Agency, StaffRole
+from motcua.core.text import fold
 from motcua.dossiers import clock, numbering
 from motcua.dossiers.choices import (
     ApplicantKind,
@@ -69,15 +70,16 @@ _ALL_STATUSES = list(S)
 # Final status → weight (%). A commune settles most dossiers within days, so over months nine in
 # ten are closed and the open ones are recent.
 STATUS_WEIGHTS: dict[DossierStatus, float] = {
-    S.RETURNED: 88, S.REFUSED: 2.5, S.STOPPED: 1.5, S.IN_PROGRESS: 3, S.READY_FOR_RETURN: 1.2, S.RECEIVED: 1,
+    S.RETURNED: 88, S.REFUSED: 2.5, S.STOPPED: 1.5, S.IN_PROGRESS: 2.2, S.READY_FOR_RETURN: 1.2, S.RECEIVED: 1,
     S.SUPPLEMENT_REQUESTED: 1, S.SUBMITTED: 0.7, S.APPROVED: 0.5, S.AWAITING_FEES: 0.4, S.REJECTED: 0.2,
+    S.AWAITING_DECISION: 0.8,
 }  # fmt: skip
 CHANNEL_WEIGHTS: dict[Channel, float] = {Channel.IN_PERSON: 68, Channel.ONLINE: 27, Channel.POSTAL: 5}
 # At most this many days since the last event of an open dossier (while the clock runs, also at
 # most half the lead time, so that most open dossiers are not overdue).
 OPEN_IDLE_DAYS: dict[DossierStatus, float] = {
     S.SUBMITTED: 2, S.RECEIVED: 1.5, S.SUPPLEMENT_REQUESTED: 20, S.IN_PROGRESS: 6, S.AWAITING_FEES: 5, S.APPROVED: 2,
-    S.REJECTED: 2, S.READY_FOR_RETURN: 10,
+    S.REJECTED: 2, S.READY_FOR_RETURN: 10, S.AWAITING_DECISION: 2,
 }  # fmt: skip
 LATE_SHARE = 0.07  # would be decided after the due time …
 EXTENSION_SHARE = 0.03  # … of which these get an apology with a new date (at most once) and end on time
@@ -246,7 +248,7 @@ class _Proc:
     snapshot: dict[str, Any]
     police: bool
     span_days: float  # the lead time in calendar days, roughly
-    time_text: str  # the START clock change's reason, as the services write it
+    time_reason: clock.Explanation  # the START clock change's reason, as the services write it
 
 
 def _load_desks(unit_codes: Sequence[str], first: date, last: date) -> list[_Desk]:
@@ -346,7 +348,7 @@ def _proc(procedure: Procedure) -> _Proc:
         cutoff=procedure.receipt_cutoff, police=procedure.sector.name in POLICE_SECTORS,
         span_days=1.0 if procedure.lead_time_unit == clock.SAME_DAY
         else float(value or 0) * _CALENDAR_DAYS_PER_UNIT.get(procedure.lead_time_unit, 1.0),
-        time_text=clock.statutory_time_text(code=procedure.code, value=value, unit=procedure.lead_time_unit),
+        time_reason=clock.statutory_reason(code=procedure.code, value=value, unit=procedure.lead_time_unit),
         snapshot={"code": procedure.code, "name": procedure.name, "lead_time_value": str(value) if value is not None else None,
                   "lead_time_unit": procedure.lead_time_unit, "version": procedure.version},
     )  # fmt: skip
@@ -416,7 +418,8 @@ class _Life:
         self.office = desk.office
         self.deciding = desk.police if procedure.police and desk.police is not None else desk.committee
         self.events: list[_Event] = []
-        self.clocks: list[tuple[ClockChangeKind, datetime, datetime | None, datetime | None, str, int]] = []
+        # (kind, at, old due, new due, reason: typed text or the clock's Explanation, event index)
+        self.clocks: list[tuple[ClockChangeKind, datetime, datetime | None, datetime | None, str | clock.Explanation, int]] = []
         self.steps: list[dict[str, Any]] = []
         self.slips: list[tuple[SlipForm, int, datetime, dict[str, Any]]] = []
         self.history: list[DossierStatus] = []
@@ -484,7 +487,7 @@ class _Life:
         # No documents are seeded: online dossiers are electronic, the others paper.
         self.handover_due_at = clock.handover_due(desk.calendar, received_at=at, electronic=self.channel == Channel.ONLINE)
         self.anchor_at, self.anchor_u = at, 0
-        self.clocks.append((ClockChangeKind.START, at, None, due, procedure.time_text, index))
+        self.clocks.append((ClockChangeKind.START, at, None, due, procedure.time_reason, index))
         self.slips.append((SlipForm.RECEIPT, desk.receiving.id, at, {"due_at": due.isoformat()}))
         self.slips.append((SlipForm.CONTROL_SHEET, desk.receiving.id, at, {}))  # as services._issue_receipt
 
@@ -513,8 +516,7 @@ class _Life:
         if self.pause is not None:
             remaining = clock.remaining_at(self.desk.calendar, at=self.pause[0], due_at=self.pause[1])
             new_due = clock.resume_due(self.desk.calendar, resumed_at=at, remaining=remaining)
-            reason = clock.resume_text(remaining)
-            self.clocks.append((ClockChangeKind.RESUME, at, self.due_at, new_due, reason, index))
+            self.clocks.append((ClockChangeKind.RESUME, at, self.due_at, new_due, clock.resume_reason(remaining), index))
             self.due_at = new_due
             self.anchor_at, self.anchor_u = at, resume_u
         self.pause = None
@@ -586,6 +588,19 @@ class _Life:
             )
         )
         self.due_at, self.extended = new, True
+
+    def propose(self, at: datetime, *, approved: bool) -> None:
+        """Trình ký (services._on_propose): the specialist submits the dossier for decision."""
+        self.result_summary = "Đã cấp kết quả theo đề nghị." if approved else self.rng.choice(REJECTION_REASONS)
+        self._emit(
+            A.PROPOSE,
+            at,
+            self.desk.specialist,
+            "" if approved else self.result_summary,
+            proposal="approve" if approved else "reject",
+            draft_result=self.result_summary,
+            documents=0,
+        )
 
     def decide(self, at: datetime, *, approved: bool) -> None:
         self.result_summary = "Đã cấp kết quả theo đề nghị." if approved else self.rng.choice(REJECTION_REASONS)
@@ -688,10 +703,15 @@ class _Life:
         if target == S.STOPPED:
             self.stop(self._u_at(cursor + office.minutes(0.1 + rng.random())))
             return
-        self.decide(
-            self._u_at(max(u_decide, cursor + 10)),
-            approved=target == S.APPROVED or (target != S.REJECTED and rng.random() < 0.95),
+        # The decision follows the specialist's proposal (trình ký, RULES.md §1.4 rows 5 and 7).
+        u_final = max(u_decide, cursor + 20)
+        approved = target == S.APPROVED or (target != S.REJECTED and rng.random() < 0.95)
+        self.propose(
+            self._u_at(u_final - min(10 + round(office.minutes(0.5) * rng.random()), u_final - cursor - 10)), approved=approved
         )
+        if target == S.AWAITING_DECISION:
+            return
+        self.decide(self._u_at(u_final), approved=approved)
         if target in (S.APPROVED, S.REJECTED):
             return
         assert self.at is not None
@@ -717,6 +737,7 @@ class _Life:
             "receiving_agency_id": desk.receiving.id, "receiving_unit_id": desk.unit.id, "deciding_agency_id": self.deciding.id,
             "channel": self.channel, "result_delivery": self.result_delivery,
             "applicant_kind": ApplicantKind.PERSON, "applicant_name": person.name,
+            "applicant_name_folded": fold(person.name)[:200],  # as the intake service stores it
             "applicant_id_number": person.id_number, "applicant_address": person.address, "applicant_phone": phone,
             "applicant_email": person.email,
             "representative_name": representative.name if representative else "",
@@ -772,7 +793,7 @@ class _Draft:
     code_key: tuple[str, str] | None  # (deciding agency identifier, YYMMDD of receipt); None: never received
     submission_day: str | None  # YYMMDD of an online submission (its TN- reference)
     events: list[_Event]
-    clocks: list[tuple[ClockChangeKind, datetime, datetime | None, datetime | None, str, int]]
+    clocks: list[tuple[ClockChangeKind, datetime, datetime | None, datetime | None, str | clock.Explanation, int]]
     steps: list[dict[str, Any]]
     slips: list[tuple[SlipForm, int, datetime, dict[str, Any]]]
 
@@ -806,7 +827,7 @@ class _Generator:
         # little before now: they start that long before it, plus the length of the last such
         # story (same status, procedure and channel), or are played once to learn it.
         idle_days = OPEN_IDLE_DAYS.get(target, 0)
-        if target in (S.RECEIVED, S.IN_PROGRESS, S.AWAITING_FEES):
+        if target in (S.RECEIVED, S.IN_PROGRESS, S.AWAITING_DECISION, S.AWAITING_FEES):
             idle_days = min(idle_days, max(0.2, procedure.span_days / 2))
         idle = timedelta(days=idle_days * rng.random())
         learned = None if closed else self.lengths.get((target, procedure.id, channel))
@@ -827,7 +848,11 @@ class _Generator:
             if attempt == 0 and not closed and learned is None:
                 start = self.now - idle - length
             elif life.at > self.now and not closed:
-                start -= life.at - self.now + timedelta(hours=attempt)
+                # Back by whole days too: a start moved back by hours stays on the same office day
+                # (``_start`` pins it into that day's hours, and a weekend or holiday forward to
+                # the next working day), so early on a Monday or Tuesday the life kept ending
+                # after now. 1, 2, 3… days more each attempt reach the previous working week.
+                start -= life.at - self.now + timedelta(days=attempt + 1)
             elif life.at > self.now:
                 start = self.now - length - max(self.window - length, timedelta(0)) * spread - timedelta(days=attempt)
             else:
@@ -988,7 +1013,8 @@ def _write(drafts: list[_Draft], report: SeedReport, tables: dict[type[models.Mo
         offset = 0
         for draft, dossier_id, keys in zip(drafts, dossier_ids, slip_keys, strict=True):
             clocks.extend(
-                {"dossier_id": dossier_id, "kind": kind, "at": at, "old_due_at": old, "new_due_at": new, "reason": reason,
+                {"dossier_id": dossier_id, "kind": kind, "at": at, "old_due_at": old, "new_due_at": new,
+                 **(reason.fields() if isinstance(reason, clock.Explanation) else {"reason": reason}),
                  "event_id": event_ids[offset + index]}
                 for kind, at, old, new, reason, index in draft.clocks
             )  # fmt: skip

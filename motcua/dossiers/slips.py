@@ -44,6 +44,8 @@ from motcua.core.exceptions import DomainError
 from motcua.core.exports import safe_row
 from motcua.core.models import Agency
 from motcua.core.signing import sign_pdf
+from motcua.core.text import decimal_text
+from motcua.core.urls_public import public_url
 from motcua.dossiers import numbering
 from motcua.dossiers.choices import ApplicantKind, DossierAction, ResultDelivery, SlipForm, StepStatus, Timeliness
 from motcua.dossiers.exceptions import DossierErrorCode
@@ -254,7 +256,7 @@ def form_label(form: SlipForm) -> str:
 
 def lookup_url(code: str) -> str:
     """The public look-up address a slip's QR code holds."""
-    return str(settings.MOTCUA_PUBLIC_URL).rstrip("/") + "/tra-cuu/?code=" + quote(code, safe="")
+    return public_url("/tra-cuu/?code=" + quote(code, safe=""))
 
 
 # --- Typst -------------------------------------------------------------------------------------
@@ -291,6 +293,15 @@ def _qr_svg(url: str) -> str:
     """The QR code of ``url`` as SVG (level M, raised when it fits in the same version)."""
     buffer = io.BytesIO()
     qr_code(url).save(buffer, kind="svg", xmldecl=False, border=0)
+    return buffer.getvalue().decode()
+
+
+@lru_cache(maxsize=256)
+def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as SVG for a page (the kiosk's phone link): a ``viewBox`` and no
+    fixed size, so CSS sizes it, and the standard quiet zone of 4 modules."""
+    buffer = io.BytesIO()
+    qr_code(url).save(buffer, kind="svg", xmldecl=False, border=4, omitsize=True, light="#fff")
     return buffer.getvalue().decode()
 
 
@@ -420,10 +431,7 @@ def _person(user: User | None) -> str:
 
 
 def _number_text(value: Decimal) -> str:
-    normalised = value.normalize()
-    if normalised == normalised.to_integral_value():
-        return str(int(normalised))
-    return format(normalised, "f").replace(".", ",")
+    return decimal_text(value)  # Vietnamese whatever the active language: an official form
 
 
 def lead_time_text(dossier: Dossier) -> str:

@@ -112,7 +112,7 @@ def intake_problems(intake: IntakeInput) -> dict[str, str]:
     _text(errors, "time_limit_reason", intake.time_limit_reason, 500)
     _row_id(errors, "deciding_agency_id", intake.deciding_agency_id)
     if intake.fee_amount > MAX_FEE_VND:
-        errors["fee_amount"] = _("Fees cannot exceed %(n)s đồng.") % {"n": f"{MAX_FEE_VND:,}".replace(",", ".")}
+        errors["fee_amount"] = _("Fees cannot exceed %(n)s VND.") % {"n": f"{MAX_FEE_VND:,}".replace(",", ".")}
     _documents(errors, intake.documents)
     return errors
 
@@ -153,7 +153,7 @@ def action_check(data: ActionInput) -> None:
     if data.fee_amount is not None and data.fee_amount > MAX_FEE_VND:
         raise DomainError(
             DossierErrorCode.FEE_AMOUNT_INVALID,
-            _("Fees cannot exceed %(n)s đồng.") % {"n": f"{MAX_FEE_VND:,}".replace(",", ".")},
+            _("Fees cannot exceed %(n)s VND.") % {"n": f"{MAX_FEE_VND:,}".replace(",", ".")},
             fields={"fee_amount": _("Not valid.")},
         )
     errors: dict[str, str] = {}

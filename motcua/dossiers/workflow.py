@@ -8,6 +8,11 @@ from ``supplement_requested`` while the dossier has never been received (an onli
 whose applicant was asked to complete it). A received dossier ends by the competent agency's
 rejection, a stop at the applicant's request, or the return of the result.
 
+The decision (RULES.md §1.4 row 7) is taken on a proposal: the specialist ends the processing
+(row 5) with ``propose`` ("trình ký": approve or reject, a note, optionally a draft result), the
+dossier waits in ``awaiting_decision`` (the leader's "Chờ phê duyệt" queue), and the leader
+approves, rejects, or sends it back for rework (``return_for_rework``, back to ``in_progress``).
+
 Pure: no database, no Django models. The transition service (``services.dossier_act``) is
 the only place that changes a dossier's status, and it asks :func:`guard` first. The status
 of a dossier is the result of replaying its events through this table (:func:`replay`).
@@ -59,9 +64,17 @@ WORKFLOW: dict[S, dict[A, Transition]] = {
         A.COMPLETE_STEP: Transition(S.IN_PROGRESS, PERM_PROCESS),
         A.REQUEST_SUPPLEMENT: Transition(S.SUPPLEMENT_REQUESTED, PERM_PROCESS),
         A.REQUEST_FEES: Transition(S.AWAITING_FEES, PERM_PROCESS),
+        A.PROPOSE: Transition(S.AWAITING_DECISION, PERM_PROCESS),
+        A.APOLOGIZE: Transition(S.IN_PROGRESS, PERM_DECIDE),
+        A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
+    },
+    # The decision step (RULES.md §1.4 row 7) follows the specialist's proposal (trình ký,
+    # the end of row 5): the leader decides only what was submitted, or sends it back.
+    S.AWAITING_DECISION: {
         A.APPROVE: Transition(S.APPROVED, PERM_DECIDE),
         A.REJECT: Transition(S.REJECTED, PERM_DECIDE),
-        A.APOLOGIZE: Transition(S.IN_PROGRESS, PERM_DECIDE),
+        A.RETURN_FOR_REWORK: Transition(S.IN_PROGRESS, PERM_DECIDE),
+        A.APOLOGIZE: Transition(S.AWAITING_DECISION, PERM_DECIDE),
         A.STOP: Transition(S.STOPPED, PERM_RECEIVE),
     },
     S.AWAITING_FEES: {

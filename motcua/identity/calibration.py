@@ -220,7 +220,7 @@ the counter shows one citizen's data to another, while a false reject only costs
 {independent[-1]:.3f}: re-captures of one person at a counter will look like these, not like the copies.
 
 **Caveats.** Six identities, none Vietnamese, press photos rather than counter webcams or card
-photos (`../shared/data/faces/SOURCES.md`). dlib's model is known to separate some groups less
+photos (the face set's SOURCES.md, outside this repository). dlib's model is known to separate some groups less
 well than the ones in this set. Re-run this calibration on a consented local set before any
 real threshold decision, and re-check it on the held-out set (different identities).
 

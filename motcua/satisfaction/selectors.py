@@ -29,7 +29,8 @@ from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.models import AdministrativeUnit
 from motcua.core.permissions import RATING_AGGREGATE_VIEW, RATING_DRILLDOWN, user_roles
 from motcua.core.scoping import user_unit, user_unit_code
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.choices import RATABLE_STATUSES, DossierAction
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.satisfaction.choices import DISLIKE_LEVELS, Level
 from motcua.satisfaction.exceptions import SatisfactionErrorCode
 from motcua.satisfaction.models import Rating, RatingCriterion
@@ -85,6 +86,44 @@ def rating_summary(*, user: User | AnonymousUser, since: date | None = None) -> 
 
 def active_criteria() -> list[RatingCriterion]:
     return list(RatingCriterion.objects.filter(active=True))
+
+
+def rating_details_open(rating: Rating, *, today: date | None = None) -> bool:
+    """Whether the applicant may still add the optional details to ``rating``: on the day it
+    was given, once, while it has neither answers nor comment."""
+    return not rating.answers and not rating.comment and rating.created_at == (today or timezone.localdate())
+
+
+def rating_for_link(dossier: Dossier) -> Rating | None:
+    """The rating of the dossier a signed rating link named (``dossiers.ratings.dossier_for_token``)."""
+    return Rating.objects.unrestricted("the applicant's own signed rating link").filter(dossier=dossier).first()
+
+
+# Waiting dossiers older than this are not offered on the counter's tablet: the citizen who
+# was served has gone, and the next one must not rate someone else's dossier.
+KIOSK_WINDOW = timedelta(minutes=30)
+
+
+def kiosk_next_dossier(*, user: Actor, now: datetime | None = None) -> Dossier | None:
+    """The dossier the counter's tablet offers to rate: the last one this officer closed
+    (returned, refused or stopped) in the last ``KIOSK_WINDOW``, in their scope, not yet
+    rated. None for anyone else."""
+    if not isinstance(user, User) or not user.is_active:
+        return None
+    since = (now or timezone.now()) - KIOSK_WINDOW
+    waiting = Dossier.objects.restrict(user, "view").filter(status__in=list(RATABLE_STATUSES), rated=False)
+    event = (
+        DossierEvent.objects.filter(
+            actor=user,
+            action__in=[DossierAction.RETURN_RESULT, DossierAction.REFUSE, DossierAction.STOP],
+            at__gte=since,
+            dossier__in=waiting,
+        )
+        .select_related("dossier__procedure")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return event.dossier if event else None
 
 
 # --- Guards ------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_detail_gives_the_full_structure(client: Client, catalogue: ImportReport
     assert [d["number"] for d in body["documents"]] == [1, 2, 3, 4, 5, 6]
     assert {"number": "68/2020/QH14", "title": "Luật Cư trú 2020"} in body["legal_basis"]
     assert body["documents_note"].startswith("Lưu ý:")
-    assert body["url"] == "http://127.0.0.1:8000/thu-tuc/1.002755/"
+    assert body["url"] == "http://testserver/thu-tuc/1.002755/"  # the address served (core.urls_public)
     assert body["source_url"].startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")
 
 

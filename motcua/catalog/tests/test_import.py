@@ -199,7 +199,8 @@ def test_birth_registration_is_imported_with_structure(catalogue: ImportReport) 
     )
     assert procedure.online_level == OnlineLevel.UNKNOWN
     assert procedure.level_commune and not procedure.level_province
-    assert procedure.documents.filter(group="Giấy tờ phải nộp").count() == 5
+    # Of the five rows under "Giấy tờ phải nộp", three are "Trường hợp …" prose (now notes).
+    assert procedure.documents.filter(group="Giấy tờ phải nộp").count() == 2
     assert procedure.legal_bases.filter(number="60/2014/QH13", title="Luật 60/2014/QH13").exists()
 
 

@@ -363,7 +363,7 @@ def test_group_headings_are_kept_and_notes_are_not_documents() -> None:
 def test_originals_and_copies_are_counted() -> None:
     documents, _problems = parsing.parse_documents("b) Hóa đơn thương mại: 01 bản chụp;0 bản chính,1 bản sao")
 
-    assert documents.rows == [parsing.DocumentRow("", "b) Hóa đơn thương mại: 01 bản chụp;", "", "0 bản chính,1 bản sao", 0, 1)]
+    assert documents.rows == [parsing.DocumentRow("", "Hóa đơn thương mại: 01 bản chụp", "", "0 bản chính,1 bản sao", 0, 1)]
 
 
 def test_a_tab_before_the_quantity_is_a_cell_boundary() -> None:
@@ -393,18 +393,23 @@ def test_prose_in_the_quantity_column_is_not_a_quantity() -> None:
     )
 
     assert [(r.name, r.originals) for r in documents.rows] == [
-        ("Tờ khai hải quan: người khai hải quan nộp 02 bản chính tờ khai hàng hóa;", 1)
+        ("Tờ khai hải quan: người khai hải quan nộp 02 bản chính tờ khai hàng hóa", 1)
     ]
 
 
-def test_text_after_the_last_quantity_is_kept_and_reported() -> None:
+def test_a_document_after_the_last_quantity_is_kept_and_reported() -> None:
+    documents, problems = parsing.parse_documents("Tờ khai1 bản chínhBản sao giấy khai sinh")
+
+    assert [(r.name, r.quantity_text) for r in documents.rows] == [("Tờ khai", "1 bản chính"), ("Bản sao giấy khai sinh", "")]
+    assert [p.reason for p in problems] == [Reason.DOCUMENT_NO_QUANTITY]
+
+
+def test_prose_after_the_last_quantity_is_a_note() -> None:
     documents, problems = parsing.parse_documents("Tờ khai1 bản chínhBước 2. Nộp hồ sơ cho cơ quan BHXH")
 
-    assert [(r.name, r.quantity_text) for r in documents.rows] == [
-        ("Tờ khai", "1 bản chính"),
-        ("Bước 2. Nộp hồ sơ cho cơ quan BHXH", ""),
-    ]
-    assert [p.reason for p in problems] == [Reason.DOCUMENT_NO_QUANTITY]
+    assert [(r.name, r.quantity_text) for r in documents.rows] == [("Tờ khai", "1 bản chính")]
+    assert documents.note == "Bước 2. Nộp hồ sơ cho cơ quan BHXH"
+    assert problems == []
 
 
 def test_no_documents_is_reported() -> None:
@@ -539,3 +544,142 @@ def test_lead_time_fallback_never_raises_and_same_day_is_always_zero(sector: str
         assert duration.value == 0 and duration.assumed
     else:
         assert duration.value > 0 and duration.assumed
+
+
+# --- Checklists: documents versus prose (issue 10 item 3) -----------------------------------------
+
+
+def test_birth_registration_keeps_its_documents_and_turns_the_prose_into_notes() -> None:
+    documents, problems = parsing.parse_documents(record("1.001193")["required_documents"])
+
+    assert [(row.group, row.name[:30], row.conditional) for row in documents.rows] == [
+        ("Giấy tờ phải nộp", "Văn bản ủy quyền (được chứng t", True),
+        ("Giấy tờ phải nộp", "Giấy chứng sinh", False),
+        ("Giấy tờ phải xuất trình", "Giấy tờ có giá trị chứng minh ", True),
+        ("Giấy tờ phải xuất trình", "Hộ chiếu/Thẻ căn cước công dân", False),
+        ("", "Tờ khai đăng ký khai sinh theo", False),
+        ("", "Mẫu hộ tịch điện tử tương tác ", False),
+    ]
+    assert len(documents.note.splitlines()) == 29  # 27 paragraphs of prose and 2 group headings
+    assert problems == []
+
+
+def test_a_trường_hợp_row_with_a_quantity_is_a_note() -> None:
+    raw = (
+        "- Trường hợp trẻ em bị bỏ rơi thì phải có biên bản về việc trẻ bị bỏ rơi do cơ quan có thẩm quyền lập.1 bản chính"
+        "- Giấy chứng sinh1 bản chính"
+    )
+
+    documents, _problems = parsing.parse_documents(raw)
+
+    assert [row.name for row in documents.rows] == ["Giấy chứng sinh"]
+    assert documents.note == (
+        "Trường hợp trẻ em bị bỏ rơi thì phải có biên bản về việc trẻ bị bỏ rơi do cơ quan có thẩm quyền lập."
+    )
+
+
+def test_a_list_lead_in_is_a_note() -> None:
+    raw = (
+        "- Người có yêu cầu đăng ký khai sinh thực hiện việc nộp/xuất trình các giấy tờ sau:0 bản chính"
+        "- Tờ khai đăng ký khai sinh theo mẫu;1 bản chính"
+    )
+
+    documents, _problems = parsing.parse_documents(raw)
+
+    assert [(row.name, row.originals) for row in documents.rows] == [("Tờ khai đăng ký khai sinh theo mẫu", 1)]
+    assert documents.note == "Người có yêu cầu đăng ký khai sinh thực hiện việc nộp/xuất trình các giấy tờ sau:"
+
+
+def test_the_explanation_after_a_document_is_the_row_note() -> None:
+    name, note = parsing.split_document_name(
+        "Giấy chứng sinh; trường hợp không có Giấy chứng sinh thì nộp văn bản của người làm chứng xác nhận về việc sinh"
+    )
+
+    assert (name, note) == (
+        "Giấy chứng sinh",
+        "Trường hợp không có Giấy chứng sinh thì nộp văn bản của người làm chứng xác nhận về việc sinh",
+    )
+
+
+def test_a_second_sentence_glued_to_a_document_is_the_row_note() -> None:
+    name, note = parsing.split_document_name(
+        "01 đơn trình báo mất hộ chiếu phổ thông (mẫu TK05) của Bộ Công an. Đối với người mất năng lực hành vi dân sự"
+    )
+
+    assert (name, note) == (
+        "01 đơn trình báo mất hộ chiếu phổ thông (mẫu TK05) của Bộ Công an.",
+        "Đối với người mất năng lực hành vi dân sự",
+    )
+
+
+def test_a_case_then_a_document_keeps_the_document_and_the_case_as_its_note() -> None:
+    documents, _problems = parsing.parse_documents(
+        "Đối với cấp lại Giấy chứng nhận đăng ký tổ hợp tác do bị mất:"
+        " Giấy đề nghị cấp lại Giấy chứng nhận đăng ký tổ hợp tác1 bản chính"
+    )
+
+    assert documents.rows == [
+        parsing.DocumentRow(
+            "",
+            "Giấy đề nghị cấp lại Giấy chứng nhận đăng ký tổ hợp tác",
+            "",
+            "1 bản chính",
+            1,
+            0,
+            "Đối với cấp lại Giấy chứng nhận đăng ký tổ hợp tác do bị mất.",
+            True,
+        )
+    ]
+
+
+def test_a_customs_document_counted_in_its_text_stays_a_document() -> None:
+    documents, _problems = parsing.parse_documents("Vận tải đơn hàng nhập khẩu: 01 bản chụp.0 bản chính")
+
+    assert [(r.name, r.originals, r.copies) for r in documents.rows] == [("Vận tải đơn hàng nhập khẩu: 01 bản chụp.", 0, 0)]
+
+
+def test_a_document_repeated_in_the_same_group_is_listed_once() -> None:
+    documents, _problems = parsing.parse_documents(record("1.007881")["required_documents"])
+
+    assert [row.name for row in documents.rows].count("Văn bản đề nghị xin tái xuất (01 bản chính)") == 1
+
+
+def test_prose_is_recognised_by_its_first_words_case_and_colon() -> None:
+    assert [
+        parsing.is_prose(text)
+        for text in (
+            "Trường hợp gửi hồ sơ qua hệ thống bưu chính thì phải gửi kèm bản sao",
+            "+ Người tiếp nhận có trách nhiệm tiếp nhận đúng, đủ hồ sơ",
+            "); nộp hồ sơ cho cơ quan BHXH",
+            "- Đối với giấy tờ gửi kèm theo nếu người yêu cầu nộp hồ sơ theo hình thức trực tuyến:",
+            "a) Tờ khai hải quan: 02 bản chính;",
+            "Giấy chứng sinh",
+        )
+    ] == [True, True, True, True, False, False]
+
+
+def test_repeated_fee_words_are_dropped() -> None:
+    assert parsing.drop_repeated_words("miễn phí miễn phí miễn phí") == "miễn phí"
+    assert parsing.drop_repeated_words("trong trường hợp hợp tác xã") == "trong trường hợp hợp tác xã"
+
+
+def test_a_fee_head_said_twice_is_read_once() -> None:
+    fee, problems = parsing.parse_fee("Miễn phí", "Miễn phí Miễn phí")
+
+    assert (fee, problems) == (Fee(True, None, "Miễn phí", "Miễn phí"), [])
+
+
+def test_a_lead_in_before_a_colon_then_a_document_keeps_the_document() -> None:
+    documents, _problems = parsing.parse_documents(
+        "Thành phần hồ sơ: Hợp đồng mua bán hàng hoá, hoá đơn thương mại; chứng từ bảo hiểm (nếu có)1 bản chính"
+    )
+
+    assert [(r.name, r.note) for r in documents.rows] == [
+        ("Hợp đồng mua bán hàng hoá, hoá đơn thương mại; chứng từ bảo hiểm (nếu có)", "Thành phần hồ sơ.")
+    ]
+
+
+def test_a_lower_cased_document_stays_a_document() -> None:
+    documents, _problems = parsing.parse_documents("bản chính văn bản đề nghị phục hồi hoạt động (Mẫu số PC15)1 bản chính")
+
+    assert [r.name for r in documents.rows] == ["Bản chính văn bản đề nghị phục hồi hoạt động (Mẫu số PC15)"]

@@ -30,10 +30,14 @@ def test_the_records_of_units_are_registered_as_strict() -> None:
         "core.AuditEvent",
         "dossiers.CounterVisit",
         "dossiers.Dossier",
+        "feedback.Petition",
         "identity.Consent",
         "identity.DataAccess",
         "identity.FaceTemplate",
         "satisfaction.Rating",
+        "satisfaction.SurveyCampaign",
+        "satisfaction.SurveyMember",
+        "satisfaction.SurveyResponse",
     ]
 
 

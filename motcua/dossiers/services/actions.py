@@ -28,17 +28,20 @@ from motcua.dossiers.services.handlers import (
     _on_approve,
     _on_mark_ready,
     _on_pay_fees,
+    _on_propose,
     _on_receive_online,
     _on_refuse,
     _on_reject,
     _on_request_fees,
     _on_request_supplement,
     _on_return,
+    _on_return_for_rework,
     _on_stop,
     _on_supplement,
 )
 from motcua.dossiers.services.inputs import ActionInput
 from motcua.dossiers.services.permissions import dossier_permission_for
+from motcua.dossiers.services.preconditions import CONFIRM_REQUIRED, precondition_error
 from motcua.dossiers.services.steps import _on_complete_step, _on_transfer
 from motcua.dossiers.validation import action_check
 from motcua.dossiers.workflow import (
@@ -79,9 +82,18 @@ def dossier_act(
             _check_override(data)
         if not dossier_permission_for(actor, dossier, action):
             raise PermissionDenied(DossierErrorCode.FORBIDDEN, _("You do not have permission to do this."))
+        calendar = calendar_for(dossier.receiving_unit)
+        error = precondition_error(dossier, action, at, calendar)
+        if error is not None:
+            raise error
+        if action in CONFIRM_REQUIRED and not data.confirm:
+            raise DomainError(
+                DossierErrorCode.CONFIRMATION_REQUIRED,
+                _("This ends the dossier: tick the confirmation box to go ahead."),
+                fields={"confirm": _("Confirm that the dossier ends here.")},
+            )
         history = [DossierStatus(s) for s in dossier.events.order_by("seq").values_list("to_status", flat=True)]
         target = next_status(history, action)
-        calendar = calendar_for(dossier.receiving_unit)
         handler = _HANDLERS[action]
         payload = handler(dossier, actor, data, at, calendar)
         event = _event(
@@ -160,8 +172,10 @@ _HANDLERS = {
     DossierAction.COMPLETE_STEP: _on_complete_step,
     DossierAction.REQUEST_FEES: _on_request_fees,
     DossierAction.PAY_FEES: _on_pay_fees,
+    DossierAction.PROPOSE: _on_propose,
     DossierAction.APPROVE: _on_approve,
     DossierAction.REJECT: _on_reject,
+    DossierAction.RETURN_FOR_REWORK: _on_return_for_rework,
     DossierAction.APOLOGIZE: _on_apologize,
     DossierAction.MARK_READY: _on_mark_ready,
     DossierAction.RETURN_RESULT: _on_return,

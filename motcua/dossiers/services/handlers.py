@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
+from motcua.core.notifications import messages_language
 from motcua.dossiers import clock
 from motcua.dossiers.choices import (
     Channel,
     ClockChangeKind,
+    DossierAction,
+    Proposal,
     SlipForm,
 )
 from motcua.dossiers.exceptions import DossierErrorCode
@@ -29,6 +32,7 @@ from motcua.dossiers.services.common import (
 from motcua.dossiers.services.documents import _attach_documents, _checked_documents
 from motcua.dossiers.services.inputs import ActionInput
 from motcua.dossiers.services.issuing import _slip
+from motcua.dossiers.services.preconditions import extension_error, new_due_error
 from motcua.dossiers.services.receipt import _issue_receipt, _snapshot_limit, _start_clock
 from motcua.dossiers.services.steps import _back_to_desk, _close_open_step
 
@@ -59,13 +63,14 @@ def _on_request_supplement(
         data={"items": items, "reason": reason},
         signer=actor,
     )
-    _contacts_notify(
-        dossier,
-        kind="dossier.supplement_requested",
-        subject=_("Your dossier needs more documents"),
-        body=_("Dossier %(code)s needs: %(items)s. Reason: %(reason)s")
-        % {"code": dossier.code, "items": "; ".join(items), "reason": reason},
-    )
+    with messages_language():
+        _contacts_notify(
+            dossier,
+            kind="dossier.supplement_requested",
+            subject=_("Your dossier needs more documents"),
+            body=_("Dossier %(code)s needs: %(items)s. Reason: %(reason)s")
+            % {"code": dossier.code, "items": "; ".join(items), "reason": reason},
+        )
     payload: dict[str, Any] = {"items": items, "remaining_days": str(remaining) if remaining is not None else None}
     if override:
         payload.update(
@@ -89,7 +94,7 @@ def _on_supplement(dossier: Dossier, actor: User, data: ActionInput, at: datetim
             at=at,
             old_due_at=dossier.due_at,
             new_due_at=new_due,
-            reason=clock.resume_text(remaining),
+            **clock.resume_reason(remaining).fields(),
         )
         dossier.due_at = new_due
     dossier.remaining_at_pause = None
@@ -112,19 +117,20 @@ def _is_electronic(dossier: Dossier) -> bool:
 def _on_refuse(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Give the specific reason for refusing the dossier."))
     _slip(dossier=dossier, form=SlipForm.REFUSAL, agency=dossier.receiving_agency, at=at, data={"reason": reason}, signer=actor)
-    _contacts_notify(
-        dossier,
-        kind="dossier.refused",
-        subject=_("Dossier refused"),
-        body=_("Dossier %(code)s was refused: %(reason)s") % {"code": dossier.code, "reason": reason},
-    )
+    with messages_language():
+        _contacts_notify(
+            dossier,
+            kind="dossier.refused",
+            subject=_("Dossier refused"),
+            body=_("Dossier %(code)s was refused: %(reason)s") % {"code": dossier.code, "reason": reason},
+        )
     return {}
 
 
 def _on_request_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     if data.fee_amount is None or data.fee_amount <= 0:
         raise DomainError(
-            DossierErrorCode.FEE_AMOUNT_INVALID, _("Enter the amount to pay in đồng."), fields={"fee_amount": _("Required.")}
+            DossierErrorCode.FEE_AMOUNT_INVALID, _("Enter the amount to pay in VND."), fields={"fee_amount": _("Required.")}
         )
     dossier.fee_amount = data.fee_amount
     dossier.fee_paid = False
@@ -139,7 +145,8 @@ def _on_pay_fees(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
 def _on_decide(
     dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar, approved: bool
 ) -> dict[str, Any]:
-    summary = data.result_summary.strip() or data.reason.strip()
+    # The leader may sign the specialist's draft result as proposed (``_on_propose``).
+    summary = data.result_summary.strip() or data.reason.strip() or dossier.result_summary
     if not approved and not summary:
         raise DomainError(
             DossierErrorCode.REASON_REQUIRED, _("A rejection must state its reasons."), fields={"result_summary": _("Required.")}
@@ -149,6 +156,35 @@ def _on_decide(
     _back_to_desk(dossier)
     _attach_documents(dossier=dossier, documents=_checked_documents(data.documents), result=True)
     return {"approved": approved}
+
+
+def _on_propose(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    """Trình ký: the specialist ends the processing (RULES.md §1.4 row 5) with a proposal to
+    the leader who decides (row 7): approve or reject, a note, optionally a draft result (its
+    text is kept as the result summary until the decision; its files join the result)."""
+    proposal = Proposal(data.proposal)
+    draft = data.result_summary.strip()
+    if proposal == Proposal.REJECT and not (draft or data.reason.strip()):
+        raise DomainError(
+            DossierErrorCode.REASON_REQUIRED,
+            _("A proposal to reject must state its reasons."),
+            fields={"reason": _("Required.")},
+        )
+    dossier.result_summary = draft
+    stored = _attach_documents(dossier=dossier, documents=_checked_documents(data.documents), result=True)
+    return {"proposal": proposal.value, "draft_result": draft, "documents": stored}
+
+
+def _on_return_for_rework(
+    dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
+) -> dict[str, Any]:
+    """The leader sends the proposal back to the specialist with a reason (RULES.md §1.4 row 7):
+    the dossier is assigned to the specialist who proposed it, so it is in their "Của tôi"."""
+    _require_reason(data, _("Say what has to be reworked."))
+    proposer = dossier.events.filter(action=DossierAction.PROPOSE).order_by("-seq").values_list("actor_id", flat=True).first()
+    if proposer is not None:
+        dossier.assigned_to_id = proposer
+    return {"assigned_to": proposer}
 
 
 def _on_approve(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
@@ -161,23 +197,13 @@ def _on_reject(dossier: Dossier, actor: User, data: ActionInput, at: datetime, c
 
 def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     reason = _require_reason(data, _("Give the reason for the delay."))
-    if dossier.extension_used:
-        raise DomainError(DossierErrorCode.EXTENSION_USED, _("The return date may be re-set only once."), status_code=409)
-    if dossier.due_at is None or not clock.can_extend(calendar, now=at, due_at=dossier.due_at):
-        raise DomainError(
-            DossierErrorCode.EXTENSION_TOO_LATE,
-            _("An apology must be sent at least one working day before the due date."),
-            status_code=409,
-        )
     new_due = data.new_due_at
-    if new_due is None or new_due <= dossier.due_at:
-        raise DomainError(
-            DossierErrorCode.NEW_DUE_INVALID,
-            _("The new date must be after the current due date."),
-            fields={"new_due_at": _("Not valid.")},
-        )
-    if timezone.is_naive(new_due):
+    if new_due is not None and timezone.is_naive(new_due):
         new_due = timezone.make_aware(new_due)
+    error = extension_error(dossier, at, calendar) or new_due_error(dossier, new_due, calendar)
+    if error is not None:
+        raise error
+    assert new_due is not None and dossier.due_at is not None  # new_due_error checked both
     _clock_change(dossier, kind=ClockChangeKind.EXTEND, at=at, old_due_at=dossier.due_at, new_due_at=new_due, reason=reason)
     _slip(
         dossier=dossier,
@@ -190,24 +216,26 @@ def _on_apologize(dossier: Dossier, actor: User, data: ActionInput, at: datetime
     old = dossier.due_at
     dossier.due_at = new_due
     dossier.extension_used = True
-    _contacts_notify(
-        dossier,
-        kind="dossier.apology",
-        subject=_("Apology: new return date"),
-        body=_("We apologise: dossier %(code)s will be late (%(reason)s). New return date: %(due)s.")
-        % {"code": dossier.code, "reason": reason, "due": _fmt(new_due)},
-    )
+    with messages_language():
+        _contacts_notify(
+            dossier,
+            kind="dossier.apology",
+            subject=_("Apology: new return date"),
+            body=_("We apologise: dossier %(code)s will be late (%(reason)s). New return date: %(due)s.")
+            % {"code": dossier.code, "reason": reason, "due": _fmt(new_due)},
+        )
     return {"old_due_at": old.isoformat(), "new_due_at": new_due.isoformat()}
 
 
 def _on_mark_ready(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
-    _contacts_notify(
-        dossier,
-        kind="dossier.ready",
-        subject=_("Result ready"),
-        body=_("The result of dossier %(code)s is ready. Bring the receipt or your ID card to collect it.")
-        % {"code": dossier.code},
-    )
+    with messages_language():
+        _contacts_notify(
+            dossier,
+            kind="dossier.ready",
+            subject=_("Result ready"),
+            body=_("The result of dossier %(code)s is ready. Bring the receipt or your ID card to collect it.")
+            % {"code": dossier.code},
+        )
     return {}
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from motcua.dossiers.choices import (
     ApplicantKind,
     Channel,
+    Proposal,
     ResultDelivery,
     VisitOutcome,
 )
@@ -84,12 +85,16 @@ class ActionInput:
     step_days: Decimal | None = None  # transfer: the step's own time (working days)
     new_due_at: datetime | None = None  # apologize
     fee_amount: int | None = None  # request_fees
-    result_summary: str = ""  # approve / reject
+    result_summary: str = ""  # approve / reject; propose: the draft result
+    proposal: Proposal = Proposal.APPROVE  # propose (trình ký): what the specialist proposes
     documents: list[DocumentInput] = field(default_factory=list)  # supplement / result files
     # request_supplement a second time: a leader's override of the one-request rule, with its
     # written reason (Decree 118 Art. 11(2); RULES.md §1.4 row 3b)
     override: bool = False
     override_reason: str = ""
+    # refuse / stop / reject end the dossier: the page sends the person's ticked confirmation
+    # (False when not ticked, and the service refuses); a programmatic caller confirms by calling.
+    confirm: bool = True
 
 
 @dataclass

@@ -18,7 +18,8 @@ from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import DomainError, PermissionDenied
 from motcua.core.ids import normalise_digits, parse_tax_code
 from motcua.core.models import Agency
-from motcua.dossiers import numbering
+from motcua.core.text import fold
+from motcua.dossiers import clock, numbering
 from motcua.dossiers.choices import (
     ApplicantKind,
     Channel,
@@ -235,7 +236,7 @@ def _create_dossier(
     status = CREATING_ACTIONS[DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE]
     dossier = _new_dossier(actor=actor, checked=checked, at=at, status=status, online=online)
     received = status == DossierStatus.RECEIVED
-    clock_reason = ""
+    clock_reason: clock.Explanation | None = None
     if received:
         # Electronic when submitted online or when every document is digitized (scanned or reused).
         documents = checked.documents
@@ -275,6 +276,7 @@ def _create_dossier(
         first=True,
     )
     if received:
+        assert clock_reason is not None  # set above for every received dossier
         _issue_receipt(dossier=dossier, at=at, signer=actor, reason=clock_reason)
         _save_clock_changes(dossier, event)
     audit_record(
@@ -328,6 +330,7 @@ def _new_dossier(*, actor: User, checked: _CheckedIntake, at: datetime, status: 
         result_delivery=intake.result_delivery,
         applicant_kind=applicant.kind,
         applicant_name=" ".join(applicant.name.split()),
+        applicant_name_folded=fold(applicant.name)[:200],
         applicant_id_number=number,
         applicant_address=applicant.address.strip(),
         applicant_phone=phone,

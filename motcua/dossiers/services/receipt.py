@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
-from motcua.catalog.choices import TimeUnit
 from motcua.catalog.models import Procedure
 from motcua.core.calendar import WorkingCalendar
+from motcua.core.notifications import messages_language
 from motcua.dossiers import clock, numbering
 from motcua.dossiers.choices import ClockChangeKind, SlipForm
 from motcua.dossiers.models import Dossier, Slip
@@ -44,8 +44,9 @@ def _snapshot_limit(dossier: Dossier) -> OfficerTimeLimit | None:
 
 def _start_clock(
     dossier: Dossier, *, at: datetime, calendar: WorkingCalendar, electronic: bool, officer_limit: OfficerTimeLimit | None
-) -> str:
-    """Set what receipt fixes on the dossier (not saved here); return the clock's reason text.
+) -> clock.Explanation:
+    """Set what receipt fixes on the dossier (not saved here); return the clock's reason (a
+    code and parameters, worded when shown: ``ClockChange.explanation``).
 
     The code is given now, dated today (RULES.md §1.7: the code date, BM.01 and the clock
     agree); an online submission keeps its reference in ``submission_ref`` (one recorded
@@ -54,9 +55,11 @@ def _start_clock(
     procedure = dossier.procedure
     value: Decimal | None
     if officer_limit is not None:
-        value, unit, reason = officer_limit.value, officer_limit.unit, _officer_time_text(procedure, officer_limit)
+        value, unit = officer_limit.value, officer_limit.unit
+        reason = clock.officer_limit_reason(code=procedure.code, value=value, unit=unit, reason=officer_limit.reason)
     else:
-        value, unit, reason = procedure.lead_time_value, procedure.lead_time_unit, _procedure_time_text(procedure)
+        value, unit = procedure.lead_time_value, procedure.lead_time_unit
+        reason = clock.statutory_reason(code=procedure.code, value=value, unit=unit)
     if not dossier.code or numbering.is_submission_ref(dossier.code):
         dossier.code = dossier_code(deciding_agency=dossier.deciding_agency, received_at=at)
     due = clock.initial_due(calendar, received_at=at, value=value, unit=unit or None, cutoff=procedure.receipt_cutoff)
@@ -67,24 +70,27 @@ def _start_clock(
     return reason
 
 
-def _issue_receipt(*, dossier: Dossier, at: datetime, signer: User, reason: str) -> Slip:
+def _issue_receipt(*, dossier: Dossier, at: datetime, signer: User, reason: clock.Explanation) -> Slip:
     """The clock's START change (saved with the action's event), BM.01 signed by the receiving
     officer, the BM.05 control sheet that travels with the dossier from receipt (numbered now;
     its rows come from the steps), and the applicant's message with the due date."""
     assert dossier.due_at is not None
-    _clock_change(dossier, kind=ClockChangeKind.START, at=at, new_due_at=dossier.due_at, reason=reason)
+    _clock_change(dossier, kind=ClockChangeKind.START, at=at, new_due_at=dossier.due_at, **reason.fields())
     agency = dossier.receiving_agency
     receipt = _slip(
         dossier=dossier, form=SlipForm.RECEIPT, agency=agency, at=at, data={"due_at": dossier.due_at.isoformat()}, signer=signer
     )
     _slip(dossier=dossier, form=SlipForm.CONTROL_SHEET, agency=agency, at=at, data={}, signer=None)
-    _contacts_notify(
-        dossier,
-        kind="dossier.received",
-        subject=_("Dossier received"),
-        body=_("Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID.")
-        % {"code": dossier.code, "due": _fmt(dossier.due_at)},
-    )
+    with messages_language():
+        _contacts_notify(
+            dossier,
+            kind="dossier.received",
+            subject=_("Dossier received"),
+            body=_(
+                "Dossier %(code)s was received. Result due: %(due)s. Look it up with the code and the last 4 digits of your ID."
+            )
+            % {"code": dossier.code, "due": _fmt(dossier.due_at)},
+        )
     return receipt
 
 
@@ -92,13 +98,6 @@ def _officer_limit_payload(limit: OfficerTimeLimit) -> dict[str, str]:
     return {"value": str(limit.value), "unit": limit.unit, "reason": limit.reason, "set_by": "receiving_officer"}
 
 
-def _officer_time_text(procedure: Procedure, limit: OfficerTimeLimit) -> str:
-    return _(
-        "Time limit set by the receiving officer: %(value)s %(unit)s (procedure %(code)s has none in the catalogue). "
-        "Reason: %(reason)s"
-    ) % {"value": limit.value, "unit": TimeUnit(limit.unit).label, "code": procedure.code, "reason": limit.reason}
-
-
 def _procedure_time_text(procedure: Procedure) -> str:
-    """The START clock change's reason, the same text the seeder writes (``clock``)."""
+    """The START clock change's explanation in the active language, as the seeder's (``clock``)."""
     return clock.statutory_time_text(code=procedure.code, value=procedure.lead_time_value, unit=procedure.lead_time_unit)

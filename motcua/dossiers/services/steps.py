@@ -6,12 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
 from motcua.core.models import Agency
+from motcua.core.notifications import messages_language, notify
+from motcua.core.permissions import ROLE_PERMISSIONS
 from motcua.dossiers import clock
 from motcua.dossiers.choices import (
     DossierAction,
@@ -20,8 +23,10 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.exceptions import DossierErrorCode
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.services.common import _province_path
+from motcua.dossiers.services.common import _fmt, _province_path
 from motcua.dossiers.services.inputs import ActionInput
+from motcua.dossiers.services.preconditions import open_step_error
+from motcua.dossiers.workflow import PERM_PROCESS
 
 
 def _close_open_step(dossier: Dossier, actor: User, at: datetime, note: str) -> DossierStep | None:
@@ -46,17 +51,35 @@ def _back_to_desk(dossier: Dossier) -> None:
     )
 
 
-def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
-    agency = (
-        Agency.objects.select_related("unit").filter(pk=data.agency_id).first() if data.agency_id else dossier.deciding_agency
+def transfer_agencies(dossier: Dossier) -> QuerySet[Agency]:
+    """The agencies a dossier may be handed over to: those of its province."""
+    return (
+        Agency.objects.select_related("unit")
+        .filter(unit__path__startswith=_province_path(dossier.receiving_unit))
+        .order_by("unit__code", "name")
     )
+
+
+def transfer_receivers(agency: Agency) -> QuerySet[User]:
+    """The people who may take a transferred dossier at ``agency``: its active staff whose
+    roles carry the process permission."""
+    roles = [role.value for role, permissions in ROLE_PERMISSIONS.items() if PERM_PROCESS in permissions]
+    return (
+        User.objects.filter(is_active=True, staff_profile__agency=agency, staff_profile__role_rows__role__in=roles)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    agency = transfer_agencies(dossier).filter(pk=data.agency_id).first() if data.agency_id else dossier.deciding_agency
     if agency is None or not agency.unit.path.startswith(_province_path(dossier.receiving_unit)):
         raise DomainError(
             DossierErrorCode.TRANSFER_AGENCY_INVALID,
             _("Choose an agency of this province to transfer the dossier to."),
             fields={"agency_id": _("Not valid.")},
         )
-    receiver = User.objects.filter(pk=data.receiver_id, staff_profile__agency=agency).first() if data.receiver_id else None
+    receiver = transfer_receivers(agency).filter(pk=data.receiver_id).first() if data.receiver_id else None
     if data.receiver_id and receiver is None:
         raise DomainError(
             DossierErrorCode.TRANSFER_RECEIVER_INVALID,
@@ -92,10 +115,22 @@ def _on_transfer(dossier: Dossier, actor: User, data: ActionInput, at: datetime,
     )
     dossier.assigned_to = receiver
     dossier.current_agency = agency
+    if receiver is not None and receiver.email:
+        # The named officer learns it is in their own queue ("Của tôi"); sent on commit.
+        with messages_language():
+            notify(
+                channel="email",
+                to=receiver.email,
+                subject=_("Dossier %(code)s handed over to you") % {"code": dossier.code},
+                body=_("Dossier %(code)s (%(procedure)s) has been handed over to you at %(agency)s; step due %(due)s.")
+                % {"code": dossier.code, "procedure": dossier.procedure.name, "agency": agency.name, "due": _fmt(max(due, at))},
+                kind="dossier.transferred",
+            )
     return {
         "agency": agency.pk,
         "agency_name": agency.name,
         "receiver": receiver.pk if receiver else None,
+        "receiver_name": (receiver.get_full_name() or receiver.get_username()) if receiver else "",
         "previous_step": previous.position if previous else None,
         **handover,
     }
@@ -105,7 +140,9 @@ def _on_complete_step(
     dossier: Dossier, actor: User, data: ActionInput, at: datetime, calendar: WorkingCalendar
 ) -> dict[str, Any]:
     step = _close_open_step(dossier, actor, at, data.reason.strip())
-    if step is None:
-        raise DomainError(DossierErrorCode.NO_OPEN_STEP, _("This dossier has no step in progress."), status_code=409)
+    if step is None:  # dossier_act asked preconditions.open_step_error first
+        error = open_step_error(dossier, at, calendar)
+        assert error is not None
+        raise error
     _back_to_desk(dossier)
     return {"step": step.position, "timeliness": step.timeliness}

@@ -23,8 +23,11 @@ from motcua.satisfaction.models import Rating
 pytestmark = pytest.mark.django_db
 
 # Measured on SQLite; a new query on these pages must be a decision, not an accident.
-QUEUE_PAGE_QUERIES = 9
-DOSSIER_PAGE_QUERIES = 14
+# Session, user, permissions (2), roles, unit, the queue scope's ids; one capped
+# count per tab (5, with the filter; the current tab's is the page's count); the rows; the filter
+# form's procedures and officers.
+QUEUE_PAGE_QUERIES = 15
+DOSSIER_PAGE_QUERIES = 15  # + the receiving officers of the transfer form (issue 10 item 5)
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def test_anonymous_is_sent_to_login(client: Client, dossier: Dossier) -> None:
 
 
 def test_anonymous_action_changes_nothing(client: Client, dossier: Dossier) -> None:
-    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x"})
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x", "confirm": "1"})
 
     assert response.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
@@ -62,7 +65,7 @@ def test_role_without_dossier_permission_is_refused(client: Client, dossier: Dos
 
     assert client.get("/ho-so/").status_code == 403
     assert client.get(f"/ho-so/{dossier.code}/").status_code == 403
-    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x"}).status_code == 403
+    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x", "confirm": "1"}).status_code == 403
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
 
 
@@ -76,7 +79,7 @@ def test_other_unit_gets_404_and_changes_nothing(client: Client, dossier: Dossie
     client.force_login(staff("other", Role.RECEPTION_OFFICER, code="32214"))
 
     assert client.get(f"/ho-so/{dossier.code}/").status_code == 404
-    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x"}).status_code == 404
+    assert client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "x", "confirm": "1"}).status_code == 404
     assert dossier.code not in client.get("/ho-so/?view=all").content.decode()
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
 
@@ -167,7 +170,7 @@ def test_action_form_moves_the_dossier(client: Client, officer: User, dossier: D
 def test_action_error_is_shown_not_500(client: Client, officer: User, dossier: Dossier) -> None:
     client.force_login(officer)
 
-    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": ""}, follow=True)
+    response = client.post(f"/ho-so/{dossier.code}/hanh-dong/stop/", {"reason": "", "confirm": "1"}, follow=True)
 
     assert response.status_code == 200
     assert "reason_required" in response.content.decode()
@@ -189,6 +192,7 @@ def test_public_lookup_page(client: Client, dossier: Dossier) -> None:
 def _returned(officer: User, dossier: Dossier) -> Dossier:
     leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER)
+    dossier_act(actor=leader, code=dossier.code, action=DossierAction.PROPOSE)
     dossier_act(actor=leader, code=dossier.code, action=DossierAction.APPROVE, data=ActionInput(result_summary="Đã cấp"))
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY)
     return dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT)
@@ -383,3 +387,16 @@ def test_an_error_on_a_page_shows_the_vietnamese_message_and_no_raw_code(client:
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
     assert "Không" in html or "không" in html
     assert not re.search(r"\([a-z]+_[a-z_]+\)", html)
+
+
+def test_leader_reads_the_tracking_book_of_the_units_desk(client: Client, officer: User, dossier: Dossier) -> None:
+    """Issue 10: the leader opened BM.06 and got 403. The leader reads the book the desk keeps
+    (the same rows), and the queue links it."""
+    leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
+    client.force_login(leader)
+
+    page = client.get("/ho-so/so-theo-doi/")
+    queue = client.get("/ho-so/")
+
+    assert page.status_code == 200 and dossier.code in page.content.decode()
+    assert 'href="/ho-so/so-theo-doi/"' in queue.content.decode()

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from motcua.catalog.models import Procedure, Sector
 from motcua.core.calendar import calendar_for
@@ -337,15 +338,64 @@ def test_seeded_clock_reasons_are_the_clocks_own_words(setup: None) -> None:
     """The seeder writes its START and RESUME reasons with ``clock.statutory_time_text`` and
     ``clock.resume_text``, the functions the services use, not copies (issue 9 item 14)."""
     seed()
+    with translation.override("vi"):  # the words of a Vietnamese page
+        starts = ClockChange.objects.filter(kind=ClockChangeKind.START).select_related("dossier__procedure")
+        for change in starts:
+            procedure = change.dossier.procedure
+            expected = clock.statutory_time_text(
+                code=procedure.code, value=procedure.lead_time_value, unit=procedure.lead_time_unit
+            )
+            assert change.explanation == expected
+        birth = starts.filter(dossier__procedure__code="1.001193").first()
+        assert birth is not None
+        assert birth.explanation == "Thời hạn giải quyết theo quy định: 1 ngày làm việc (thủ tục 1.001193)."
+        resumes = list(ClockChange.objects.filter(kind=ClockChangeKind.RESUME))
+        assert resumes
+        assert all(re.fullmatch(r"Đã nhận bổ sung; còn lại \d+(,\d{1,2})? ngày làm việc\.", c.explanation) for c in resumes)
 
-    starts = ClockChange.objects.filter(kind=ClockChangeKind.START).select_related("dossier__procedure")
-    for change in starts:
-        procedure = change.dossier.procedure
-        expected = clock.statutory_time_text(code=procedure.code, value=procedure.lead_time_value, unit=procedure.lead_time_unit)
-        assert change.reason == expected
-    birth = starts.filter(dossier__procedure__code="1.001193").first()
-    assert birth is not None
-    assert birth.reason == "Thời hạn giải quyết theo quy định: 1 ngày làm việc (thủ tục 1.001193)."
-    resumes = list(ClockChange.objects.filter(kind=ClockChangeKind.RESUME))
-    assert resumes
-    assert all(re.fullmatch(r"Đã nhận bổ sung; còn lại \d+(,\d{1,2})? ngày làm việc\.", c.reason) for c in resumes)
+
+def test_seeded_names_are_folded_as_the_intake_stores_them_for_the_queue_search(setup: None) -> None:
+    from motcua.core.text import fold
+
+    seed(count=40)
+
+    names = list(Dossier.objects.values_list("applicant_name", "applicant_name_folded"))
+    assert names and all(folded == fold(name)[:200] for name, folded in names)
+
+
+def test_rules_1_4_row_7_seeded_decisions_follow_a_proposal(setup: None) -> None:
+    """RULES.md §1.4 rows 5 and 7: every seeded decision comes right after the specialist's
+    proposal (trình ký), with the proposal the decision follows; some dossiers await one."""
+    seed()
+
+    decided = 0
+    for dossier in Dossier.objects.all():
+        actions = list(dossier.events.order_by("seq").values_list("action", "payload"))
+        for index, (action, _payload) in enumerate(actions):
+            if action in (DossierAction.APPROVE, DossierAction.REJECT):
+                decided += 1
+                previous, proposed = actions[index - 1]
+                assert previous == DossierAction.PROPOSE
+                assert proposed["proposal"] == ("approve" if action == DossierAction.APPROVE else "reject")
+    assert decided > 0
+    assert Dossier.objects.filter(status=DossierStatus.AWAITING_DECISION).exists()
+
+
+@pytest.mark.parametrize("instant", ["2026-12-08T00:46:00+00:00", "2026-12-07T00:05:00+00:00", "2026-02-23T00:30:00+00:00"])
+def test_open_dossiers_fit_before_now_early_on_a_working_day(units: None, instant: str) -> None:
+    """Seeding at 07:46 on a Tuesday (07:05 on a Monday, and the Monday after Tết 2026) failed with
+    "could not fit a awaiting_fees dossier": a start moved back by hours stayed on the same office
+    day. Every open dossier now ends before now."""
+    import time_machine
+
+    for sector_name, code, value, unit, name in CATALOGUE[:3]:
+        sector, _ = Sector.objects.get_or_create(name=sector_name)
+        Procedure.objects.update_or_create(
+            code=code, defaults={"name": name, "sector": sector, "lead_time_value": value, "lead_time_unit": unit}
+        )
+    with time_machine.travel(dt.datetime.fromisoformat(instant), tick=False):
+        call_command("seed", "--dossiers", "120", "--create-agencies", "--months", "1", "--seed", "5", stdout=StringIO())
+        now = dt.datetime.fromisoformat(instant)
+
+        assert Dossier.objects.count() == 120
+        assert not DossierEvent.objects.filter(at__gt=now).exists()

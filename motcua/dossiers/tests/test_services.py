@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from motcua.core.choices import AgencyKind, Role
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
@@ -67,7 +68,8 @@ def test_same_day_procedure_received_after_15_00_is_due_the_next_working_day(off
     after = dossier_receive(actor=officer, intake=intake(), now=at("2026-03-02", "15:30")).dossier
 
     assert (before.due_at, after.due_at) == (at("2026-03-02", "17:00"), at("2026-03-03", "17:00"))
-    assert after.clock_changes.get().reason == "Thời hạn giải quyết theo quy định: trong ngày (thủ tục 1.001193)."
+    with translation.override("vi"):
+        assert after.clock_changes.get().explanation == "Thời hạn giải quyết theo quy định: trong ngày (thủ tục 1.001193)."
 
 
 def test_serial_grows_within_the_day_and_restarts_the_next(officer: User) -> None:
@@ -159,6 +161,7 @@ def test_full_walk_transfer_approve_return(officer: User) -> None:
         data=ActionInput(agency_id=pc.pk, receiver_id=leader.pk),
         now=at("2026-03-02", "14:00"),
     )
+    dossier_act(actor=leader, code=dossier.code, action=DossierAction.PROPOSE, now=at("2026-03-04"))
     dossier_act(
         actor=leader,
         code=dossier.code,
@@ -174,7 +177,7 @@ def test_full_walk_transfer_approve_return(officer: User) -> None:
     step = final.steps.get()
     assert (step.agency_id, step.handed_over_by_id, step.received_by_id, step.status) == (pc.pk, officer.pk, leader.pk, "done")
     events = list(DossierEvent.objects.filter(dossier=final).values_list("action", flat=True))
-    assert events == ["receive", "transfer", "approve", "mark_ready", "return_result"]
+    assert events == ["receive", "transfer", "propose", "approve", "mark_ready", "return_result"]
     assert replay([DossierAction(a) for a in events]) == final.status
     assert final.documents.filter(is_result=True).count() == 1
 
@@ -294,11 +297,12 @@ def test_specialist_cannot_approve(officer: User) -> None:
     specialist = staff("spec", Role.SPECIALIST, kind=AgencyKind.PEOPLES_COMMITTEE)
     dossier = _received(officer)
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER)
+    dossier_act(actor=specialist, code=dossier.code, action=DossierAction.PROPOSE)
 
     with pytest.raises(PermissionDenied):
         dossier_act(actor=specialist, code=dossier.code, action=DossierAction.APPROVE)
 
-    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.IN_PROGRESS
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.AWAITING_DECISION
 
 
 def test_inter_agency_transfer_to_another_commune_of_the_province(officer: User) -> None:
@@ -400,6 +404,7 @@ def test_the_return_records_how_the_result_was_delivered(officer: User) -> None:
     for action in (DossierAction.TRANSFER,):
         dossier_act(actor=officer, code=dossier.code, action=action, now=at("2026-03-02", "11:00"))
     leader = staff("leader", Role.LEADER, kind=AgencyKind.PEOPLES_COMMITTEE)
+    dossier_act(actor=leader, code=dossier.code, action=DossierAction.PROPOSE, now=at("2026-03-03"))
     dossier_act(actor=leader, code=dossier.code, action=DossierAction.APPROVE, now=at("2026-03-03"))
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY, now=at("2026-03-03", "11:00"))
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT, now=at("2026-03-04"))

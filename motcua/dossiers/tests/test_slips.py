@@ -393,6 +393,7 @@ def test_control_sheet_lists_each_hand_over_with_people_times_and_results(office
         data=ActionInput(agency_id=committee.pk, receiver_id=specialist.pk, reason="Đã xác minh cư trú"),
         now=at("2026-03-04", "09:30"),
     )
+    dossier_act(actor=specialist, code=dossier.code, action=DossierAction.PROPOSE, now=at("2026-03-05", "08:00"))
     dossier_act(
         actor=leader,
         code=dossier.code,

@@ -238,6 +238,7 @@ def test_supplement_time_is_not_charged_to_the_agency(officer: User, leader: Use
         actor=officer, code=dossier.code, action=DossierAction.TRANSFER, data=ActionInput(agency_id=pc.pk), now=at("2026-03-12")
     )
 
+    dossier_act(actor=leader, code=dossier.code, action=DossierAction.PROPOSE, now=at("2026-03-13", "15:00"))
     decided = dossier_act(
         actor=leader,
         code=dossier.code,

@@ -88,7 +88,7 @@ def test_officer_time_limit_sets_the_due_date_and_is_recorded(officer: User) -> 
     start = ClockChange.objects.get(dossier=dossier, kind=ClockChangeKind.START)
     assert dossier.due_at == expected_due and dossier.due_at > at("2026-03-13")
     assert event.payload["time_limit"] == {"value": "10", "unit": "working_day", "reason": REASON, "set_by": "receiving_officer"}
-    assert "2.000999" in start.reason and REASON in start.reason
+    assert "2.000999" in start.explanation and REASON in start.explanation
     assert (dossier.procedure_snapshot["lead_time_value"], dossier.procedure_snapshot["lead_time_reason"]) == ("10", REASON)
     assert AuditEvent.objects.get(action="dossier.receive").data["time_limit"]["reason"] == REASON
 

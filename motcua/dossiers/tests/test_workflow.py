@@ -53,9 +53,16 @@ EXPECTED_TABLE: dict[DossierStatus, dict[DossierAction, tuple[DossierStatus | No
         A.COMPLETE_STEP: (S.IN_PROGRESS, PERM_PROCESS),
         A.REQUEST_SUPPLEMENT: (S.SUPPLEMENT_REQUESTED, PERM_PROCESS),
         A.REQUEST_FEES: (S.AWAITING_FEES, PERM_PROCESS),
+        A.PROPOSE: (S.AWAITING_DECISION, PERM_PROCESS),
+        A.APOLOGIZE: (S.IN_PROGRESS, PERM_DECIDE),
+        A.STOP: (S.STOPPED, PERM_RECEIVE),
+    },
+    # RULES.md §1.4 row 7: the leader decides what the specialist submitted (trình ký).
+    S.AWAITING_DECISION: {
         A.APPROVE: (S.APPROVED, PERM_DECIDE),
         A.REJECT: (S.REJECTED, PERM_DECIDE),
-        A.APOLOGIZE: (S.IN_PROGRESS, PERM_DECIDE),
+        A.RETURN_FOR_REWORK: (S.IN_PROGRESS, PERM_DECIDE),
+        A.APOLOGIZE: (S.AWAITING_DECISION, PERM_DECIDE),
         A.STOP: (S.STOPPED, PERM_RECEIVE),
     },
     S.AWAITING_FEES: {
@@ -158,12 +165,28 @@ def test_happy_path_reaches_returned() -> None:
     actions = [
         DossierAction.RECEIVE,
         DossierAction.TRANSFER,
+        DossierAction.PROPOSE,
         DossierAction.APPROVE,
         DossierAction.MARK_READY,
         DossierAction.RETURN_RESULT,
     ]
 
     assert replay(actions) == DossierStatus.RETURNED
+
+
+def test_a_dossier_in_progress_cannot_be_decided_before_a_proposal() -> None:
+    """RULES.md §1.4 rows 5 and 7: the decision follows the specialist's proposal (trình ký)."""
+    for action in (DossierAction.APPROVE, DossierAction.REJECT):
+        with pytest.raises(IllegalTransition):
+            replay([DossierAction.RECEIVE, DossierAction.TRANSFER, action])
+
+
+def test_a_proposal_sent_back_for_rework_is_in_progress_again() -> None:
+    """RULES.md §1.4 row 7: the leader may send the proposal back; the specialist proposes again."""
+    actions = [DossierAction.RECEIVE, DossierAction.TRANSFER, DossierAction.PROPOSE, DossierAction.RETURN_FOR_REWORK]
+
+    assert replay(actions) == DossierStatus.IN_PROGRESS
+    assert replay([*actions, DossierAction.PROPOSE, DossierAction.REJECT]) == DossierStatus.REJECTED
 
 
 @settings(max_examples=300, deadline=None)

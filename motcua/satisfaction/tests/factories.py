@@ -52,6 +52,7 @@ def closed_dossier(officer: User, status: DossierStatus, *, key: str = "", recei
     assert status == DossierStatus.RETURNED
     leader = staff("decider", Role.LEADER, code=dossier.receiving_unit.code, kind=AgencyKind.PEOPLES_COMMITTEE)
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.TRANSFER, now=at)
+    dossier_act(actor=leader, code=dossier.code, action=DossierAction.PROPOSE, now=at)
     dossier_act(actor=leader, code=dossier.code, action=DossierAction.APPROVE, data=ActionInput(result_summary="Đã cấp"), now=at)
     dossier_act(actor=officer, code=dossier.code, action=DossierAction.MARK_READY, now=at)
     return dossier_act(actor=officer, code=dossier.code, action=DossierAction.RETURN_RESULT, now=at)

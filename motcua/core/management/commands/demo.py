@@ -13,6 +13,7 @@ from motcua.core.exceptions import DomainError
 from motcua.core.models import Agency
 
 DEMO_DOSSIERS = 3000  # a few thousand over the last six months for the three demo communes
+DEMO_PETITIONS = 240  # a few hundred petitions in every state (issue 11 item 6)
 
 
 class Command(BaseCommand):
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         existing = apps.get_model("dossiers", "Dossier").objects.count()
         if existing < DEMO_DOSSIERS:
             call_command("seed", dossiers=DEMO_DOSSIERS - existing, stdout=self.stdout)
+        call_command("surveys", demo=True, stdout=self.stdout)  # one survey campaign with answers (once)
+        if not apps.get_model("feedback", "Petition").objects.unrestricted("the demo counts what it seeded").exists():
+            call_command("seed_petitions", petitions=DEMO_PETITIONS, stdout=self.stdout)
         self.stdout.write("")
         with translation.override("vi"):
             self.stdout.write(f"Tài khoản demo (mật khẩu chung / password for all: {password})")

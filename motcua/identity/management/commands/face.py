@@ -172,7 +172,9 @@ class Command(BaseCommand):
         svg_name = "face-calibration.svg"
         (out / svg_name).write_text(roc_svg(cal, configured=configured), encoding="utf-8")
         (out / "face-calibration.md").write_text(
-            calibration_markdown(cal, configured=configured, data_label="`../shared/data/faces`", svg_name=svg_name),
+            calibration_markdown(
+                cal, configured=configured, data_label="the shared face set (outside this repository)", svg_name=svg_name
+            ),
             encoding="utf-8",
         )
         self.stdout.write(

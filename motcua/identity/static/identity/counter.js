@@ -37,7 +37,12 @@
               clearInterval(timer);
               stopStream(video);
               target.value = codes[0].rawValue;
-              target.form.requestSubmit();
+              if (box.dataset.onScan === "event") {
+                // A page that reads the card itself (the intake page) listens; its form is not submitted.
+                target.dispatchEvent(new CustomEvent("motcua:qr-scanned", { bubbles: true }));
+              } else {
+                target.form.requestSubmit();
+              }
             }
           }).catch(function () { /* keep trying */ });
         }, 250);

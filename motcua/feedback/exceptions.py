@@ -1,0 +1,21 @@
+"""Error codes of the petitions domain (stable; they never change meaning)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PetitionErrorCode(StrEnum):
+    ACTION_NOT_ALLOWED = "petition_action_not_allowed"
+    ALREADY_JUDGED = "petition_already_judged"
+    CLASSIFICATION_REQUIRED = "petition_classification_required"
+    FORBIDDEN = "petition_forbidden"
+    IDEMPOTENCY_KEY_REUSED = "petition_idempotency_key_reused"
+    INVALID_PETITION = "invalid_petition"
+    MERGE_TARGET_INVALID = "petition_merge_target_invalid"
+    NO_AGENCY = "petition_no_agency"
+    NOT_FOUND = "petition_not_found"
+    REASON_REQUIRED = "petition_reason_required"
+    REOPEN_USED = "petition_reopen_used"
+    ANSWER_REQUIRED = "petition_answer_required"
+    UNIT_NOT_FOUND = "petition_unit_not_found"

@@ -1,0 +1,222 @@
+"""Reads of the petitions domain. Every staff read goes through ``restrict(user, "view")``;
+the public reads (published answers, the petitioner's look-up) carry no personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.audit import audit_record
+from motcua.core.choices import AgencyKind
+from motcua.core.exceptions import NotFound
+from motcua.core.models import Agency
+from motcua.core.scoping import user_unit_code
+from motcua.feedback.choices import OPEN_STATUSES, PetitionStatus
+from motcua.feedback.exceptions import PetitionErrorCode
+from motcua.feedback.models import Petition, PetitionEvent
+from motcua.feedback.workflow import staff_actions
+
+S = PetitionStatus
+StrOrPromise = str | Promise
+
+# The staff queue's tabs: key → (label, filter).
+QUEUES: dict[str, tuple[StrOrPromise, Q]] = {
+    "open": (_("Open petitions"), Q(status__in=OPEN_STATUSES)),
+    "overdue": (_("Overdue"), Q(status__in=OPEN_STATUSES)),  # and step_due_at < now, added at read time
+    "classify": (_("To classify"), Q(status=S.RECEIVED)),
+    "approve": (_("Waiting for approval"), Q(status=S.ANSWER_DRAFTED)),
+    "publish": (_("Waiting for publication"), Q(status=S.AWAITING_PUBLICATION)),
+    "done": (_("Done"), Q(status__in=[S.PUBLISHED, S.FORWARDED, S.REFUSED, S.MERGED, S.CLOSED])),
+}
+
+
+# Which desk of a commune keeps its reception book, in order of preference (then any agency).
+DESK_KINDS = (AgencyKind.SERVICE_CENTRE, AgencyKind.PEOPLES_COMMITTEE)
+
+
+def preferred_desk(agencies: Iterable[Agency]) -> Agency | None:
+    """Of one unit's agencies (in a stable order), the one that receives petitions."""
+    rows = list(agencies)
+    for kind in DESK_KINDS:
+        for agency in rows:
+            if agency.kind == kind:
+                return agency
+    return rows[0] if rows else None
+
+
+def reception_desks() -> list[Agency]:
+    """The desk of every current commune that has one, by commune name: the published reception
+    channels (Art. 13; reference data, readable by everyone). One query."""
+    rows = (
+        Agency.objects.unrestricted("the published reception channels are public (Art. 13)")
+        .filter(kind__in=DESK_KINDS, unit__valid_to__isnull=True)
+        .select_related("unit")
+        .order_by("unit__name", "id")
+    )
+    by_unit: dict[int, list[Agency]] = {}
+    for agency in rows:
+        by_unit.setdefault(agency.unit_id, []).append(agency)
+    desks = [preferred_desk(agencies) for agencies in by_unit.values()]
+    return [desk for desk in desks if desk is not None]
+
+
+def _queue_filter(view: str, now: datetime) -> Q:
+    condition = QUEUES.get(view, QUEUES["open"])[1]
+    if view == "overdue":
+        condition &= Q(step_due_at__lt=now)
+    return condition
+
+
+def petition_queue(*, user: User | AnonymousUser, view: str = "open", now: datetime | None = None) -> QuerySet[Petition]:
+    """A tab of the reception book: overdue steps first, then by the step's deadline."""
+    now = now or timezone.now()
+    return (
+        Petition.objects.restrict(user, "view")
+        .filter(_queue_filter(view, now))
+        .select_related("unit", "procedure")
+        .order_by("step_due_at", "received_at", "id")
+    )
+
+
+def petition_queue_counts(*, user: User | AnonymousUser, now: datetime | None = None) -> dict[str, int]:
+    """How many petitions each tab holds (one query)."""
+    now = now or timezone.now()
+    totals = Petition.objects.restrict(user, "view").aggregate(
+        **{key: Count("pk", filter=_queue_filter(key, now)) for key in QUEUES}
+    )
+    return {key: int(totals[key] or 0) for key in QUEUES}
+
+
+def petition_get(*, user: User | AnonymousUser, code: str, purpose: str = "view") -> Petition:
+    """One petition in the user's scope, personal data included: the read is audited."""
+    petition = (
+        Petition.objects.restrict(user, "view")
+        .select_related("unit", "agency", "procedure", "dossier", "merged_into", "approved_by", "answered_by")
+        .filter(code="".join(code.split()).upper())
+        .first()
+    )
+    if petition is None:
+        raise NotFound(PetitionErrorCode.NOT_FOUND, _("No petition has the code %(code)s.") % {"code": code})
+    audit_record(
+        action=f"petition.read.{purpose}",
+        actor=user,
+        unit_code=user_unit_code(user),
+        object_type="petition",
+        object_id=petition.code,
+    )
+    return petition
+
+
+_ACTOR_LABELS = {"petitioner": _("the petitioner"), "citizen": _("a citizen (+1)"), "system": _("MotCua (automatic)")}
+_RULE_TEXTS = {"art7_missing": _("Name, address or phone missing (Decree 20/2008, Art. 7).")}
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: PetitionEvent
+    actor: str
+    note: str
+
+
+def petition_events(*, petition: Petition) -> list[EventRow]:
+    """The petition's whole life (call with a petition already read through the scope), with the
+    actor and the automatic notes in the reader's language."""
+    rows = PetitionEvent.objects.filter(petition_id=petition.pk).select_related("actor").order_by("seq")
+    return [
+        EventRow(
+            event=e,
+            actor=str(_ACTOR_LABELS.get(e.actor_label, e.actor_label)),
+            note=e.reason or str(_RULE_TEXTS.get(str(e.payload.get("rule", "")), "")),
+        )
+        for e in rows
+    ]
+
+
+def petition_actions(*, user: User | AnonymousUser, petition: Petition) -> list[str]:
+    perms = {p for p in user.get_all_permissions()} if isinstance(user, User) else set()
+    return [str(a) for a in staff_actions(S(petition.status), perms)]
+
+
+@dataclass(frozen=True)
+class PublicPetition:
+    """What the public sees of a petition: never the petitioner."""
+
+    code: str
+    title: str
+    content: str
+    status: str
+    status_label: str
+    received_at: datetime
+    answer: str
+    published_at: datetime | None
+    voices: int
+    unit_name: str
+    judged: bool
+
+
+def _public(petition: Petition) -> PublicPetition:
+    published = petition.status in (S.PUBLISHED, S.CLOSED) and petition.published_at is not None
+    return PublicPetition(
+        code=petition.code,
+        title=petition.title,
+        content=petition.content,
+        status=str(petition.status),
+        status_label=str(petition.get_status_display()),
+        received_at=petition.received_at,
+        answer=petition.answer if published else "",
+        published_at=petition.published_at if published else None,
+        voices=petition.voices,
+        unit_name=petition.unit.name,
+        judged=bool(petition.verdict),
+    )
+
+
+def published_petitions(*, unit_code: str = "", q: str = "") -> list[PublicPetition]:
+    """Answered petitions published for everyone (Art. 19), newest first."""
+    from motcua.core.text import search_terms
+
+    qs = (
+        Petition.objects.unrestricted("published answers are public (Art. 19); personal data is not read")
+        .filter(status__in=[S.PUBLISHED, S.CLOSED], published_at__isnull=False)
+        .select_related("unit")
+        .only(
+            "code",
+            "title",
+            "content",
+            "status",
+            "received_at",
+            "answer",
+            "published_at",
+            "voices",
+            "verdict",
+            "unit__name",
+            "unit__code",
+        )
+        .order_by("-published_at", "-id")
+    )
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    for word in search_terms(q):
+        qs = qs.filter(content_folded__contains=word)
+    return [_public(p) for p in qs[:200]]
+
+
+def petition_lookup(*, code: str, check: str) -> PublicPetition:
+    """The petitioner's own look-up: the code and the last 4 digits of the phone given."""
+    digits = "".join(ch for ch in check if ch.isdigit())[-4:]
+    petition = (
+        Petition.objects.unrestricted("the petitioner's look-up, proved by the phone's last digits")
+        .select_related("unit")
+        .filter(code="".join(code.split()).upper())
+        .first()
+    )
+    if petition is None or not petition.check_digits or digits != petition.check_digits:
+        raise NotFound(PetitionErrorCode.NOT_FOUND, _("No petition matches this code and these digits."))
+    return _public(petition)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from motcua.feedback import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("", views.channels, name="channels"),
+    path("gui/", views.submit, name="submit"),
+    path("da-tra-loi/", views.published, name="published"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+    path("tra-cuu/danh-gia/", views.judge, name="judge"),
+    path("so/", views.book, name="book"),
+    path("so/ghi-nhan/", views.record, name="record"),
+    path("so/<str:code>/", views.detail, name="detail"),
+    path("so/<str:code>/<str:action>/", views.act, name="act"),
+]

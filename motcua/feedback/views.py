@@ -1,0 +1,278 @@
+"""Petition pages: thin adapters over ``services`` and ``selectors``.
+
+Public (no login): the reception channels (Art. 13), the web form, the published answers
+(Art. 19) and the petitioner's look-up with the verdict on the answer. Staff: the reception
+book (queue with tabs and counts), recording a written or telephone petition, a petition's page
+with only the actions allowed now.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
+from motcua.dossiers.public import lookup_throttle
+from motcua.feedback.choices import PetitionAction, PetitionChannel, PetitionKind, Verdict
+from motcua.feedback.forms import ClassifyForm, LookupForm, PetitionForm, VerdictForm
+from motcua.feedback.selectors import (
+    QUEUES,
+    petition_actions,
+    petition_events,
+    petition_get,
+    petition_lookup,
+    petition_queue,
+    petition_queue_counts,
+    published_petitions,
+    reception_desks,
+)
+from motcua.feedback.services import ActInput, PetitionInput, petition_act, petition_judge, petition_submit
+from motcua.feedback.workflow import PERM_RECEIVE, PERM_VIEW
+
+A = PetitionAction
+# The form of each staff action on the petition page (fields beyond the reason).
+ACTION_FIELDS: dict[PetitionAction, tuple[str, ...]] = {
+    A.CLASSIFY: ("classification", "category", "report_class", "kind"),
+    A.REFUSE: ("reason",),
+    A.FORWARD: ("forwarded_to", "reason"),
+    A.REQUEST_INFO: ("reason",),
+    A.SUPPLEMENT: ("reason",),
+    A.START: (),
+    A.DRAFT_ANSWER: ("answer",),
+    A.APPROVE: (),
+    A.RETURN_FOR_REWORK: ("reason",),
+    A.PUBLISH: (),
+    A.MERGE: ("merge_into",),
+    A.CLOSE: (),
+}
+# The main action of each status comes first on the page.
+MAIN_ACTION_ORDER = (A.CLASSIFY, A.START, A.DRAFT_ANSWER, A.APPROVE, A.PUBLISH, A.SUPPLEMENT, A.CLOSE)
+
+
+def _staff(request: HttpRequest, perm: str = PERM_VIEW) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.has_perm(perm):
+        raise DjangoPermissionDenied
+    return user
+
+
+def _form_errors(form: Any, exc: DomainError) -> None:
+    for name, message in exc.fields.items():
+        key = name if name in form.fields else None
+        form.add_error(key, str(message))
+    if not exc.fields:
+        form.add_error(None, str(exc.message))
+
+
+def _input(cleaned: dict[str, Any], channel: PetitionChannel) -> PetitionInput:
+    return PetitionInput(
+        title=cleaned["title"],
+        content=cleaned["content"],
+        channel=channel,
+        kind=PetitionKind(cleaned["kind"]),
+        petitioner_name=cleaned["petitioner_name"],
+        petitioner_address=cleaned["petitioner_address"],
+        petitioner_phone=cleaned["petitioner_phone"],
+        petitioner_email=cleaned["petitioner_email"],
+        unit_code=cleaned.get("unit_code", ""),
+        procedure_code=cleaned["procedure_code"].strip(),
+        dossier_code=cleaned["dossier_code"].strip(),
+        place=cleaned["place"],
+        officer_named=cleaned["officer_named"],
+        idempotency_key=cleaned["idempotency_key"],
+    )
+
+
+# --- Public --------------------------------------------------------------------------------
+
+
+@require_GET
+def channels(request: HttpRequest) -> HttpResponse:
+    """Where and how to send a petition (Art. 13): address, hotline, e-mail, this website."""
+    return render(request, "feedback/channels.html", {"desks": reception_desks(), "site": request.build_absolute_uri("/")})
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    units = [(a.unit.code, a.unit.name) for a in reception_desks()]
+    if request.method == "POST":
+        form = PetitionForm(request.POST, units=units)
+        if form.is_valid():
+            try:
+                result = petition_submit(actor=None, data=_input(form.cleaned_data, PetitionChannel.WEB))
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                return render(
+                    request, "feedback/thanks.html", {"petition": result.petition}, status=201 if result.created else 200
+                )
+        return render(request, "feedback/submit.html", {"form": form}, status=400)
+    initial = {"idempotency_key": uuid.uuid4().hex, "unit_code": request.GET.get("xa", "")}
+    return render(request, "feedback/submit.html", {"form": PetitionForm(initial=initial, units=units)})
+
+
+@require_GET
+def published(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    unit_code = request.GET.get("xa", "")[:10]
+    rows = published_petitions(unit_code=unit_code, q=q)
+    return render(request, "feedback/published.html", {"rows": rows, "q": q, "unit_code": unit_code, "desks": reception_desks()})
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.GET) if request.GET.get("code") else LookupForm()
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if form.is_bound and form.is_valid():
+        try:
+            lookup_throttle(request)
+            result = petition_lookup(code=form.cleaned_data["code"], check=form.cleaned_data["check"])
+        except DomainError as exc:
+            context["error"] = exc.message
+            status = exc.status_code
+        else:
+            context["result"] = result
+            if result.status == "published" and not result.judged:
+                context["verdict_form"] = VerdictForm(initial={"code": result.code, "check": form.cleaned_data["check"]})
+    return render(request, "feedback/lookup.html", context, status=status)
+
+
+@require_POST
+def judge(request: HttpRequest) -> HttpResponse:
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return render(request, "feedback/lookup.html", {"form": LookupForm(), "error": _first_error(form)}, status=400)
+    try:
+        lookup_throttle(request)
+        petition = petition_judge(
+            code=form.cleaned_data["code"],
+            check=form.cleaned_data["check"],
+            verdict=Verdict(form.cleaned_data["verdict"]),
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        return render(request, "feedback/lookup.html", {"form": LookupForm(), "error": exc.message}, status=exc.status_code)
+    return render(
+        request, "feedback/judged.html", {"code": petition.code, "reopened": petition.reopen_count and not petition.verdict}
+    )
+
+
+def _first_error(form: Any) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return ""
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def book(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    view = request.GET.get("view", "open")
+    if view not in QUEUES:
+        view = "open"
+    now = timezone.now()
+    page = Paginator(petition_queue(user=user, view=view, now=now), 50).get_page(request.GET.get("page"))
+    counts = petition_queue_counts(user=user, now=now)
+    tabs = [(key, label, counts[key]) for key, (label, _q) in QUEUES.items()]
+    return render(request, "feedback/book.html", {"page": page, "tabs": tabs, "current": view, "now": now})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest) -> HttpResponse:
+    """The officer writes down a petition given at the counter, by post or on the hotline."""
+    user = _staff(request, PERM_RECEIVE)
+    if request.method == "POST":
+        form = PetitionForm(request.POST, staff=True)
+        if form.is_valid():
+            try:
+                result = petition_submit(
+                    actor=user, data=_input(form.cleaned_data, PetitionChannel(form.cleaned_data["channel"]))
+                )
+            except PermissionDenied as exc:
+                raise DjangoPermissionDenied(str(exc.message)) from exc
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("feedback:detail", code=result.petition.code)
+        return render(request, "feedback/record.html", {"form": form}, status=400)
+    return render(
+        request, "feedback/record.html", {"form": PetitionForm(initial={"idempotency_key": uuid.uuid4().hex}, staff=True)}
+    )
+
+
+def _detail_context(user: User, code: str) -> dict[str, Any]:
+    try:
+        petition = petition_get(user=user, code=code)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    allowed = petition_actions(user=user, petition=petition)
+    ordered = [a for a in MAIN_ACTION_ORDER if a in allowed] + [a for a in allowed if a not in MAIN_ACTION_ORDER]
+    actions = [{"action": a, "label": A(a).label, "fields": ACTION_FIELDS.get(A(a), ())} for a in ordered]
+    return {
+        "petition": petition,
+        "events": petition_events(petition=petition),
+        "actions": actions,
+        "classify_form": ClassifyForm(
+            initial={
+                "classification": petition.classification,
+                "category": petition.category,
+                "report_class": petition.report_class,
+                "kind": petition.kind,
+            }
+        ),
+        "now": timezone.now(),
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _staff(request)
+    return render(request, "feedback/detail.html", _detail_context(user, code))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    user = _staff(request)
+    try:
+        chosen = A(action)
+    except ValueError as exc:
+        raise Http404 from exc
+    if chosen in (A.REOPEN, A.RECEIVE, A.ADD_VOICE, A.JUDGE):
+        raise Http404
+    data = ActInput(
+        reason=request.POST.get("reason", ""),
+        classification=request.POST.get("classification", ""),
+        category=request.POST.get("category", ""),
+        report_class=request.POST.get("report_class", ""),
+        kind=request.POST.get("kind", ""),
+        forwarded_to=request.POST.get("forwarded_to", ""),
+        answer=request.POST.get("answer", ""),
+        merge_into=request.POST.get("merge_into", ""),
+    )
+    try:
+        petition_act(actor=user, code=code, action=chosen, data=data)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from exc
+    except DomainError as exc:
+        context = _detail_context(user, code)
+        context.update(error=exc, error_action=chosen, posted=request.POST)
+        return render(request, "feedback/detail.html", context, status=exc.status_code)
+    return redirect("feedback:detail", code=code)
