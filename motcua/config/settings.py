@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.LanguageMiddleware",
     "motcua.core.middleware.ApiBodyLimitMiddleware",
+    "motcua.core.middleware.NulInUrlMiddleware",
     "django.middleware.common.CommonMiddleware",
     "motcua.core.urls_public.PublicOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -125,6 +125,47 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class NulInUrlMiddleware:
+    """A URL whose path or query carries a NUL is refused with a 400 before any view reads it.
+
+    No address, code or search term contains one, and PostgreSQL refuses a NUL in a query
+    parameter with an error, so a view that passed it on (a published-answers filter did:
+    ``/api/v1/petitions/published?unit_code=%00``) answered 500. On an API path the answer is
+    the JSON error (``invalid_input``), elsewhere the translated 400 page. Nothing is read or
+    written.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return _nul_response(request)
+        return self.get_response(request)
+
+
+def _nul_response(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    from motcua.core.exceptions import CoreErrorCode
+
+    message = _("The address contains a NUL character, which no code or search term can hold. Remove it and try again.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": CoreErrorCode.INVALID_INPUT.value, "message": message}, status=400)
+    if request.path.startswith("/open311/"):
+        # GeoReport v2's error shape: a list of {code, description}, in the format asked for.
+        if request.path.endswith(".xml"):
+            from xml.sax.saxutils import escape
+
+            body = f'<?xml version="1.0" encoding="utf-8"?><errors><error><code>400</code><description>{escape(message)}</description></error></errors>'
+            return HttpResponse(body.encode(), content_type="text/xml; charset=utf-8", status=400)
+        return JsonResponse([{"code": 400, "description": message}], safe=False, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 class ApiBodyLimitMiddleware:
     """A body over the limit on an API path gets the JSON error (413 ``body_too_large``), not
     Django's HTML 400 (issue 9 item 7).
