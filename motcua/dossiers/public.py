@@ -86,13 +86,17 @@ def lookup_payload(dossier: Dossier) -> dict[str, Any]:
     from motcua.dossiers.ratings import rating_url_for
 
     can_rate = dossier.status in RATABLE_STATUSES and not dossier.rated
+    # Refused or stopped: no result will come, so no appointment is shown (it read "Hẹn trả kết
+    # quả" with a date that no longer means anything).
+    ended = dossier.status in (DossierStatus.REFUSED, DossierStatus.STOPPED)
     return {
         "code": dossier.code,
         "procedure_name": dossier.procedure_name,  # type: ignore[attr-defined]  # read by dossier_lookup
         "status": dossier.status,
         "status_label": str(DossierStatus(dossier.status).label),
         "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
+        "due_at": None if ended else dossier.due_at,
+        "ended_without_result": ended,
         "returned_at": dossier.returned_at,
         "timeliness": dossier.timeliness,
         # Waiting for the applicant: "chờ bổ sung" with the working days left, never overdue.

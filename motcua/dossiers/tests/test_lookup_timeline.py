@@ -114,3 +114,24 @@ def test_lookup_api_timeline_follows_the_readers_language(client: Client, return
 
     assert body["timeline"][0]["label"] == "Received"
     assert body["timeline"][-1]["label"] == "Result returned"
+
+
+@pytest.mark.parametrize("action", [DossierAction.STOP])
+def test_a_stopped_dossier_shows_no_appointment_on_the_lookup(client: Client, officer: User, action: DossierAction) -> None:
+    """RULES.md §1.4: a stopped dossier ends without a result, so the look-up shows no "Hẹn trả
+    kết quả" date (it did, with the appointment that no longer means anything)."""
+    code = dossier_receive(actor=officer, intake=intake(), now=at("2026-03-02")).dossier.code
+    dossier_act(actor=officer, code=code, action=action, data=ActionInput(reason="Người nộp rút hồ sơ"), now=at("2026-03-03"))
+    html = client.get("/tra-cuu/", {"code": code, "check": "4217"}).content.decode()
+    assert "Hẹn trả kết quả" not in html
+    assert "sẽ không có kết quả" in html
+    body = client.get(f"/api/v1/lookup/{code}", {"check": "4217"}).json()
+    assert body["due_at"] is None
+    assert body["ended_without_result"] is True
+
+
+def test_an_open_dossier_still_shows_its_appointment(client: Client, officer: User) -> None:
+    code = dossier_receive(actor=officer, intake=intake(), now=at("2026-03-02")).dossier.code
+    html = client.get("/tra-cuu/", {"code": code, "check": "4217"}).content.decode()
+    assert "Hẹn trả kết quả" in html
+    assert client.get(f"/api/v1/lookup/{code}", {"check": "4217"}).json()["ended_without_result"] is False
