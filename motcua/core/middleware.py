@@ -160,7 +160,10 @@ def _nul_response(request: HttpRequest) -> HttpResponse:
         if request.path.endswith(".xml"):
             from xml.sax.saxutils import escape
 
-            body = f'<?xml version="1.0" encoding="utf-8"?><errors><error><code>400</code><description>{escape(message)}</description></error></errors>'
+            body = (
+                '<?xml version="1.0" encoding="utf-8"?><errors><error><code>400</code>'
+                f"<description>{escape(message)}</description></error></errors>"
+            )
             return HttpResponse(body.encode(), content_type="text/xml; charset=utf-8", status=400)
         return JsonResponse([{"code": 400, "description": message}], safe=False, status=400)
     return render(request, "400.html", {"message": message}, status=400)

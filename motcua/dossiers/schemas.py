@@ -441,7 +441,7 @@ class LookupOut(Schema):
     status: str
     status_label: str
     received_at: datetime | None
-    due_at: datetime | None = Field(description="The appointment; null once the dossier is refused or stopped (no result will come)")
+    due_at: datetime | None = Field(description="The appointment; null once the dossier is refused or stopped")
     ended_without_result: bool = Field(False, description="Refused or stopped: no result will be issued")
     returned_at: datetime | None
     timeliness: str
