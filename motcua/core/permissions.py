@@ -65,6 +65,9 @@ PETITION_RECEIVE = "feedback.receive_petition"
 PETITION_PROCESS = "feedback.process_petition"
 PETITION_APPROVE = "feedback.approve_petition"
 _PETITION_HANDLING = {PETITION_VIEW, PETITION_RECEIVE, PETITION_PROCESS}
+# The periodic reports (motcua.reports): the centre's officers prepare them, the leader signs
+# them, the unit administrator and the province reviewer read them.
+REPORT_VIEW = "reports.view_report"
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -84,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _COUNTER_IDENTITY
         | {SURVEY_VIEW, SURVEY_RECORD}
         | _PETITION_HANDLING
+        | {REPORT_VIEW}
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
@@ -98,6 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {SURVEY_VIEW, SURVEY_MANAGE, SURVEY_RECORD}
         | _PETITION_HANDLING
         | {PETITION_APPROVE}
+        | {REPORT_VIEW}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -110,10 +115,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _STAFF_EDITING
         | {SURVEY_VIEW, SURVEY_MANAGE}
         | _QUESTIONNAIRE_EDITING
+        | {REPORT_VIEW}
     ),
     Role.PROVINCE_REVIEWER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}
         | {SURVEY_VIEW}
+        | {REPORT_VIEW}
     ),
     Role.SYSTEM_ADMINISTRATOR: frozenset(),  # every permission; see RoleBackend
 }
