@@ -65,3 +65,39 @@ def settled_by_month_svg(bars: Sequence[MonthBar], *, width: int = 640, height: 
         x += 24 + 7 * len(text)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def on_time_trend_svg(points: Sequence[tuple[MonthBar, float | None]], *, width: int = 640, height: int = 220) -> str:
+    """The share settled on time (early or on time) each month, as bars from 0 to 100 %; a month
+    with nothing settled has no bar and says "—"."""
+    title = _("Share of dossiers settled on time, by month")
+    left, right, top, bottom = 40, 12, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(points), 1)
+    slot = plot_w / n
+    bar_w = min(48.0, slot * 0.6)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-labelledby="trend-title" font-family="sans-serif" font-size="11">',
+        f'<title id="trend-title">{escape(title)}</title>',
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+    ]
+    for percent in (0, 25, 50, 75, 100):
+        y = top + plot_h - plot_h * percent / 100
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d0d0d0"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333333">{percent}</text>')
+    for index, (bar, rate) in enumerate(points):
+        x = left + slot * index + (slot - bar_w) / 2
+        if rate is not None:
+            h = plot_h * rate / 100
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{COLOURS["on_time"]}"/>'
+            )
+        text = "—" if rate is None else f"{rate:.0f}"
+        centre = x + bar_w / 2
+        label_y = top + plot_h - 4 - plot_h * (rate or 0) / 100
+        month = bar.month.strftime("%m/%Y")
+        parts.append(f'<text x="{centre:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#111111">{text}</text>')
+        parts.append(f'<text x="{centre:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#333333">{month}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

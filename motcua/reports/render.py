@@ -14,7 +14,7 @@ import json
 import threading
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import DomainError
-from motcua.core.exports import safe_row
+from motcua.core.exports import safe_row, safe_text
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.dossiers.choices import Channel, DossierStatus, Timeliness
 from motcua.reports.charts import settled_by_month_svg
@@ -39,6 +39,18 @@ NOTE = (
     "; hồ sơ đang giải quyết được xét tại ngày cuối kỳ theo ngày hẹn trả hiện hành."
 )
 DATE_FORMAT = "dd/mm/yyyy"
+ANNEX_COLUMNS = [
+    "Mã hồ sơ",
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Lĩnh vực",
+    "Kênh",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày kết thúc xử lý",
+    "Trạng thái",
+    "Kết quả",
+]
 
 
 def _nfc(value: Any) -> Any:
@@ -185,80 +197,79 @@ _TIMELINESS = {Timeliness.EARLY: "Trước hạn", Timeliness.ON_TIME: "Đúng h
 
 
 def render_report_xlsx(report: OneStopReport, *, unit: AdministrativeUnit, dossiers: Iterable[tuple[Any, ...]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """The workbook, written by XlsxWriter in constant-memory mode: each row goes to a temporary
+    file as it is written, so memory stays flat whatever the annex's length (measured 2× faster
+    than openpyxl's write-only mode on the annex's rows: docs/performance.md)."""
+    import xlsxwriter
 
     with translation.override("vi"):
         period = report.period.label
         statuses = {s.value: str(s.label) for s in DossierStatus}
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = f"{TITLE} {period}"
-    bold = Font(bold=True)
-
-    def header(sheet: Any, values: list[str]) -> None:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-
-    summary = workbook.create_sheet("Theo lĩnh vực")
-    summary.append(safe_row([TITLE]))
-    summary.append(safe_row([unit.name, period, _place_date(unit, report.generated_at)]))
-    summary.append([])
-    header(summary, ["STT", "Lĩnh vực", *COLUMNS])
-    for i, row in enumerate(report.by_sector, 1):
-        summary.append(safe_row([i, row.name, *_row(row.counts)]))
-    summary.append(safe_row(["", "Tổng cộng", *_row(report.total)]))
-
-    procedures = workbook.create_sheet("Theo thủ tục")
-    header(procedures, ["STT", "Mã thủ tục", "Tên thủ tục", *COLUMNS])
-    for i, row in enumerate(report.by_procedure, 1):
-        procedures.append(safe_row([i, row.code, row.name, *_row(row.counts)]))
-
-    months = workbook.create_sheet("Theo tháng")
-    header(months, ["Tháng", "Trước hạn", "Đúng hạn", "Quá hạn"])
-    for bar in report.by_month:
-        months.append([bar.month.strftime("%m/%Y"), bar.early, bar.on_time, bar.late])
-
-    voice = workbook.create_sheet("Phản ánh, đánh giá")
-    header(voice, ["Phản ánh, kiến nghị", "Số lượng"])
-    for label, value in _petition_rows(report):
-        voice.append(safe_row([label, value]))
-    voice.append([])
-    header(voice, ["Đánh giá mức độ hài lòng", "Số lượng"])
-    for label, value in _rating_rows(report):
-        voice.append(safe_row([label, value]))
-
-    annex = workbook.create_sheet("Danh sách hồ sơ")
-    header(
-        annex,
-        [
-            "Mã hồ sơ",
-            "Mã thủ tục",
-            "Tên thủ tục",
-            "Lĩnh vực",
-            "Kênh",
-            "Ngày tiếp nhận",
-            "Ngày hẹn trả",
-            "Ngày kết thúc xử lý",
-            "Trạng thái",
-            "Kết quả",
-        ],
-    )
-    for code, procedure_code, procedure_name, sector, channel, received, due, finished, status, timeliness in dossiers:
-        values: list[Any] = [code, procedure_code, procedure_name, sector or "", _CHANNEL.get(channel, channel)]
-        for instant in (received, due, finished):
-            if instant is None:
-                values.append(None)
-                continue
-            cell = WriteOnlyCell(annex, value=timezone.localtime(instant, VN).replace(tzinfo=None))
-            cell.number_format = DATE_FORMAT
-            values.append(cell)
-        values += [statuses.get(status, status), _TIMELINESS.get(timeliness, "")]
-        annex.append(safe_row(values))
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({"title": f"{TITLE} {period}", "author": unit.name})
+    bold = workbook.add_format({"bold": True})
+    date_cell = workbook.add_format({"num_format": DATE_FORMAT})
+
+    def sheet(name: str, header: list[str] | None = None, *, widths: tuple[int, ...] = ()) -> Any:
+        ws = workbook.add_worksheet(name)
+        for column, width in enumerate(widths):
+            ws.set_column(column, column, width)
+        ws.row = 0  # the next row to write (constant-memory mode writes rows in order)
+        if header is not None:
+            put(ws, header, bold)
+        return ws
+
+    def put(ws: Any, values: list[Any], style: Any = None) -> None:
+        for column, value in enumerate(safe_row(values)):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                ws.write_string(ws.row, column, value, style)
+            else:
+                ws.write(ws.row, column, value, style)
+        ws.row += 1
+
+    summary = sheet("Theo lĩnh vực", widths=(6, 40, *([12] * len(COLUMNS))))
+    put(summary, [TITLE], bold)
+    put(summary, [unit.name, period, _place_date(unit, report.generated_at)])
+    summary.row += 1
+    put(summary, ["STT", "Lĩnh vực", *COLUMNS], bold)
+    for i, row in enumerate(report.by_sector, 1):
+        put(summary, [i, row.name, *_row(row.counts)])
+    put(summary, ["", "Tổng cộng", *_row(report.total)], bold)
+
+    procedures = sheet("Theo thủ tục", ["STT", "Mã thủ tục", "Tên thủ tục", *COLUMNS], widths=(6, 12, 60))
+    for i, row in enumerate(report.by_procedure, 1):
+        put(procedures, [i, row.code, row.name, *_row(row.counts)])
+
+    months = sheet("Theo tháng", ["Tháng", "Trước hạn", "Đúng hạn", "Quá hạn"])
+    for bar in report.by_month:
+        put(months, [bar.month.strftime("%m/%Y"), bar.early, bar.on_time, bar.late])
+
+    voice = sheet("Phản ánh, đánh giá", ["Phản ánh, kiến nghị", "Số lượng"], widths=(50, 12))
+    for label, value in _petition_rows(report):
+        put(voice, [label, value])
+    voice.row += 1
+    put(voice, ["Đánh giá mức độ hài lòng", "Số lượng"], bold)
+    for label, value in _rating_rows(report):
+        put(voice, [label, value])
+
+    annex = sheet("Danh sách hồ sơ", ANNEX_COLUMNS, widths=(30, 12, 50, 24, 12, 12, 12, 14, 28, 12))
+    annex.freeze_panes(1, 0)
+    write_string, write_datetime, row_number = annex.write_string, annex.write_datetime, 1
+    offset = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time: local = UTC + 7 h
+    for code, procedure_code, procedure_name, sector, channel, received, due, finished, status, timeliness in dossiers:
+        texts = (code, procedure_code, procedure_name, sector or "", _CHANNEL.get(channel, channel))
+        for column, text in enumerate(texts):
+            if text:
+                write_string(row_number, column, safe_text(text))
+        for column, instant in ((5, received), (6, due), (7, finished)):
+            if instant is not None:
+                write_datetime(row_number, column, (instant.astimezone(UTC) + offset).replace(tzinfo=None), date_cell)
+        write_string(row_number, 8, statuses.get(status, status))
+        if timeliness:
+            write_string(row_number, 9, _TIMELINESS.get(timeliness, ""))
+        row_number += 1
+    workbook.close()
     return buffer.getvalue()

@@ -29,11 +29,13 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import Procedure
 from motcua.core.exceptions import DomainError, NotFound
 from motcua.core.models import AdministrativeUnit
 from motcua.core.periods import Period
 from motcua.core.permissions import REPORT_VIEW
 from motcua.core.scoping import ALL, scope_root_path
+from motcua.core.text import fold
 from motcua.dossiers.choices import Channel, DossierStatus, Timeliness
 from motcua.dossiers.models import Dossier
 from motcua.feedback.choices import PetitionStatus, ReportClass
@@ -170,15 +172,31 @@ def command_unit(code: str) -> AdministrativeUnit:
 # --- The report ---------------------------------------------------------------------------------
 
 
+def _unit_ids(unit: AdministrativeUnit) -> list[int]:
+    """The ids of the unit and every unit below it (one small query): the dossier query then
+    filters its own indexed ``receiving_unit_id`` column instead of joining the units."""
+    return list(AdministrativeUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
 def _dossiers(user: User | None, unit: AdministrativeUnit, period: Period) -> QuerySet[Dossier]:
-    manager = Dossier.objects
-    qs = manager.restrict(user, "view") if user is not None else manager.unrestricted("motcua report: the operator's command")
-    return qs.filter(
+    # The scope: ``report_unit`` checked that ``unit`` lies in the user's scope, and every
+    # dossier received under it is in the "view" scope of that user (the receiving unit is one of
+    # its ways), so the rows are read without the generic scope's OR over the steps (which cost
+    # five times the whole count at 100,000 dossiers, docs/performance.md).
+    if user is not None and not _in_scope(user, unit):
+        return Dossier.objects.none()
+    reason = "report: dossiers received under a unit that report_unit checked against the user's scope"
+    return Dossier.objects.unrestricted(reason).filter(
         Q(finished_at__isnull=True) | Q(finished_at__gte=period.start),
-        receiving_unit__path__startswith=unit.path,
+        receiving_unit_id__in=_unit_ids(unit),
         received_at__isnull=False,
         received_at__lt=period.end,
     )
+
+
+def _in_scope(user: User, unit: AdministrativeUnit) -> bool:
+    root = scope_root_path(user)
+    return user.has_perm(REPORT_VIEW) and root is not None and (root == ALL or unit.path.startswith(root))
 
 
 def _conditions(period: Period) -> dict[str, Q]:
@@ -206,21 +224,38 @@ def _counts(values: dict[str, Any]) -> Counts:
     return Counts(**{name: int(values.get(name) or 0) for name in _COUNT_FIELDS})
 
 
+def _sum(counts: list[Counts]) -> Counts:
+    return Counts(**{name: sum(getattr(c, name) for c in counts) for name in _COUNT_FIELDS})
+
+
 def one_stop_report(*, user: User | None, unit: AdministrativeUnit, period: Period, now: datetime | None = None) -> OneStopReport:
-    """The report of ``unit`` for ``period``; ``user`` None for the operator's command."""
+    """The report of ``unit`` for ``period``; ``user`` None for the operator's command.
+
+    Two passes over the dossiers: the conditional counts grouped by procedure (sectors and the
+    total are sums of those rows), and the settled ones grouped by month."""
     dossiers = _dossiers(user, unit, period)
-    aggregates = _aggregates(period)
-    total = _counts(dossiers.aggregate(**aggregates))
-    sectors = [
-        Row(code=row["procedure__sector__slug"] or "", name=row["procedure__sector__name"] or _("No sector"), counts=_counts(row))
-        for row in dossiers.values("procedure__sector__slug", "procedure__sector__name")
-        .annotate(**aggregates)
-        .order_by("procedure__sector__name")
-    ]
-    procedures = [
-        Row(code=row["procedure__code"], name=row["procedure__name"], counts=_counts(row))
-        for row in dossiers.values("procedure__code", "procedure__name").annotate(**aggregates).order_by("procedure__name")
-    ]
+    by_procedure = {
+        row["procedure_id"]: _counts(row) for row in dossiers.values("procedure_id").annotate(**_aggregates(period)).order_by()
+    }
+    procedures = {
+        p.pk: p
+        for p in Procedure.objects.filter(pk__in=list(by_procedure))
+        .select_related("sector")
+        .only("code", "name", "sector__slug", "sector__name")
+    }
+    procedure_rows = sorted(
+        (Row(code=procedures[pk].code, name=procedures[pk].name, counts=counts) for pk, counts in by_procedure.items()),
+        key=lambda row: (fold(row.name), row.code),
+    )
+    sector_counts: dict[tuple[str, str], list[Counts]] = {}
+    for pk, counts in by_procedure.items():
+        sector = procedures[pk].sector
+        key = (sector.slug, sector.name) if sector is not None else ("", str(_("No sector")))
+        sector_counts.setdefault(key, []).append(counts)
+    sectors = sorted(
+        (Row(code=slug, name=name, counts=_sum(items)) for (slug, name), items in sector_counts.items()),
+        key=lambda row: fold(row.name),
+    )
     settled = _conditions(period)["settled"]
     months: dict[date, dict[str, int]] = {month: {} for month in period.months()}
     for row in (
@@ -241,9 +276,9 @@ def one_stop_report(*, user: User | None, unit: AdministrativeUnit, period: Peri
         unit_name=unit.name,
         period=period,
         generated_at=now or timezone.now(),
-        total=total,
+        total=_sum(list(by_procedure.values())),
         by_sector=sectors,
-        by_procedure=procedures,
+        by_procedure=procedure_rows,
         by_month=bars,
         petitions=_petitions(user, unit, period),
         ratings=_ratings(user, unit, period),
@@ -262,7 +297,7 @@ _PETITION_ENDED = (
 def _petitions(user: User | None, unit: AdministrativeUnit, period: Period) -> PetitionSummary:
     manager = Petition.objects
     qs = manager.restrict(user, "view") if user is not None else manager.unrestricted("motcua report: the operator's command")
-    qs = qs.filter(unit__path__startswith=unit.path)
+    qs = qs.filter(unit_id__in=_unit_ids(unit))
     received = Q(received_at__gte=period.start, received_at__lt=period.end)
     answered = Q(approved_at__gte=period.start, approved_at__lt=period.end)
     values = qs.aggregate(
@@ -303,21 +338,22 @@ def _ratings(user: User | None, unit: AdministrativeUnit, period: Period) -> Rat
 
 # --- The annex: one row per dossier ----------------------------------------------------------------
 
-ANNEX_FIELDS = (
-    "code",
-    "procedure__code",
-    "procedure__name",
-    "procedure__sector__name",
-    "channel",
-    "received_at",
-    "due_at",
-    "finished_at",
-    "status",
-    "timeliness",
-)
+ANNEX_FIELDS = ("code", "procedure_id", "channel", "received_at", "due_at", "finished_at", "status", "timeliness")
 
 
 def report_dossier_rows(*, user: User | None, unit: AdministrativeUnit, period: Period) -> Iterator[tuple[Any, ...]]:
-    """Every dossier the report counts, oldest receipt first, streamed (no personal data)."""
-    qs = _dossiers(user, unit, period).order_by("received_at", "pk").values_list(*ANNEX_FIELDS)
-    yield from qs.iterator(chunk_size=5000)
+    """Every dossier the report counts, oldest receipt first, streamed (no personal data):
+    (code, procedure code, procedure name, sector, channel, received, due, finished, status,
+    timeliness). The procedures are read once, not joined on every row."""
+    dossiers = _dossiers(user, unit, period)
+    names = {
+        pk: (code, name, sector or "")
+        for pk, code, name, sector in Procedure.objects.filter(pk__in=dossiers.order_by().values("procedure_id")).values_list(
+            "pk", "code", "name", "sector__name"
+        )
+    }
+    for code, procedure_id, channel, received, due, finished, status, timeliness in (
+        dossiers.order_by("received_at", "pk").values_list(*ANNEX_FIELDS).iterator(chunk_size=5000)
+    ):
+        procedure_code, procedure_name, sector = names[procedure_id]
+        yield (code, procedure_code, procedure_name, sector, channel, received, due, finished, status, timeliness)

@@ -71,6 +71,29 @@ def one_stop(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The leader's dashboard: today's queue and this month's figures of the user's unit (or of
+    a unit of their scope, ``don_vi``)."""
+    from motcua.reports.charts import on_time_trend_svg
+    from motcua.reports.dashboard import leader_dashboard
+
+    user = _staff(request)
+    try:
+        unit = report_unit(user=user, code=request.GET.get("don_vi", "")[:10])
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    board = leader_dashboard(user=user, unit=unit)
+    context = {
+        "board": board,
+        "unit": unit,
+        "chart": mark_safe(on_time_trend_svg(board.trend)),  # noqa: S308  our own escaped SVG
+        "report_query": f"ky={board.month.period.code}&don_vi={unit.code}",
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
 def one_stop_download(request: HttpRequest, fmt: str) -> HttpResponse:
     user, unit, period, error = _request(request)
     if error:

@@ -49,6 +49,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "ho-so/so-theo-doi/": (STAFF, "dossiers/tests/test_pages.py"),
     "ho-so/xuat.xlsx": (STAFF, "dossiers/tests/test_queue_filters.py"),
     "bao-cao/": (STAFF, "reports/tests/test_pages.py"),
+    "bao-cao/tong-quan/": (STAFF, "reports/tests/test_dashboard.py"),
     "bao-cao/mot-cua.pdf": (STAFF, "reports/tests/test_pages.py"),
     "bao-cao/mot-cua.xlsx": (STAFF, "reports/tests/test_pages.py"),
     "ho-so/tiep-nhan/thu-tuc/": (STAFF, "dossiers/tests/test_pages.py"),
