@@ -191,10 +191,12 @@ def list_dossiers(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     user = _user(request)
-    tab = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days, q=q)
+    tab = QueueFilter(mine=mine, overdue=overdue, due_within_days=due_within_days)
     params = {"status": status, "procedure": procedure, "sector": sector, "due": due, "channel": channel, "sort": sort}
     flt = DossierFilter.from_params({**{k: str(v) for k, v in params.items() if v}, "officer": str(officer or "")})
-    qs = dossier_list(user=user, tab=tab, flt=flt)
+    # ``q`` searches the whole "view" scope, any status, as the queue page's search does (it
+    # searched only the open queue: a returned dossier was found on the page, not here).
+    qs = dossier_list(user=user, tab=tab, flt=flt, q=q)
     count, more = queue_count(qs)
     return {"count": count, "more": more, "items": list(qs[offset : offset + limit])}
 

@@ -92,3 +92,16 @@ def test_queue_page_search_ignores_the_current_tab(officer: User, client: Client
     html = client.get("/ho-so/", {"view": "mine", "q": "nguyen van binh"}).content.decode()
 
     assert dossier.code in html
+
+
+def test_the_api_search_finds_what_the_page_finds_a_stopped_dossier_too(officer: User, client: Client) -> None:
+    """The API's ``q`` searched only the open queue; it now looks over the whole "view" scope."""
+    dossier = _receive(officer)
+    dossier_act(actor=officer, code=dossier.code, action=DossierAction.STOP, data=ActionInput(reason="Người nộp xin dừng"))
+    client.force_login(officer)
+
+    body = client.get("/api/v1/dossiers", {"q": "nguyen van binh"}).json()
+    page = client.get("/ho-so/", {"q": "nguyen van binh"}).content.decode()
+
+    assert [item["code"] for item in body["items"]] == [dossier.code]
+    assert dossier.code in page
