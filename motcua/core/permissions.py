@@ -65,6 +65,10 @@ PETITION_RECEIVE = "feedback.receive_petition"
 PETITION_PROCESS = "feedback.process_petition"
 PETITION_APPROVE = "feedback.approve_petition"
 _PETITION_HANDLING = {PETITION_VIEW, PETITION_RECEIVE, PETITION_PROCESS}
+# Answer templates per content category (docs/feedback.md "Answer templates"): the leader and the
+# unit administrator keep their unit's on a staff page; the unit administrator also in the admin.
+ANSWER_TEMPLATE_MANAGE = "feedback.manage_answertemplate"
+_ANSWER_TEMPLATE_EDITING = {f"feedback.{verb}_answertemplate" for verb in ("view", "add", "change")}
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -97,7 +101,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {RATING_AGGREGATE_VIEW, RATING_DRILLDOWN}
         | {SURVEY_VIEW, SURVEY_MANAGE, SURVEY_RECORD}
         | _PETITION_HANDLING
-        | {PETITION_APPROVE}
+        | {PETITION_APPROVE, ANSWER_TEMPLATE_MANAGE}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -110,6 +114,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _STAFF_EDITING
         | {SURVEY_VIEW, SURVEY_MANAGE}
         | _QUESTIONNAIRE_EDITING
+        | {ANSWER_TEMPLATE_MANAGE}
+        | _ANSWER_TEMPLATE_EDITING
     ),
     Role.PROVINCE_REVIEWER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}

@@ -70,7 +70,7 @@ def test_dialogues_calls_the_seed_dialogues_command_by_name(monkeypatch: pytest.
     """The real seeder once the dialogues work is merged; until then the call is checked with a
     recorder in place of ``call_command`` (the command itself is another helper's)."""
     calls: list[str] = []
-    real_call = seed.call_command
+    real_call = call_command
 
     def record(name: str, *args: object, **kwargs: object) -> None:
         calls.append(name)

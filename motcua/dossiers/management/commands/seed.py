@@ -12,7 +12,6 @@ from motcua.core.demo import DEMO_COMMUNES, demo_setup
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.seeding import dossiers_seed
 
-
 # Seeders of the apps above dossiers, called by name (dossiers never imports them).
 PETITIONS_COMMAND = "seed_petitions"
 SURVEYS_COMMAND = "surveys"
