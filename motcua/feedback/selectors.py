@@ -22,7 +22,7 @@ from motcua.core.scoping import user_unit_code
 from motcua.feedback.answer_templates import PlaceholderError, render, summary
 from motcua.feedback.choices import OPEN_STATUSES, PetitionStatus
 from motcua.feedback.exceptions import PetitionErrorCode
-from motcua.feedback.models import AnswerTemplate, Petition, PetitionEvent
+from motcua.feedback.models import AnswerTemplate, Petition, PetitionEvent, PetitionNotice
 from motcua.feedback.workflow import staff_actions
 
 S = PetitionStatus
@@ -125,17 +125,33 @@ class EventRow:
     event: PetitionEvent
     actor: str
     note: str
+    notices: tuple[str, ...] = ()  # the channels a message to the petitioner went by ("sms", "email")
+
+
+def _note(event: PetitionEvent) -> str:
+    note = event.reason or str(_RULE_TEXTS.get(str(event.payload.get("rule", "")), ""))
+    attachments = event.payload.get("attachments") or []
+    if attachments:  # an e-mail's attachments (the import notes them; the mailbox keeps the files)
+        names = ", ".join(str(item.get("name", "")) for item in attachments if isinstance(item, dict))
+        note = " ".join(part for part in (note, gettext("Attachments in the e-mail: %(names)s.") % {"names": names}) if part)
+    return note
 
 
 def petition_events(*, petition: Petition) -> list[EventRow]:
     """The petition's whole life (call with a petition already read through the scope), with the
-    actor and the automatic notes in the reader's language."""
+    actor, the automatic notes in the reader's language and the messages sent. Two queries."""
     rows = PetitionEvent.objects.filter(petition_id=petition.pk).select_related("actor").order_by("seq")
+    sent: dict[int, list[str]] = {}
+    for event_id, channel in (
+        PetitionNotice.objects.filter(petition_id=petition.pk).order_by("id").values_list("event_id", "channel")
+    ):
+        sent.setdefault(event_id, []).append(channel)
     return [
         EventRow(
             event=e,
             actor=str(_ACTOR_LABELS.get(e.actor_label, e.actor_label)),
-            note=e.reason or str(_RULE_TEXTS.get(str(e.payload.get("rule", "")), "")),
+            note=_note(e),
+            notices=tuple(sent.get(e.pk, ())),
         )
         for e in rows
     ]

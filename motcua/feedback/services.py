@@ -37,6 +37,7 @@ from motcua.feedback.choices import (
 )
 from motcua.feedback.exceptions import PetitionErrorCode
 from motcua.feedback.models import Petition, PetitionEvent
+from motcua.feedback.notices import petition_notify
 from motcua.feedback.selectors import preferred_desk
 from motcua.feedback.workflow import PERM_RECEIVE, PETITIONER, REASON_REQUIRED, transition
 
@@ -422,7 +423,8 @@ def petition_act(
         _refresh_due(petition, calendar)
         petition.full_clean(exclude=_FK_FIELDS, validate_unique=False, validate_constraints=False)
         petition.save()
-        _event(petition, action=action, from_status=from_status, actor=actor, at=now, reason=reason, payload=payload)
+        event = _event(petition, action=action, from_status=from_status, actor=actor, at=now, reason=reason, payload=payload)
+        petition_notify(petition=petition, event=event)  # published, refused, forwarded, info asked: sent on commit
     return petition
 
 

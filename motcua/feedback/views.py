@@ -141,7 +141,11 @@ def published(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.GET) if request.GET.get("code") else LookupForm()
+    # A link in a message carries the code only: the form opens with it, waiting for the digits.
+    if request.GET.get("code") and "check" in request.GET:
+        form = LookupForm(request.GET)
+    else:
+        form = LookupForm(initial={"code": request.GET.get("code", "")[:40]})
     context: dict[str, Any] = {"form": form}
     status = 200
     if form.is_bound and form.is_valid():
