@@ -67,6 +67,8 @@ class PetitionInput:
     officer_named: str = ""
     idempotency_key: str = ""
     category: str = ""  # the petitioner's choice (an Open311 service code); staff confirm it when classifying
+    # An e-mail's attachments (name, type, size), noted in the receipt event; the files stay in the mailbox.
+    attachments: tuple[dict[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -329,7 +331,11 @@ def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, 
                 from_status="",
                 actor=staff,
                 at=now,
-                payload={"channel": str(data.channel), "dossier": dossier.code if dossier else ""},
+                payload={
+                    "channel": str(data.channel),
+                    "dossier": dossier.code if dossier else "",
+                    **({"attachments": list(data.attachments)} if data.attachments else {}),
+                },
                 actor_label="" if staff else PETITIONER_LABEL,
             )
             if anonymous:
