@@ -27,6 +27,12 @@ class AnswerTemplateAdmin(ScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return AnswerTemplate.objects.select_related("unit").restrict(request.user, "view")
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "unit" and field is not None and scope_root_path(request.user) != ALL:
+            field.required = True  # national templates are a system administrator's
+        return field
+
     def _may_change(self, request: HttpRequest, obj: Any) -> bool:
         return obj is None or scope_allows(request.user, obj, "manage") or scope_root_path(request.user) == ALL
 

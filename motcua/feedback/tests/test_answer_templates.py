@@ -323,6 +323,9 @@ def test_a_unit_administrator_edits_the_units_templates_in_the_admin_and_sees_na
         {"unit": own.unit_id, "category": "obstacle", "title": "Mẫu đã sửa", "body": "{ten_nguoi_gui}", "active": "on"},
     )
     national_page = client.get(f"/admin/feedback/answertemplate/{national.pk}/change/")
+    before = AnswerTemplate.objects.unrestricted("test").count()
+    national_form = {"unit": "", "category": "other", "title": "Mẫu chung", "body": "Mã {ma_phan_anh}."}
+    no_unit = client.post("/admin/feedback/answertemplate/add/", national_form)
 
     body = listing.content.decode()
     assert listing.status_code == 200 and "Mẫu của xã" in body and "Mẫu xã khác" not in body
@@ -331,3 +334,4 @@ def test_a_unit_administrator_edits_the_units_templates_in_the_admin_and_sees_na
     own.refresh_from_db()
     assert own.title == "Mẫu đã sửa" and own.body == "Mã {ma_phan_anh}."
     assert national_page.status_code == 200 and 'name="title"' not in national_page.content.decode()  # read only
+    assert no_unit.status_code == 200 and AnswerTemplate.objects.unrestricted("test").count() == before  # a unit is required
