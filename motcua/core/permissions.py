@@ -68,6 +68,10 @@ _PETITION_HANDLING = {PETITION_VIEW, PETITION_RECEIVE, PETITION_PROCESS}
 # The periodic reports (motcua.reports): the centre's officers prepare them, the leader signs
 # them, the unit administrator and the province reviewer read them.
 REPORT_VIEW = "reports.view_report"
+# Answer templates per content category (docs/feedback.md "Answer templates"): the leader and the
+# unit administrator keep their unit's on a staff page; the unit administrator also in the admin.
+ANSWER_TEMPLATE_MANAGE = "feedback.manage_answertemplate"
+_ANSWER_TEMPLATE_EDITING = {f"feedback.{verb}_answertemplate" for verb in ("view", "add", "change")}
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -101,7 +105,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {RATING_AGGREGATE_VIEW, RATING_DRILLDOWN}
         | {SURVEY_VIEW, SURVEY_MANAGE, SURVEY_RECORD}
         | _PETITION_HANDLING
-        | {PETITION_APPROVE}
+        | {PETITION_APPROVE, ANSWER_TEMPLATE_MANAGE}
         | {REPORT_VIEW}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
@@ -116,6 +120,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {SURVEY_VIEW, SURVEY_MANAGE}
         | _QUESTIONNAIRE_EDITING
         | {REPORT_VIEW}
+        | {ANSWER_TEMPLATE_MANAGE}
+        | _ANSWER_TEMPLATE_EDITING
     ),
     Role.PROVINCE_REVIEWER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}

@@ -18,10 +18,26 @@ from motcua.core.schemas import ErrorOut
 from motcua.feedback.choices import PetitionAction, PetitionChannel
 from motcua.feedback.exceptions import PetitionErrorCode
 from motcua.feedback.models import Petition
-from motcua.feedback.schemas import PetitionActIn, PetitionIn, PetitionOut, PetitionRowOut, PublicPetitionOut
-from motcua.feedback.selectors import QUEUES, PublicPetition, petition_actions, petition_get, petition_queue, published_petitions
+from motcua.feedback.schemas import (
+    AnswerTemplateOut,
+    PetitionActIn,
+    PetitionIn,
+    PetitionOut,
+    PetitionRowOut,
+    PublicPetitionOut,
+)
+from motcua.feedback.selectors import (
+    QUEUES,
+    PublicPetition,
+    answer_template_render,
+    answer_templates_for,
+    petition_actions,
+    petition_get,
+    petition_queue,
+    published_petitions,
+)
 from motcua.feedback.services import ActInput, PetitionInput, petition_act, petition_submit
-from motcua.feedback.workflow import PERM_VIEW
+from motcua.feedback.workflow import PERM_PROCESS, PERM_VIEW
 
 router = Router(tags=["petitions"], auth=[ApiKeyAuth(), django_auth])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -94,3 +110,34 @@ def act_petition(request: HttpRequest, code: str, action: PetitionAction, payloa
         raise DomainError(PetitionErrorCode.ACTION_NOT_ALLOWED, _("This action is not a staff action."), status_code=409)
     petition_act(actor=user, code=code[:60], action=action, data=ActInput(**payload.model_dump()))
     return _detail(user, petition_get(user=user, code=code[:60], purpose="api"))
+
+
+@router.get(
+    "/{code}/answer-templates",
+    response={200: list[AnswerTemplateOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The answer templates of the petition's content category, filled in for it",
+)
+def list_answer_templates(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """National templates and those of the petition's commune or a unit above it, of its
+    content category (every category while it has none); for those who draft answers."""
+    user = _viewer(request)
+    if not user.has_perm(PERM_PROCESS):
+        raise PermissionDenied(PetitionErrorCode.FORBIDDEN, _("You do not have permission to do this."))
+    petition = petition_get(user=user, code=code[:60], purpose="api")
+    rows: list[dict[str, Any]] = []
+    for template in answer_templates_for(petition=petition):
+        row: dict[str, Any] = {
+            "id": template.pk,
+            "category": template.category,
+            "title": template.title,
+            "unit_code": template.unit.code if template.unit else None,
+            "body": template.body,
+            "text": None,
+            "problem": "",
+        }
+        try:
+            row["text"] = answer_template_render(petition=petition, template=template)
+        except DomainError as exc:
+            row["problem"] = str(exc.message)
+        rows.append(row)
+    return rows

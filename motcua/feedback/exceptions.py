@@ -19,3 +19,6 @@ class PetitionErrorCode(StrEnum):
     REOPEN_USED = "petition_reopen_used"
     ANSWER_REQUIRED = "petition_answer_required"
     UNIT_NOT_FOUND = "petition_unit_not_found"
+    TEMPLATE_INVALID = "answer_template_invalid"
+    TEMPLATE_NOT_FOUND = "answer_template_not_found"
+    MAIL_IMPORT_REFUSED = "petition_mail_import_refused"

@@ -77,3 +77,25 @@ class VerdictForm(forms.Form):
     check = forms.CharField(widget=forms.HiddenInput, max_length=20)
     verdict = forms.ChoiceField(label=_("Are you satisfied with the answer?"), choices=Verdict.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Why (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+
+class AnswerTemplateForm(forms.Form):
+    """An answer template: the service checks the placeholders (``answer_services._validate``)."""
+
+    unit_code = forms.ChoiceField(label=_("Applies to"), choices=())
+    category = forms.ChoiceField(label=_("Content category (Art. 5)"), choices=ContentCategory.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=20000,
+        help_text=_("Placeholders in braces are filled in from the petition; write {{ or }} for a brace."),
+    )
+    active = forms.BooleanField(label=_("Offered to officers"), required=False, initial=True)
+
+    def __init__(self, *args: object, units: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.marked = {"unit_code", "category", "title", "body"}
+        unit_field = self.fields["unit_code"]
+        assert isinstance(unit_field, forms.ChoiceField)
+        unit_field.choices = units or []

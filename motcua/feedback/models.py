@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure
 from motcua.core.models import AdministrativeUnit, Agency
+from motcua.core.permissions import ANSWER_TEMPLATE_MANAGE
 from motcua.core.querysets import AppendOnlyModel, RestrictedManager, Scope, ScopeRule, Via
 from motcua.dossiers.models import Dossier
 from motcua.feedback.choices import (
@@ -138,3 +140,90 @@ class PetitionEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id}#{self.seq} {self.action}"
+
+
+class AnswerTemplate(models.Model):
+    """A model answer for one content category of Art. 5 (docs/feedback.md "Answer templates").
+
+    ``unit`` empty: a national template, offered to every commune; otherwise it is offered to
+    the petitions of that unit and of every unit below it. Its text names the petition's facts
+    with placeholders (``answer_templates.PLACEHOLDERS``); the officer edits the filled-in text
+    before drafting. Reference data: every staff member may read it, the unit's leader and
+    administrator keep it (``manage``), national ones only a system administrator.
+    """
+
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: a national template, offered to every commune."),
+    )
+    category = models.CharField(_("content category"), max_length=14, choices=ContentCategory.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders in braces: {ma_phan_anh}, {ngay_tiep_nhan}, {tieu_de}, {noi_dung_tom_tat}, {co_quan}, "
+            "{xa}, {thu_tuc}, {ngay_tra_loi}. Write {{ or }} for a brace."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = RestrictedManager()
+    scope = Scope(
+        {
+            "view": ScopeRule(None, (Via("path", "unit__path", null_ok=True),)),
+            "manage": ScopeRule(ANSWER_TEMPLATE_MANAGE, (Via("path", "unit__path"),)),
+        },
+        strict=False,
+    )
+
+    class Meta:
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        ordering = ["category", "title", "id"]
+        permissions = [("manage_answertemplate", "Can manage the answer templates of the unit")]
+        constraints = [
+            models.CheckConstraint(condition=Q(category__in=_values(ContentCategory)), name="feedback_template_category_valid"),
+            models.UniqueConstraint(fields=["unit", "category", "title"], name="feedback_template_title_uniq"),
+            models.UniqueConstraint(
+                fields=["category", "title"], condition=Q(unit__isnull=True), name="feedback_template_national_title_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from motcua.feedback.answer_templates import placeholder_problems
+        from motcua.feedback.selectors import placeholder_message
+
+        problem = placeholder_problems(self.body)
+        if problem is not None:
+            raise ValidationError({"body": placeholder_message(problem)})
+
+
+class PetitionNotice(AppendOnlyModel):
+    """One message to the petitioner about one event (docs/feedback.md "Notifications"): at most
+    one per event and channel, so an event never sends twice. The address is not copied here:
+    it is the petition's, read when the message is worded."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="notices")
+    event = models.ForeignKey(PetitionEvent, on_delete=models.PROTECT, related_name="notices")
+    channel = models.CharField(max_length=5, choices=[("sms", "SMS"), ("email", "E-mail")])
+    kind = models.CharField(max_length=40)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["petition", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "channel"], name="feedback_notice_once_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.kind} {self.channel}"

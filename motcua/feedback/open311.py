@@ -17,11 +17,13 @@ Every format is both JSON and XML, as the specification requires; errors are
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core import throttle
 from motcua.core.apikeys import user_for_key
 from motcua.core.exceptions import DomainError
 from motcua.core.models import AdministrativeUnit
@@ -58,11 +61,20 @@ ATTRIBUTES: tuple[dict[str, Any], ...] = (
 )
 
 
+# POST requests: at most this many per API key and per client address in each window
+# (settings ``MOTCUA_OPEN311_POST_PER_KEY``, ``MOTCUA_OPEN311_POST_PER_ADDRESS``,
+# ``MOTCUA_OPEN311_POST_WINDOW``; docs/feedback.md "Open311").
+POST_PER_KEY = 60
+POST_PER_ADDRESS = 120
+POST_WINDOW = 600  # seconds
+
+
 class Open311Error(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after
 
 
 # --- Rendering ------------------------------------------------------------------------------
@@ -108,8 +120,11 @@ def render(data: Any, fmt: str, *, root: str, item: str, status: int = 200) -> H
     return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
 
 
-def error(fmt: str, code: int, description: str) -> HttpResponse:
-    return render([{"code": code, "description": description}], fmt, root="errors", item="error", status=code)
+def error(fmt: str, code: int, description: str, *, retry_after: int | None = None) -> HttpResponse:
+    response = render([{"code": code, "description": description}], fmt, root="errors", item="error", status=code)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -247,7 +262,29 @@ def requests_find(request: HttpRequest) -> list[dict[str, Any]]:
     return [request_row(p, names) for p in qs.order_by("-received_at", "-id")[:PAGE]]
 
 
+def post_throttle(request: HttpRequest) -> None:
+    """Count one POST for the client address and for the API key it carries (``core.throttle``,
+    in the shared cache); past either limit, a 429 with the seconds left in the window.
+
+    The window is aligned on the clock (a fixed window of ``MOTCUA_OPEN311_POST_WINDOW``
+    seconds), so every client knows when it ends: that is ``Retry-After``. The address is counted
+    first and even without a key, so guessing keys is limited too."""
+    window = int(getattr(settings, "MOTCUA_OPEN311_POST_WINDOW", POST_WINDOW))
+    now = time.time()
+    bucket = str(int(now // window))
+    retry_after = max(1, int(window - now % window + 0.999))
+    address = request.META.get("REMOTE_ADDR", "")
+    per_address = int(getattr(settings, "MOTCUA_OPEN311_POST_PER_ADDRESS", POST_PER_ADDRESS))
+    if throttle.count_hit("open311.post.address", address, bucket, window_seconds=window) > per_address:
+        raise Open311Error(429, _("Too many requests from this address. Try again later."), retry_after=retry_after)
+    key = request.POST.get("api_key", "")[:200]
+    per_key = int(getattr(settings, "MOTCUA_OPEN311_POST_PER_KEY", POST_PER_KEY))
+    if key and throttle.count_hit("open311.post.key", key, bucket, window_seconds=window) > per_key:
+        raise Open311Error(429, _("Too many requests with this api_key. Try again later."), retry_after=retry_after)
+
+
 def request_create(request: HttpRequest) -> list[dict[str, Any]]:
+    post_throttle(request)
     user = user_for_key(request.POST.get("api_key", "")[:200]) if request.POST.get("api_key") else None
     if user is None:
         raise Open311Error(403, _("A valid api_key is required to create a request."))
@@ -318,9 +355,10 @@ def _fmt(fmt: str) -> str:
 
 def _respond(fmt: str, build: Any, *, root: str, item: str) -> HttpResponse:
     try:
-        return render(build(), _fmt(fmt), root=root, item=item)
+        checked = _fmt(fmt)  # before build(): a POST to an unknown format files nothing
+        return render(build(), checked, root=root, item=item)
     except Open311Error as exc:
-        return error(fmt if fmt in FORMATS else "json", exc.code, exc.description)
+        return error(fmt if fmt in FORMATS else "json", exc.code, exc.description, retry_after=exc.retry_after)
 
 
 @require_GET

@@ -92,3 +92,16 @@ class PublicPetitionOut(Schema):
     published_at: datetime | None
     voices: int
     unit_name: str
+
+
+class AnswerTemplateOut(Schema):
+    """An answer template offered for a petition, with its text filled in for it (``text``), or
+    the problem of its placeholders (``problem``, then ``text`` is null)."""
+
+    id: int
+    category: str
+    title: str
+    unit_code: str | None = Field(None, description="The unit it belongs to; null for a national template")
+    body: str = Field(..., description="The template as written, with its placeholders")
+    text: str | None = Field(None, description="The body filled in for this petition")
+    problem: str = ""

@@ -11,16 +11,18 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.audit import audit_record
 from motcua.core.choices import AgencyKind
-from motcua.core.exceptions import NotFound
+from motcua.core.exceptions import DomainError, NotFound
 from motcua.core.models import Agency
 from motcua.core.scoping import user_unit_code
+from motcua.feedback.answer_templates import PlaceholderError, render, summary
 from motcua.feedback.choices import OPEN_STATUSES, PetitionStatus
 from motcua.feedback.exceptions import PetitionErrorCode
-from motcua.feedback.models import Petition, PetitionEvent
+from motcua.feedback.models import AnswerTemplate, Petition, PetitionEvent, PetitionNotice
 from motcua.feedback.workflow import staff_actions
 
 S = PetitionStatus
@@ -123,17 +125,33 @@ class EventRow:
     event: PetitionEvent
     actor: str
     note: str
+    notices: tuple[str, ...] = ()  # the channels a message to the petitioner went by ("sms", "email")
+
+
+def _note(event: PetitionEvent) -> str:
+    note = event.reason or str(_RULE_TEXTS.get(str(event.payload.get("rule", "")), ""))
+    attachments = event.payload.get("attachments") or []
+    if attachments:  # an e-mail's attachments (the import notes them; the mailbox keeps the files)
+        names = ", ".join(str(item.get("name", "")) for item in attachments if isinstance(item, dict))
+        note = " ".join(part for part in (note, gettext("Attachments in the e-mail: %(names)s.") % {"names": names}) if part)
+    return note
 
 
 def petition_events(*, petition: Petition) -> list[EventRow]:
     """The petition's whole life (call with a petition already read through the scope), with the
-    actor and the automatic notes in the reader's language."""
+    actor, the automatic notes in the reader's language and the messages sent. Two queries."""
     rows = PetitionEvent.objects.filter(petition_id=petition.pk).select_related("actor").order_by("seq")
+    sent: dict[int, list[str]] = {}
+    for event_id, channel in (
+        PetitionNotice.objects.filter(petition_id=petition.pk).order_by("id").values_list("event_id", "channel")
+    ):
+        sent.setdefault(event_id, []).append(channel)
     return [
         EventRow(
             event=e,
             actor=str(_ACTOR_LABELS.get(e.actor_label, e.actor_label)),
-            note=e.reason or str(_RULE_TEXTS.get(str(e.payload.get("rule", "")), "")),
+            note=_note(e),
+            notices=tuple(sent.get(e.pk, ())),
         )
         for e in rows
     ]
@@ -220,3 +238,91 @@ def petition_lookup(*, code: str, check: str) -> PublicPetition:
     if petition is None or not petition.check_digits or digits != petition.check_digits:
         raise NotFound(PetitionErrorCode.NOT_FOUND, _("No petition matches this code and these digits."))
     return _public(petition)
+
+
+# --- Answer templates (docs/feedback.md "Answer templates") ------------------------------------
+
+
+def placeholder_message(problem: PlaceholderError) -> str:
+    """What is wrong with a template's placeholders, in the reader's language."""
+    from motcua.feedback.answer_templates import PLACEHOLDERS
+
+    parts = []
+    if problem.unknown:
+        parts.append(
+            gettext("Unknown placeholder: %(names)s. Known ones: %(known)s.")
+            % {
+                "names": ", ".join("{" + name + "}" for name in problem.unknown),
+                "known": ", ".join("{" + name + "}" for name in PLACEHOLDERS),
+            }
+        )
+    if problem.stray_brace:
+        parts.append(gettext("A brace stands alone: write {{ or }} for a brace in the text."))
+    return " ".join(parts)
+
+
+def _unit_and_above(path: str) -> list[str]:
+    """The materialised paths of a unit and of every unit above it ("96/32218/" → "96/", "96/32218/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def answer_templates_for(*, petition: Petition) -> list[AnswerTemplate]:
+    """The active templates offered for a petition already read through its scope: national
+    ones and those of its commune or a unit above it, of its content category (every category
+    while it has none). One query."""
+    qs = (
+        AnswerTemplate.objects.unrestricted("the templates of a petition read through its scope: its unit, above, national")
+        .filter(Q(unit__isnull=True) | Q(unit__path__in=_unit_and_above(petition.unit.path)), active=True)
+        .select_related("unit")
+        .order_by("category", "unit__path", "title", "id")
+    )
+    if petition.category:
+        qs = qs.filter(category=petition.category)
+    return list(qs)
+
+
+def answer_values(petition: Petition, *, today: datetime | None = None) -> dict[str, str]:
+    """The value of each placeholder for one petition (nothing about the petitioner)."""
+    return {
+        "ma_phan_anh": petition.code,
+        "ngay_tiep_nhan": timezone.localtime(petition.received_at).strftime("%d/%m/%Y"),
+        "tieu_de": petition.title,
+        "noi_dung_tom_tat": summary(petition.content),
+        "co_quan": petition.agency.name,
+        "xa": petition.unit.name,
+        "thu_tuc": petition.procedure.name if petition.procedure is not None else "",
+        "ngay_tra_loi": timezone.localtime(today or timezone.now()).strftime("%d/%m/%Y"),
+    }
+
+
+def answer_template_render(*, petition: Petition, template: AnswerTemplate, today: datetime | None = None) -> str:
+    """The template's text filled in for the petition. An unknown placeholder is a 400 naming it
+    (a template edited around the checks, e.g. in the database), never a server error."""
+    try:
+        return render(template.body, answer_values(petition, today=today))
+    except PlaceholderError as problem:
+        message = placeholder_message(problem)
+        raise DomainError(PetitionErrorCode.TEMPLATE_INVALID, message, fields={"answer": message}) from problem
+
+
+def answer_template_pick(*, petition: Petition, template_id: int | str) -> AnswerTemplate:
+    """One of the templates offered for the petition (404 for any other)."""
+    wanted = str(template_id)
+    for template in answer_templates_for(petition=petition):
+        if str(template.pk) == wanted:
+            return template
+    raise NotFound(PetitionErrorCode.TEMPLATE_NOT_FOUND, gettext("No such answer template for this petition."))
+
+
+def answer_template_list(*, user: User | AnonymousUser) -> QuerySet[AnswerTemplate]:
+    """The templates a manager sees: their unit's and below, and the national ones."""
+    return AnswerTemplate.objects.restrict(user, "view").select_related("unit").order_by("category", "unit__path", "title", "id")
+
+
+def answer_template_get(*, user: User | AnonymousUser, template_id: int) -> AnswerTemplate:
+    """A template the user may edit (``manage`` scope), else 404."""
+    template = AnswerTemplate.objects.restrict(user, "manage").select_related("unit").filter(pk=template_id).first()
+    if template is None:
+        raise NotFound(PetitionErrorCode.TEMPLATE_NOT_FOUND, gettext("No such answer template in your unit."))
+    return template

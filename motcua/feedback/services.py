@@ -37,6 +37,7 @@ from motcua.feedback.choices import (
 )
 from motcua.feedback.exceptions import PetitionErrorCode
 from motcua.feedback.models import Petition, PetitionEvent
+from motcua.feedback.notices import petition_notify
 from motcua.feedback.selectors import preferred_desk
 from motcua.feedback.workflow import PERM_RECEIVE, PETITIONER, REASON_REQUIRED, transition
 
@@ -66,6 +67,8 @@ class PetitionInput:
     officer_named: str = ""
     idempotency_key: str = ""
     category: str = ""  # the petitioner's choice (an Open311 service code); staff confirm it when classifying
+    # An e-mail's attachments (name, type, size), noted in the receipt event; the files stay in the mailbox.
+    attachments: tuple[dict[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -328,7 +331,11 @@ def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, 
                 from_status="",
                 actor=staff,
                 at=now,
-                payload={"channel": str(data.channel), "dossier": dossier.code if dossier else ""},
+                payload={
+                    "channel": str(data.channel),
+                    "dossier": dossier.code if dossier else "",
+                    **({"attachments": list(data.attachments)} if data.attachments else {}),
+                },
                 actor_label="" if staff else PETITIONER_LABEL,
             )
             if anonymous:
@@ -422,7 +429,8 @@ def petition_act(
         _refresh_due(petition, calendar)
         petition.full_clean(exclude=_FK_FIELDS, validate_unique=False, validate_constraints=False)
         petition.save()
-        _event(petition, action=action, from_status=from_status, actor=actor, at=now, reason=reason, payload=payload)
+        event = _event(petition, action=action, from_status=from_status, actor=actor, at=now, reason=reason, payload=payload)
+        petition_notify(petition=petition, event=event)  # published, refused, forwarded, info asked: sent on commit
     return petition
 
 

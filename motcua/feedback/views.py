@@ -18,14 +18,25 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
+from motcua.core.permissions import ANSWER_TEMPLATE_MANAGE
+from motcua.core.scoping import ALL, scope_allows, scope_root_path, user_unit
 from motcua.dossiers.public import lookup_throttle
+from motcua.feedback.answer_services import TemplateInput, answer_template_save
+from motcua.feedback.answer_templates import PLACEHOLDERS
 from motcua.feedback.choices import PetitionAction, PetitionChannel, PetitionKind, Verdict
-from motcua.feedback.forms import ClassifyForm, LookupForm, PetitionForm, VerdictForm
+from motcua.feedback.forms import AnswerTemplateForm, ClassifyForm, LookupForm, PetitionForm, VerdictForm
+from motcua.feedback.models import AnswerTemplate, Petition
 from motcua.feedback.selectors import (
     QUEUES,
+    answer_template_get,
+    answer_template_list,
+    answer_template_pick,
+    answer_template_render,
+    answer_templates_for,
     petition_actions,
     petition_events,
     petition_get,
@@ -130,7 +141,11 @@ def published(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.GET) if request.GET.get("code") else LookupForm()
+    # A link in a message carries the code only: the form opens with it, waiting for the digits.
+    if request.GET.get("code") and "check" in request.GET:
+        form = LookupForm(request.GET)
+    else:
+        form = LookupForm(initial={"code": request.GET.get("code", "")[:40]})
     context: dict[str, Any] = {"form": form}
     status = 200
     if form.is_bound and form.is_valid():
@@ -214,7 +229,20 @@ def record(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(user: User, code: str) -> dict[str, Any]:
+def _answer_picker(petition: Petition, chosen: str) -> dict[str, Any]:
+    """The template picker of the draft form: the templates offered for the petition and, when
+    one is chosen (``?mau=<id>``), its text filled in, or the problem of its placeholders."""
+    context: dict[str, Any] = {"answer_templates": answer_templates_for(petition=petition), "chosen_template": chosen}
+    if chosen:
+        try:
+            template = answer_template_pick(petition=petition, template_id=chosen[:20])
+            context["answer_prefill"] = answer_template_render(petition=petition, template=template)
+        except DomainError as exc:
+            context["template_error"] = exc.message
+    return context
+
+
+def _detail_context(user: User, code: str, *, chosen_template: str = "") -> dict[str, Any]:
     try:
         petition = petition_get(user=user, code=code)
     except NotFound as exc:
@@ -222,7 +250,9 @@ def _detail_context(user: User, code: str) -> dict[str, Any]:
     allowed = petition_actions(user=user, petition=petition)
     ordered = [a for a in MAIN_ACTION_ORDER if a in allowed] + [a for a in allowed if a not in MAIN_ACTION_ORDER]
     actions = [{"action": a, "label": A(a).label, "fields": ACTION_FIELDS.get(A(a), ())} for a in ordered]
+    picker = _answer_picker(petition, chosen_template) if A.DRAFT_ANSWER in allowed else {}
     return {
+        **picker,
         "petition": petition,
         "events": petition_events(petition=petition),
         "actions": actions,
@@ -242,7 +272,8 @@ def _detail_context(user: User, code: str) -> dict[str, Any]:
 @require_GET
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     user = _staff(request)
-    return render(request, "feedback/detail.html", _detail_context(user, code))
+    context = _detail_context(user, code, chosen_template=request.GET.get("mau", ""))
+    return render(request, "feedback/detail.html", context, status=400 if context.get("template_error") else 200)
 
 
 @login_required
@@ -276,3 +307,103 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         context.update(error=exc, error_action=chosen, posted=request.POST)
         return render(request, "feedback/detail.html", context, status=exc.status_code)
     return redirect("feedback:detail", code=code)
+
+
+# --- Answer templates (staff: the unit's leader and administrator) ----------------------------
+
+
+def _template_units(user: User) -> list[tuple[str, str]]:
+    """Where a new template may apply: the user's unit; for a system administrator also the
+    nation (every commune) and any current unit is typed in the admin instead."""
+    choices: list[tuple[str, str]] = []
+    unit = user_unit(user)
+    if unit is not None:
+        choices.append((unit.code, unit.name))
+    if scope_root_path(user) == ALL:
+        choices.insert(0, ("", _("National (every commune)")))
+    return choices
+
+
+def _template_units_with(user: User, template: AnswerTemplate) -> list[tuple[str, str]]:
+    choices = _template_units(user)
+    if template.unit is not None and template.unit.code not in {code for code, _name in choices}:
+        choices.append((template.unit.code, template.unit.name))
+    return choices
+
+
+@login_required
+@require_GET
+def templates(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, ANSWER_TEMPLATE_MANAGE)
+    rows = [(t, scope_allows(user, t, "manage")) for t in answer_template_list(user=user)]
+    return render(request, "feedback/templates.html", {"rows": rows})
+
+
+def _template_input(cleaned: dict[str, Any]) -> TemplateInput:
+    return TemplateInput(
+        category=cleaned["category"],
+        title=cleaned["title"],
+        body=cleaned["body"],
+        active=bool(cleaned["active"]),
+        unit_code=cleaned["unit_code"],
+    )
+
+
+def _template_form_page(
+    request: HttpRequest, user: User, form: AnswerTemplateForm, template: AnswerTemplate | None, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "template": template, "placeholders": [(name, str(text)) for name, text in PLACEHOLDERS.items()]}
+    return render(request, "feedback/template_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_create(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, ANSWER_TEMPLATE_MANAGE)
+    units = _template_units(user)
+    if request.method == "POST":
+        form = AnswerTemplateForm(request.POST, units=units)
+        if form.is_valid():
+            try:
+                answer_template_save(actor=user, data=_template_input(form.cleaned_data))
+            except NotFound as exc:
+                raise Http404(str(exc.message)) from exc
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("feedback:templates")
+        return _template_form_page(request, user, form, None, status=400)
+    unit = user_unit(user)
+    form = AnswerTemplateForm(initial={"unit_code": unit.code if unit else "", "active": True}, units=units)
+    return _template_form_page(request, user, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _staff(request, ANSWER_TEMPLATE_MANAGE)
+    try:
+        template = answer_template_get(user=user, template_id=pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    units = _template_units_with(user, template)
+    if request.method == "POST":
+        form = AnswerTemplateForm(request.POST, units=units)
+        if form.is_valid():
+            try:
+                answer_template_save(actor=user, data=_template_input(form.cleaned_data), template_id=template.pk)
+            except NotFound as exc:
+                raise Http404(str(exc.message)) from exc
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("feedback:templates")
+        return _template_form_page(request, user, form, template, status=400)
+    initial = {
+        "unit_code": template.unit.code if template.unit else "",
+        "category": template.category,
+        "title": template.title,
+        "body": template.body,
+        "active": template.active,
+    }
+    return _template_form_page(request, user, AnswerTemplateForm(initial=initial, units=units), template)
