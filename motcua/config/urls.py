@@ -11,6 +11,7 @@ urlpatterns = [
     path("danh-gia/", include("motcua.satisfaction.urls")),
     path("phan-anh/", include("motcua.feedback.urls")),
     path("open311/v2/", include("motcua.feedback.open311_urls")),
+    path("doi-thoai/", include("motcua.feedback.dialogues.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.core.urls")),
 ]

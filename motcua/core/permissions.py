@@ -65,6 +65,14 @@ PETITION_RECEIVE = "feedback.receive_petition"
 PETITION_PROCESS = "feedback.process_petition"
 PETITION_APPROVE = "feedback.approve_petition"
 _PETITION_HANDLING = {PETITION_VIEW, PETITION_RECEIVE, PETITION_PROCESS}
+# Dialogues with the people (motcua.feedback.dialogues, RULES.md §1.9): the centre plans them
+# and records questions, answers and commitments; whoever owns a commitment reports on it; the
+# leader approves and publishes the minutes (and sees overdue commitments on the workspace).
+DIALOGUE_VIEW = "feedback.view_dialogue"
+DIALOGUE_MANAGE = "feedback.manage_dialogue"
+DIALOGUE_REPORT = "feedback.report_commitment"
+DIALOGUE_APPROVE = "feedback.approve_dialogue"
+_DIALOGUE_HANDLING = {DIALOGUE_VIEW, DIALOGUE_MANAGE, DIALOGUE_REPORT}
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -84,11 +92,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _COUNTER_IDENTITY
         | {SURVEY_VIEW, SURVEY_RECORD}
         | _PETITION_HANDLING
+        | _DIALOGUE_HANDLING
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
         | {RATING_AGGREGATE_VIEW}
         | {PETITION_VIEW, PETITION_PROCESS}
+        | {DIALOGUE_VIEW, DIALOGUE_REPORT}
     ),
     Role.LEADER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
@@ -98,6 +108,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {SURVEY_VIEW, SURVEY_MANAGE, SURVEY_RECORD}
         | _PETITION_HANDLING
         | {PETITION_APPROVE}
+        | _DIALOGUE_HANDLING
+        | {DIALOGUE_APPROVE}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(

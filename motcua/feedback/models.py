@@ -138,3 +138,9 @@ class PetitionEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id}#{self.seq} {self.action}"
+
+
+# Dialogues (RULES.md §1.9) live in their own module; imported here so the app registers them.
+from motcua.feedback.dialogues.models import Commitment, Dialogue, DialogueEvent, DialogueQuestion  # noqa: E402
+
+__all__ = ["Commitment", "Dialogue", "DialogueEvent", "DialogueQuestion", "Petition", "PetitionEvent"]
