@@ -133,7 +133,9 @@ def list_public(request: HttpRequest, unit_code: Annotated[str, Query(max_length
 @router.post("", response={201: DialogueOut, **ERRORS}, summary="Plan a dialogue of the caller's commune")
 def plan_dialogue(request: HttpRequest, payload: DialogueIn) -> Status[dict[str, Any]]:
     user = _viewer(request)
-    assert payload.starts_at is not None  # required by the schema
+    if payload.starts_at is None:  # the schema's type admits null
+        message = _("Give the date and time.")
+        raise DomainError(E.INVALID_DIALOGUE, message, fields={"starts_at": message})
     dialogue = dialogue_plan(actor=user, data=DialogueInput(**payload.model_dump()))
     return Status(201, _detail(user, dialogue.code))
 
