@@ -4,7 +4,7 @@ the permission 403, the right role works; a refusal changes nothing)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -187,3 +187,17 @@ def test_public_reads_list_and_show_a_dialogue_without_askers_data() -> None:
     for body in (listing.content.decode(), detail.content.decode()):
         for secret in ("Nguyễn Văn An", "0912345678", "Ấp Cái Đôi, Xã Phú Tân"):
             assert secret not in body
+
+
+def test_staff_list_endpoints_stay_within_a_query_budget(django_assert_max_num_queries: Any) -> None:
+    dialogue = _setup()
+    for day in (2, 3, 4, 5):
+        commitment(dialogue, due_on=date(2026, 12, day))
+    leader = _auth(boss())
+
+    with django_assert_max_num_queries(9):  # no query per row: 5 commitments, owners joined
+        commitments = _call("get", "/api/v1/dialogues/commitments?view=open", None, leader)
+    with django_assert_max_num_queries(10):
+        dialogues = _call("get", "/api/v1/dialogues/staff?view=held", None, leader)
+
+    assert commitments.json()["count"] == 5 and dialogues.json()["count"] == 1

@@ -6,6 +6,7 @@ permission, the right role; a refusal changes nothing); the leader's workspace h
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -329,3 +330,20 @@ def test_the_staff_list_shows_overdue_and_due_soon_commitments_within_a_query_bu
         body = client.get("/doi-thoai/quan-ly/").content.decode()
 
     assert body.count("QUÁ HẠN") == 3 and "12/12/2026" in body
+
+
+def test_public_lists_and_the_minutes_stay_within_a_query_budget(django_assert_max_num_queries: Any) -> None:
+    dialogue = _published_with_commitments()
+    for _ in range(4):
+        open_for_questions()
+    commitment(Dialogue.objects.unrestricted("test").get(pk=dialogue.pk), due_on=date(2026, 12, 20), at=HELD + timedelta(days=2))
+
+    with django_assert_max_num_queries(6):
+        listing = Client().get("/doi-thoai/")
+    with django_assert_max_num_queries(8):
+        minutes = Client().get(f"/doi-thoai/{dialogue.code}/bien-ban/")
+    with django_assert_max_num_queries(6):
+        api = Client().get("/api/v1/dialogues")
+
+    assert listing.content.decode().count("<article") == 5 and len(api.json()) == 5
+    assert minutes.content.decode().count('id="ck-') == 3
