@@ -72,6 +72,14 @@ REPORT_VIEW = "reports.view_report"
 # unit administrator keep their unit's on a staff page; the unit administrator also in the admin.
 ANSWER_TEMPLATE_MANAGE = "feedback.manage_answertemplate"
 _ANSWER_TEMPLATE_EDITING = {f"feedback.{verb}_answertemplate" for verb in ("view", "add", "change")}
+# Dialogues with the people (motcua.feedback.dialogues, RULES.md §1.9): the centre plans them
+# and records questions, answers and commitments; whoever owns a commitment reports on it; the
+# leader approves and publishes the minutes (and sees overdue commitments on the workspace).
+DIALOGUE_VIEW = "feedback.view_dialogue"
+DIALOGUE_MANAGE = "feedback.manage_dialogue"
+DIALOGUE_REPORT = "feedback.report_commitment"
+DIALOGUE_APPROVE = "feedback.approve_dialogue"
+_DIALOGUE_HANDLING = {DIALOGUE_VIEW, DIALOGUE_MANAGE, DIALOGUE_REPORT}
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -92,11 +100,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {SURVEY_VIEW, SURVEY_RECORD}
         | _PETITION_HANDLING
         | {REPORT_VIEW}
+        | _DIALOGUE_HANDLING
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
         | {RATING_AGGREGATE_VIEW}
         | {PETITION_VIEW, PETITION_PROCESS}
+        | {DIALOGUE_VIEW, DIALOGUE_REPORT}
     ),
     Role.LEADER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
@@ -107,6 +117,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _PETITION_HANDLING
         | {PETITION_APPROVE, ANSWER_TEMPLATE_MANAGE}
         | {REPORT_VIEW}
+        | _DIALOGUE_HANDLING
+        | {DIALOGUE_APPROVE}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from motcua.core.exceptions import DomainError
 from motcua.core.forms import LoginForm, TotpConfirmForm
 from motcua.core.permissions import user_roles
 from motcua.core.services import login_check, logout_record, totp_enable, user_has_totp
+from motcua.core.workspace import attention_providers
 
 TOTP_SETUP_KEY = "motcua_totp_setup_key"
 
@@ -80,7 +82,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # login_required
     roles = sorted(user_roles(request.user), key=lambda r: r.value)
-    return render(request, "core/staff_home.html", {"roles": roles, "has_totp": user_has_totp(request.user)})
+    attention = attention_providers.collect(user=request.user, now=timezone.now())  # apps above core (core.workspace)
+    return render(
+        request,
+        "core/staff_home.html",
+        {"roles": roles, "has_totp": user_has_totp(request.user), "attention": attention},
+    )
 
 
 @login_required

@@ -6,3 +6,9 @@ class FeedbackConfig(AppConfig):
     name = "motcua.feedback"
     label = "feedback"
     verbose_name = _("Feedback and petitions")
+
+    def ready(self) -> None:
+        from motcua.core.workspace import attention_providers
+        from motcua.feedback.dialogues.hooks import leader_attention
+
+        attention_providers.register("dialogue_commitments", leader_attention)

@@ -227,3 +227,18 @@ class PetitionNotice(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.kind} {self.channel}"
+
+
+# Dialogues (RULES.md §1.9) live in their own module; imported here so the app registers them.
+from motcua.feedback.dialogues.models import Commitment, Dialogue, DialogueEvent, DialogueQuestion  # noqa: E402
+
+__all__ = [
+    "AnswerTemplate",
+    "Commitment",
+    "Dialogue",
+    "DialogueEvent",
+    "DialogueQuestion",
+    "Petition",
+    "PetitionEvent",
+    "PetitionNotice",
+]

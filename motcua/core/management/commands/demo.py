@@ -46,6 +46,8 @@ class Command(BaseCommand):
         call_command("surveys", demo=True, stdout=self.stdout)  # one survey campaign with answers (once)
         if not apps.get_model("feedback", "Petition").objects.unrestricted("the demo counts what it seeded").exists():
             call_command("seed_petitions", petitions=DEMO_PETITIONS, stdout=self.stdout)
+        if not apps.get_model("feedback", "Dialogue").objects.unrestricted("the demo counts what it seeded").exists():
+            call_command("seed_dialogues", dialogues=1, stdout=self.stdout)  # one held dialogue (RULES.md §1.9)
         self.stdout.write("")
         with translation.override("vi"):
             self.stdout.write(f"Tài khoản demo (mật khẩu chung / password for all: {password})")
