@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.satisfaction",
     "motcua.feedback",
+    "motcua.indices",
 ]
 
 MIDDLEWARE = [

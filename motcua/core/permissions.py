@@ -65,6 +65,9 @@ PETITION_RECEIVE = "feedback.receive_petition"
 PETITION_PROCESS = "feedback.process_petition"
 PETITION_APPROVE = "feedback.approve_petition"
 _PETITION_HANDLING = {PETITION_VIEW, PETITION_RECEIVE, PETITION_PROCESS}
+# The service-quality index (motcua.indices, RULES.md §2): the index is public; the dossiers and
+# petitions behind each number are for staff of the unit and of its province.
+INDEX_ITEMS_VIEW = "indices.view_indicator_items"
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -84,11 +87,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _COUNTER_IDENTITY
         | {SURVEY_VIEW, SURVEY_RECORD}
         | _PETITION_HANDLING
+        | {INDEX_ITEMS_VIEW}
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
         | {RATING_AGGREGATE_VIEW}
         | {PETITION_VIEW, PETITION_PROCESS}
+        | {INDEX_ITEMS_VIEW}
     ),
     Role.LEADER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
@@ -98,6 +103,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {SURVEY_VIEW, SURVEY_MANAGE, SURVEY_RECORD}
         | _PETITION_HANDLING
         | {PETITION_APPROVE}
+        | {INDEX_ITEMS_VIEW}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -114,6 +120,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.PROVINCE_REVIEWER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}
         | {SURVEY_VIEW}
+        | {INDEX_ITEMS_VIEW}
     ),
     Role.SYSTEM_ADMINISTRATOR: frozenset(),  # every permission; see RoleBackend
 }
