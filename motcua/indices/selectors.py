@@ -79,8 +79,19 @@ class ServiceIndex:
         return sum((g.max_defined for g in self.groups), Decimal(0))
 
     @property
+    def handled_dossiers(self) -> bool:
+        """Whether the unit received or processed any dossier in the period (2.1 has data)."""
+        try:
+            return self.indicator("2.1").status == Status.OK
+        except KeyError:
+            return False
+
+    @property
     def score(self) -> Decimal | None:
-        return score_percent(self.total, self.max)
+        """The total as a percent of the points that could be computed; None for a unit that
+        handled no dossier in the period (the "6 points if there were no petitions" rule and the
+        catalogue's indicators alone would otherwise give an idle commune a full score)."""
+        return score_percent(self.total, self.max) if self.handled_dossiers else None
 
     def indicator(self, code: str) -> IndicatorResult:
         for group in self.groups:
@@ -403,7 +414,7 @@ def _petition_items(code: str, window: m.Window, qs: QuerySet[Petition], *, limi
                     bits.append(_("petitioner's verdict: %(v)s") % {"v": p.get_verdict_display()})
                 if p.reopen_count:
                     bits.append(_("reopened"))
-                if p.idx_merged:  # type: ignore[attr-defined]  # annotation
+                if p.idx_merged:
                     bits.append(_("a repeated petition was merged into it"))
         items.append(Item(p.code, "; ".join(bits)))
     return Items(count, items)
@@ -451,9 +462,7 @@ def timeliness_reason(row: Dossier, window: m.Window, events: list[tuple[str, da
         elif pending:
             ok = row.due_at is not None and end <= row.due_at
             bits.append(
-                _(
-                    "waiting for the applicant since the supplement request of %(at)s, judged at it against the appointment %(due)s: %(v)s"
-                )
+                _("waiting for the applicant since the supplement request of %(at)s, judged at it against %(due)s: %(v)s")
                 % {"at": _when(end), "due": due, "v": _("within time") if ok else _("late")}
             )
         else:
@@ -530,7 +539,7 @@ def _average_items(window: m.Window, *, limit: int, offset: int) -> Items:
         changes[dossier_id].append((kind, at))
     items = []
     for r in rows:
-        end: datetime = r.v_end  # type: ignore[attr-defined]  # annotation
+        end: datetime = r.v_end
         assert r.received_at is not None
         supplement = sum(
             ((at - r.received_at) * (1 if kind == ClockChangeKind.RESUME else -1) for kind, at in changes[r.pk]), timedelta(0)

@@ -134,7 +134,9 @@ def test_refused_while_pending_is_not_possible_after_receipt(people: tuple[User,
     request_supplement(officer, dossier, at("2026-03-04"))
 
     with pytest.raises(DomainError):
-        dossier_act(actor=officer, code=dossier.code, action=DossierAction.REFUSE, data=ActionInput(reason="x"), now=at("2026-03-20"))
+        dossier_act(
+            actor=officer, code=dossier.code, action=DossierAction.REFUSE, data=ActionInput(reason="x"), now=at("2026-03-20")
+        )
 
 
 def test_stopped_is_judged_at_the_stop(people: tuple[User, User]) -> None:

@@ -65,7 +65,9 @@ def build_data_set() -> None:
         code=first.code,
         action=PetitionAction.CLASSIFY,
         data=ActInput(
-            classification=Classification.WITHIN_COMPETENCE, category=ContentCategory.OBSTACLE, report_class=ReportClass.REGULATION
+            classification=Classification.WITHIN_COMPETENCE,
+            category=ContentCategory.OBSTACLE,
+            report_class=ReportClass.REGULATION,
         ),
         at=at("2026-03-10", "11:00"),
     )
@@ -88,7 +90,9 @@ def test_items_add_up_to_every_number() -> None:
                 assert items.count == len(items.items), result.code
                 assert all(item.reason for item in items.items), result.code
                 if result.code == AVERAGE_TIME and part == Part.NUMERATOR:
-                    assert sum((i.value or Decimal(0) for i in items.items), Decimal(0)) == pytest.approx(number, abs=Decimal("0.05"))
+                    assert sum((i.value or Decimal(0) for i in items.items), Decimal(0)) == pytest.approx(
+                        number, abs=Decimal("0.05")
+                    )
                 else:
                     assert items.count == number, (result.code, part)
             checked.append(result.code)
