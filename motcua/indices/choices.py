@@ -31,4 +31,3 @@ class ItemKind(models.TextChoices):
     DOSSIER = "dossier", _("Dossiers")
     PETITION = "petition", _("Petitions")
     PROCEDURE = "procedure", _("Procedures")
-    NONE = "none", _("Nothing we record")

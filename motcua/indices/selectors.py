@@ -496,32 +496,31 @@ def _dossier_items(code: str, window: m.Window, qs: QuerySet[Dossier], *, limit:
     count, rows = _dossier_rows(window, qs, limit=limit, offset=offset)
     events = _events_by_dossier([r.pk for r in rows]) if code in ("2.1", "5.4") else {}
     items = []
-    yes, no = _("yes"), _("no")
     for r in rows:
         a: Any = r  # the annotations
         if code in ("2.1", "5.4"):
             reason = timeliness_reason(r, window, events.get(r.pk, []))
             if code == "5.4":
-                reason += "; " + (_("drew a petition: %(v)s") % {"v": yes if a.v_petition else no})
-                reason += "; " + (_("rated with a dislike: %(v)s") % {"v": yes if a.v_dislike else no})
+                flags = [_("drew a petition") if a.v_petition else _("no petition")]
+                flags.append(_("rated with a dislike") if a.v_dislike else _("no dislike"))
+                reason = "; ".join([reason, *flags])
         elif code in ("3.0", "3.3"):
             reason = _("received %(at)s, channel: %(channel)s") % {
                 "at": _when(r.received_at),
                 "channel": Channel(r.channel).label,
             }
         elif code == "4.1":
-            reason = _("%(status)s; result file attached: %(v)s") % {
-                "status": r.get_status_display(),
-                "v": yes if a.v_result else no,
-            }
+            reason = "; ".join([r.get_status_display(), _("result file attached") if a.v_result else _("no result file")])
         elif code == "4.2":
-            reason = _("digitised component: %(d)s; status %(status)s; result file attached: %(r)s") % {
-                "d": yes if a.v_digitised else no, "status": r.get_status_display(), "r": yes if a.v_result else no,
-            }  # fmt: skip
+            digitised = _("a digitised component") if a.v_digitised else _("no digitised component")
+            result = _("result file attached") if a.v_result else _("no result file")
+            reason = "; ".join([digitised, r.get_status_display(), result])
         elif code == "4.3":
-            reason = _("a document reused from an earlier dossier: %(v)s") % {"v": yes if a.v_reused else no}
-        else:  # 4.5b
-            reason = _("applicant looked up in the population registry before receipt: %(v)s") % {"v": yes if a.v_lookup else no}
+            reason = _("a document reused from an earlier dossier") if a.v_reused else _("no reused document")
+        elif a.v_lookup:  # 4.5b
+            reason = _("applicant looked up in the population registry before receipt")
+        else:
+            reason = _("no population-registry look-up before receipt")
         items.append(Item(r.code, reason))
     return Items(count, items)
 

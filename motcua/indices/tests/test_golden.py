@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from motcua.core.exceptions import DomainError
 from motcua.core.selectors import unit_get
@@ -36,7 +37,8 @@ def _21(now: dt.datetime = AFTER) -> tuple[object, object, object]:
 def _reason(code: str, now: dt.datetime = AFTER) -> str:
     from motcua.indices.tests.test_items import reader
 
-    items = indicator_items(user=reader(), unit=unit_get(code=COMMUNE), period=Q1, code="2.1", part=Part.DENOMINATOR, now=now)
+    with translation.override("en"):
+        items = indicator_items(user=reader(), unit=unit_get(code=COMMUNE), period=Q1, code="2.1", part=Part.DENOMINATOR, now=now)
     return next(i.reason for i in items.items if i.code == code)
 
 
