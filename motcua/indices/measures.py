@@ -94,7 +94,6 @@ def dossier_source(window: Window) -> QuerySet[Dossier]:
     §1.6); otherwise the decision, refusal or stop (``finished_at``), else the return.
     """
     last_pause = ClockChange.objects.filter(dossier=OuterRef("pk"), kind=ClockChangeKind.PAUSE).order_by("-at", "-id")
-    hours = window.lookup_hours
     return (
         Dossier.objects.unrestricted(SYSTEM_READ)
         .filter(receiving_unit__path__startswith=window.path, received_at__isnull=False, received_at__lt=window.period.end)
@@ -105,7 +104,6 @@ def dossier_source(window: Window) -> QuerySet[Dossier]:
                 default=Coalesce("finished_at", "returned_at"),
                 output_field=DateTimeField(),
             ),
-            idx_lookup_from=ExpressionWrapper(F("received_at") - timedelta(hours=hours), output_field=DateTimeField()),
         )
     )
 
@@ -197,7 +195,7 @@ def _reused() -> Q:
     return Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), source_document__isnull=False)))
 
 
-def _population_lookup() -> Q:
+def population_lookup(hours: int) -> Q:
     """The counter read the applicant's record in the population registry (identity's access
     log, purpose intake) at the receiving unit, in the hours before the receipt."""
     reads = DataAccess.objects.unrestricted(SYSTEM_READ).filter(
@@ -205,9 +203,18 @@ def _population_lookup() -> Q:
         unit_id=OuterRef("receiving_unit_id"),
         purpose__in=[AccessPurpose.COUNTER_INTAKE, AccessPurpose.INTAKE_ANY_PLACE],
         accessed_at__lte=OuterRef("received_at"),
-        accessed_at__gte=OuterRef("idx_lookup_from"),
+        accessed_at__gte=ExpressionWrapper(OuterRef("received_at") - timedelta(hours=hours), output_field=DateTimeField()),
     )
     return Q(Exists(reads))
+
+
+def persons(w: Window) -> Q:
+    """Dossiers of persons received in the period (4.5: the population data concern persons)."""
+    return received_in(w) & Q(applicant_kind=ApplicantKind.PERSON)
+
+
+def looked_up(w: Window) -> Q:
+    return persons(w) & population_lookup(w.lookup_hours)
 
 
 def _procedure_applies(w: Window) -> Q:
@@ -353,14 +360,14 @@ MEASURES: dict[str, Measure] = {
     ),
     "4.5a": Measure(
         ItemKind.PROCEDURE,
-        Part(DOSSIER, lambda w: received_in(w) & Q(applicant_kind=ApplicantKind.PERSON) & _population_lookup(), "procedure"),
-        Part(DOSSIER, lambda w: received_in(w) & Q(applicant_kind=ApplicantKind.PERSON), "procedure"),
+        Part(DOSSIER, looked_up, "procedure"),
+        Part(DOSSIER, persons, "procedure"),
         _("Procedures with dossiers of persons, and those whose applicant was looked up in the population registry."),
     ),
     "4.5b": Measure(
         ItemKind.DOSSIER,
-        Part(DOSSIER, lambda w: received_in(w) & Q(applicant_kind=ApplicantKind.PERSON) & _population_lookup()),
-        Part(DOSSIER, lambda w: received_in(w) & Q(applicant_kind=ApplicantKind.PERSON)),
+        Part(DOSSIER, looked_up),
+        Part(DOSSIER, persons),
         _("Dossiers of persons, and the population-registry look-ups at the counter before receipt."),
     ),
 }

@@ -440,7 +440,7 @@ def _dossier_rows(window: m.Window, qs: QuerySet[Dossier], *, limit: int, offset
         v_result=Exists(Document.objects.filter(dossier=OuterRef("pk"), is_result=True).exclude(file="")),
         v_digitised=Exists(Document.objects.filter(dossier=OuterRef("pk"), is_result=False, digitized=True)),
         v_reused=Exists(Document.objects.filter(dossier=OuterRef("pk"), source_document__isnull=False)),
-        v_lookup=m._population_lookup(),
+        v_lookup=m.population_lookup(window.lookup_hours),
     ).select_related("receiving_unit", "procedure")
     return count, list(annotated.order_by("received_at", "pk")[offset : offset + limit])
 

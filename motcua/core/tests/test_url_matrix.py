@@ -47,6 +47,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "api/v1/indices/service": (PUBLIC, "indices/tests/test_api.py"),
     "api/v1/indices/service/indicators/<code>/items": (STAFF, "indices/tests/test_api.py"),
     "api/v1/indices/service/ranking": (PUBLIC, "indices/tests/test_api.py"),
+    "chi-so/": (STAFF, "indices/tests/test_pages.py"),
+    "chi-so/<str:code>/": (STAFF, "indices/tests/test_pages.py"),
     "ho-so/": (STAFF, "dossiers/tests/test_pages.py"),
     "ho-so/tiep-nhan/": (STAFF, "dossiers/tests/test_pages.py"),
     "ho-so/so-theo-doi/": (STAFF, "dossiers/tests/test_pages.py"),

@@ -113,3 +113,33 @@ def test_items_are_paged() -> None:
 
     assert page.count == whole.count == 9
     assert [i.code for i in page.items] == [i.code for i in whole.items[3:6]]
+
+
+def test_population_lookup_before_receipt_counts_for_45() -> None:
+    """RULES.md §2.2 indicators 4.5a/4.5b: a person's dossier whose applicant's record was read
+    in the population registry at the counter (identity's access log) before the receipt."""
+    import datetime as dt
+
+    import time_machine
+
+    from motcua.dossiers.tests.factories import PERSONAL_ID
+    from motcua.identity.choices import AccessAction, AccessPurpose, Sex
+    from motcua.identity.models import Citizen
+    from motcua.identity.services import data_access_record
+
+    officer, _leader = setup_commune()
+    citizen = Citizen.objects.create(
+        personal_id=PERSONAL_ID, full_name="Nguyễn Văn An", birth_date=dt.date(1985, 1, 1), sex=Sex.MALE
+    )
+    with time_machine.travel(at("2026-03-02", "09:50"), tick=False):
+        data_access_record(actor=officer, citizen=citizen, purpose=AccessPurpose.COUNTER_INTAKE, action=AccessAction.CARD_SCAN)
+    looked = receive(officer, at("2026-03-02"))
+    receive(officer, at("2026-03-05"))  # a day later than the window: not counted
+    unit = unit_get(code=COMMUNE)
+
+    index = service_index(unit=unit, period=Q1, now=AFTER)
+    items = indicator_items(user=reader(), unit=unit, period=Q1, code="4.5b", part=Part.NUMERATOR, now=AFTER)
+
+    assert (index.indicator("4.5b").numerator, index.indicator("4.5b").denominator) == (1, 2)
+    assert (index.indicator("4.5a").numerator, index.indicator("4.5a").denominator) == (1, 1)
+    assert [i.code for i in items.items] == [looked.code]
