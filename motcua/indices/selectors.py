@@ -169,13 +169,19 @@ def _counts(window: m.Window, codes: Iterable[str], *, grouped: bool) -> dict[An
 def _supplement_sums(window: m.Window, result: dict[Any, dict[str, Any]], *, grouped: bool) -> None:
     """2.2: the citizen's supplement time of the completed dossiers, Σ(resumed − requested), as
     Σ(resume − receipt) − Σ(pause − receipt) (portable: sums of durations, not of instants)."""
-    completed = m.dossier_source(window).filter(_completed(window)).values("pk")
     since = ExpressionWrapper(F("at") - F("dossier__received_at"), output_field=DurationField())
     fields = {
         "resumed": Sum(since, filter=Q(kind=ClockChangeKind.RESUME)),
         "paused": Sum(since, filter=Q(kind=ClockChangeKind.PAUSE)),
     }
-    qs = ClockChange.objects.filter(dossier__in=completed, kind__in=[ClockChangeKind.PAUSE, ClockChangeKind.RESUME])
+    # The same dossiers as ``_completed`` over ``dossier_source``, as joins (not an IN subquery).
+    qs = ClockChange.objects.filter(
+        dossier__receiving_unit__path__startswith=window.path,
+        dossier__received_at__gte=window.period.start,
+        dossier__received_at__lt=window.period.end,
+        dossier__status__in=m.COMPLETED,
+        kind__in=[ClockChangeKind.PAUSE, ClockChangeKind.RESUME],
+    )
     rows = (
         list(qs.values("dossier__receiving_unit_id").annotate(**fields).order_by())
         if grouped
