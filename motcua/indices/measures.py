@@ -226,8 +226,11 @@ def _procedure_applies(w: Window) -> Q:
 
 
 def petitions_handled(w: Window) -> Q:
-    """Petitions the unit must answer: not refused (not accepted), not forwarded elsewhere."""
-    return ~Q(status__in=[PetitionStatus.REFUSED, PetitionStatus.FORWARDED]) & ~Q(classification=Classification.NOT_ACCEPTED)
+    """Petitions the unit must answer: not refused (not accepted), not outside its competence
+    (forwarded elsewhere, also once the forwarded petition is closed)."""
+    refused_or_forwarded = Q(status__in=[PetitionStatus.REFUSED, PetitionStatus.FORWARDED])
+    not_ours = Q(classification__in=[Classification.NOT_ACCEPTED, Classification.OUTSIDE_COMPETENCE])
+    return ~refused_or_forwarded & ~not_ours
 
 
 def petition_on_time(w: Window) -> Q:
