@@ -5,6 +5,8 @@ its province holding the items permission (anonymous 401, other unit 403, no-per
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -131,3 +133,16 @@ def test_ranking_is_public_with_competition_ranks(client: Client, data: str) -> 
 
 def test_ranking_of_a_commune_is_404(client: Client) -> None:
     assert client.get(RANKING, {"parent": "32218", "period": "2026"}).status_code == 404
+
+
+def test_index_and_items_have_a_fixed_query_budget(client: Client, data: str, django_assert_max_num_queries: Any) -> None:
+    """The index: one aggregate per source (dossiers, petitions, procedures, 2.2's clock changes),
+    the unit, the indicator table and the bands (7, as measured, whatever the number of dossiers).
+    The items: the session, the roles and unit of the scope check, the indicator, the count, the
+    page and its events (13 as measured, for any page size)."""
+    with django_assert_max_num_queries(7):
+        assert client.get(SERVICE, Q).status_code == 200
+    leader = staff("budget-leader", Role.LEADER)
+    _login(client, leader)
+    with django_assert_max_num_queries(13):
+        assert client.get(ITEMS, {**Q, "part": "denominator"}).status_code == 200
