@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.satisfaction",
     "motcua.feedback",
     "motcua.reports",
+    "motcua.indices",
 ]
 
 MIDDLEWARE = [

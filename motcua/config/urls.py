@@ -10,6 +10,7 @@ urlpatterns = [
     path("cong-dan/", include("motcua.identity.urls")),
     path("danh-gia/", include("motcua.satisfaction.urls")),
     path("phan-anh/", include("motcua.feedback.urls")),
+    path("chi-so/", include("motcua.indices.urls")),
     path("open311/v2/", include("motcua.feedback.open311_urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("doi-thoai/", include("motcua.feedback.dialogues.urls")),

@@ -80,6 +80,9 @@ DIALOGUE_MANAGE = "feedback.manage_dialogue"
 DIALOGUE_REPORT = "feedback.report_commitment"
 DIALOGUE_APPROVE = "feedback.approve_dialogue"
 _DIALOGUE_HANDLING = {DIALOGUE_VIEW, DIALOGUE_MANAGE, DIALOGUE_REPORT}
+# The service-quality index (motcua.indices, RULES.md §2): the index is public; the dossiers and
+# petitions behind each number are for staff of the unit and of its province.
+INDEX_ITEMS_VIEW = "indices.view_indicator_items"
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -101,12 +104,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _PETITION_HANDLING
         | {REPORT_VIEW}
         | _DIALOGUE_HANDLING
+        | {INDEX_ITEMS_VIEW}
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
         | {RATING_AGGREGATE_VIEW}
         | {PETITION_VIEW, PETITION_PROCESS}
         | {DIALOGUE_VIEW, DIALOGUE_REPORT}
+        | {INDEX_ITEMS_VIEW}
     ),
     Role.LEADER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
@@ -119,6 +124,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {REPORT_VIEW}
         | _DIALOGUE_HANDLING
         | {DIALOGUE_APPROVE}
+        | {INDEX_ITEMS_VIEW}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -139,6 +145,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}
         | {SURVEY_VIEW}
         | {REPORT_VIEW}
+        | {INDEX_ITEMS_VIEW}
     ),
     Role.SYSTEM_ADMINISTRATOR: frozenset(),  # every permission; see RoleBackend
 }
