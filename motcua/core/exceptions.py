@@ -64,6 +64,7 @@ class CoreErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_INPUT = "invalid_input"
     LOGIN_LOCKED = "login_locked"
+    PERIOD_INVALID = "period_invalid"
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_FOUND = "not_found"
     OTP_INVALID = "otp_invalid"

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import CoreErrorCode, DomainError
@@ -22,7 +23,7 @@ from motcua.core.exceptions import CoreErrorCode, DomainError
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2099
-MAX_RANGE_DAYS = 3 * 366  # a range longer than three years is a typing mistake
+MAX_RANGE_DAYS = 5 * 366  # a range longer than five years is a typing mistake
 
 _PATTERN = re.compile(r"^\s*(?P<year>\d{4})(?:-(?:(?P<quarter>[Qq][1-4])|(?P<month>0[1-9]|1[0-2])))?\s*$")
 
@@ -75,6 +76,13 @@ class Period:
             "last": self.last.strftime("%d/%m/%Y"),
         }
 
+    def cutoff(self, now: datetime | None = None) -> datetime:
+        """When open dossiers are judged: the end of the period, or now if it has not ended
+        (RULES.md §1.6: "a dossier still open at the end of the period is judged at the
+        period's last day")."""
+        current = now or timezone.now()
+        return min(self.end, max(current, self.start))
+
     def previous(self) -> Period:
         """The period of the same kind and length just before this one."""
         if self.kind is PeriodKind.YEAR:
@@ -102,11 +110,14 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def _refused(message: str) -> DomainError:
+    return DomainError(CoreErrorCode.PERIOD_INVALID, message, fields={"period": message}, status_code=400)
+
+
 def _invalid(text: str) -> DomainError:
-    return DomainError(
-        CoreErrorCode.INVALID_INPUT,
+    return _refused(
         _("“%(text)s” is not a period: write 2026, 2026-Q3 or 2026-07 (between %(first)s and %(last)s).")
-        % {"text": text[:40], "first": EARLIEST_YEAR, "last": LATEST_YEAR},
+        % {"text": text[:40], "first": EARLIEST_YEAR, "last": LATEST_YEAR}
     )
 
 
@@ -138,9 +149,9 @@ def period_between(first: date, last: date) -> Period:
     _check_year(first.year, text)
     _check_year(last.year, text)
     if last < first:
-        raise DomainError(CoreErrorCode.INVALID_INPUT, _("The period ends before it starts."))
+        raise _refused(_("The period ends before it starts."))
     if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise DomainError(CoreErrorCode.INVALID_INPUT, _("A period can be at most three years long."))
+        raise _refused(_("A period can be at most five years long."))
     return Period(PeriodKind.RANGE, first, last)
 
 
@@ -164,3 +175,19 @@ def current_period(kind: PeriodKind, today: date) -> Period:
     if kind is PeriodKind.QUARTER:
         return quarter_period(today.year, (today.month - 1) // 3 + 1)
     return month_period(today.year, today.month)
+
+
+def period_from(
+    value: str | None = None, first: date | None = None, last: date | None = None, *, today: date | None = None
+) -> Period:
+    """The period a caller asked for: ``value``, else the ``first``–``last`` range, else the
+    current quarter."""
+    if value:
+        if first is not None or last is not None:
+            raise _refused(_("Give either a period or from and to dates, not both."))
+        return parse_period(value)
+    if first is not None or last is not None:
+        if first is None or last is None:
+            raise _refused(_("Give both the from and the to date."))
+        return period_between(first, last)
+    return current_period(PeriodKind.QUARTER, today or timezone.localdate())

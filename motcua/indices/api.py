@@ -14,10 +14,10 @@ from ninja import Path, Query, Router
 from ninja.security import django_auth
 
 from motcua.core.apikeys import ApiKeyAuth
+from motcua.core.periods import Period, period_from
 from motcua.core.schemas import ErrorOut
 from motcua.core.selectors import unit_get
 from motcua.indices.choices import Part
-from motcua.indices.periods import Period, period_from
 from motcua.indices.schemas import ItemOut, ItemsOut, RankingOut, RankOut, ServiceIndexOut
 from motcua.indices.selectors import indicator_items, service_index, service_ranking
 
@@ -91,5 +91,5 @@ def get_ranking(
     chosen = _period(period, first, last)
     rows = service_ranking(parent=unit_get(code=parent), period=chosen)
     return RankingOut(
-        parent=parent, period=chosen.label, previous_period=chosen.previous().label, units=[RankOut.of(r) for r in rows]
+        parent=parent, period=chosen.code, previous_period=chosen.previous().code, units=[RankOut.of(r) for r in rows]
     )

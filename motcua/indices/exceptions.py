@@ -6,7 +6,6 @@ from enum import StrEnum
 
 
 class IndexErrorCode(StrEnum):
-    PERIOD_INVALID = "index_period_invalid"
     UNIT_NOT_FOUND = "index_unit_not_found"
     INDICATOR_NOT_FOUND = "index_indicator_not_found"
     NO_ITEMS = "index_indicator_has_no_items"

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.choices import OnlineLevel
 from motcua.catalog.models import Procedure, ProcedureChannel, ProcedureDocument
 from motcua.core.choices import UnitLevel
+from motcua.core.periods import Period
 from motcua.dossiers.choices import ApplicantKind, Channel, ClockChangeKind, DossierStatus, Timeliness
 from motcua.dossiers.models import ClockChange, Document, Dossier
 from motcua.feedback.choices import Classification, PetitionStatus, ReportClass, Verdict
@@ -41,7 +42,6 @@ from motcua.feedback.models import Petition
 from motcua.identity.choices import AccessPurpose
 from motcua.identity.models import DataAccess
 from motcua.indices.choices import ItemKind
-from motcua.indices.periods import Period
 from motcua.satisfaction.choices import DISLIKE_LEVELS
 from motcua.satisfaction.models import Rating
 

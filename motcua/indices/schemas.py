@@ -81,7 +81,7 @@ class ServiceIndexOut(Schema):
         return ServiceIndexOut(
             unit=index.unit.code,
             unit_name=index.unit.name,
-            period=index.period.label,
+            period=index.period.code,
             total=float(index.total),
             max=float(index.max),
             max_defined=float(index.max_defined),

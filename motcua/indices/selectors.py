@@ -30,6 +30,7 @@ from motcua.core.calendar import calendar_for
 from motcua.core.choices import UnitLevel
 from motcua.core.exceptions import NotFound, PermissionDenied
 from motcua.core.models import AdministrativeUnit
+from motcua.core.periods import VN, Period
 from motcua.core.permissions import INDEX_ITEMS_VIEW
 from motcua.core.scoping import unit_in_scope
 from motcua.dossiers import clock
@@ -50,7 +51,6 @@ from motcua.indices.compute import (
 )
 from motcua.indices.exceptions import IndexErrorCode
 from motcua.indices.models import Grade, Indicator
-from motcua.indices.periods import VN, Period
 from motcua.satisfaction.choices import DISLIKE_LEVELS
 from motcua.satisfaction.models import Rating
 

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.exceptions import DomainError, NotFound
 from motcua.core.models import AdministrativeUnit
+from motcua.core.periods import Period, period_from
 from motcua.core.scoping import user_unit
 from motcua.core.selectors import unit_get
 from motcua.indices.choices import ItemKind, Part
 from motcua.indices.measures import MEASURES
-from motcua.indices.periods import Period, period_from
 from motcua.indices.selectors import AVERAGE_TIME, indicator_get, indicator_items, items_allowed, service_index
 
 PAGE = 100
@@ -52,7 +52,7 @@ def index_page(request: HttpRequest) -> HttpResponse:
         return render(request, "indices/index.html", context, status=400)
     index = service_index(unit=unit, period=period)
     linked = {*MEASURES, AVERAGE_TIME}
-    return render(request, "indices/index.html", {"unit": unit, "period_text": period.label, "index": index, "linked": linked})
+    return render(request, "indices/index.html", {"unit": unit, "period_text": period.code, "index": index, "linked": linked})
 
 
 _LINKS = {ItemKind.DOSSIER: "dossiers:detail", ItemKind.PETITION: "feedback:detail", ItemKind.PROCEDURE: "catalog:detail"}

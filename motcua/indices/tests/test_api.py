@@ -62,7 +62,7 @@ def test_bad_period_is_400(client: Client, period: str) -> None:
     response = client.get(SERVICE, {"unit": "32218", "period": period})
 
     assert response.status_code == 400
-    assert response.json()["code"] == "index_period_invalid"
+    assert response.json()["code"] == "period_invalid"
 
 
 def test_unknown_unit_is_404(client: Client) -> None:

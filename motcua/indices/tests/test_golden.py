@@ -11,11 +11,11 @@ from django.contrib.auth.models import User
 from django.utils import translation
 
 from motcua.core.exceptions import DomainError
+from motcua.core.periods import parse_period
 from motcua.core.selectors import unit_get
 from motcua.dossiers.choices import DossierAction
 from motcua.dossiers.services import ActionInput, dossier_act
 from motcua.indices.choices import Part, Status
-from motcua.indices.periods import parse_period
 from motcua.indices.selectors import indicator_items, service_index
 from motcua.indices.tests.builders import COMMUNE, at, decide, receive, request_supplement, setup_commune, stop, supplement
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from motcua.core.choices import Role
+from motcua.core.periods import parse_period
 from motcua.core.selectors import unit_get
 from motcua.dossiers.tests.factories import staff
 from motcua.feedback.choices import Classification, ContentCategory, PetitionAction, ReportClass
@@ -17,7 +18,6 @@ from motcua.feedback.services import ActInput, petition_act
 from motcua.feedback.tests.factories import petition
 from motcua.indices.choices import Part, Status
 from motcua.indices.measures import MEASURES
-from motcua.indices.periods import parse_period
 from motcua.indices.selectors import AVERAGE_TIME, indicator_items, service_index
 from motcua.indices.tests.builders import COMMUNE, at, decide, receive, request_supplement, setup_commune, stop, supplement
 from motcua.satisfaction.choices import Level

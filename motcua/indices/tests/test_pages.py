@@ -83,7 +83,7 @@ def test_bad_period_is_explained(client: Client) -> None:
     response = _login(client, leader).get("/chi-so/?period=2026-Q9")
 
     assert response.status_code == 400
-    assert 'data-code="index_period_invalid"' in response.content.decode()
+    assert 'data-code="period_invalid"' in response.content.decode()
 
 
 @pytest.mark.browser

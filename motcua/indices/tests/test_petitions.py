@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from motcua.core.periods import parse_period
 from motcua.core.selectors import unit_get
 from motcua.feedback.choices import Classification, ContentCategory, ReportClass, Verdict
 from motcua.feedback.choices import PetitionAction as A
@@ -14,7 +15,6 @@ from motcua.feedback.models import Petition
 from motcua.feedback.services import ActInput, petition_act, petition_judge
 from motcua.feedback.tests.factories import leader, officer, petition
 from motcua.indices.choices import Status
-from motcua.indices.periods import parse_period
 from motcua.indices.selectors import service_index
 from motcua.indices.tests.builders import at
 

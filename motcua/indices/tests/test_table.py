@@ -11,11 +11,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from motcua.core.exceptions import DomainError
+from motcua.core.periods import parse_period, period_between, period_from
 from motcua.core.selectors import unit_get
 from motcua.indices.choices import FormulaKind
 from motcua.indices.compute import competition_ranks, grade_for, points_for
 from motcua.indices.models import Grade, Indicator
-from motcua.indices.periods import parse_period, period_from, range_period
 from motcua.indices.selectors import service_index
 from motcua.indices.tests.builders import at, decide, receive, setup_commune
 
@@ -94,10 +94,10 @@ def test_grade_bands_take_the_highest_band_reached() -> None:
 def test_periods_parse_and_step_back() -> None:
     q3 = parse_period("2026-Q3")
 
-    assert (q3.first, q3.last, q3.previous().label) == (date(2026, 7, 1), date(2026, 9, 30), "2026-Q2")
-    assert parse_period("2026-01").previous().label == "2025-12"
-    assert parse_period("2026").previous().label == "2025"
-    assert range_period(date(2026, 3, 1), date(2026, 3, 10)).previous().label == "2026-02-19..2026-02-28"
+    assert (q3.first, q3.last, q3.previous().code) == (date(2026, 7, 1), date(2026, 9, 30), "2026-Q2")
+    assert parse_period("2026-01").previous().code == "2025-12"
+    assert parse_period("2026").previous().code == "2025"
+    assert period_between(date(2026, 3, 1), date(2026, 3, 10)).previous().code == "2026-02-19..2026-02-28"
     assert q3.start.isoformat() == "2026-07-01T00:00:00+07:00"
 
 
