@@ -86,6 +86,27 @@ HOSO_KEYS = (
 )
 
 
+# The keys of the nested objects, in the order a line writes them (PostgreSQL's jsonb keeps
+# no order: ``export_line`` puts them back).
+NESTED_KEYS: dict[str, tuple[str, ...]] = {
+    "DanhSachGiayToKetQua": ("GiayToId", "TenGiayTo", "DuongDanTepTinKetQua", "MaGiayToKetQua"),
+    "DanhSachLePhi": ("TenPhiLePhi", "MaPhiLePhi", "LoaiPhiLePhi", "HinhThucThu", "Gia"),
+    "TaiLieuNop": ("TepDinhKemId", "TenTepDinhKem", "MaThanhPhanHoSo", "DuocSoHoa", "DuocTaiSuDung", "DuocLayTuKhoDMQG"),
+    "QuaTrinhXuLy": ("ThoiDiemXuLy", "TrangThai", "ThaoTac", "NoiDungXuLy", "NguoiXuLy"),
+}
+MOTCUA_KEYS = ("unit", "status", "fee_amount", "fee_paid", "timeliness")
+
+
+def _ordered_hoso(hoso: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in HOSO_KEYS:
+        value = hoso.get(key)
+        if key in NESTED_KEYS and isinstance(value, list):
+            value = [{k: item.get(k) for k in NESTED_KEYS[key]} for item in value]
+        out[key] = value
+    return out
+
+
 def portal_time(instant: datetime | None) -> str | None:
     """``yyyyMMddHHmmss`` in Vietnam time, or ``None``."""
     if instant is None:
@@ -209,8 +230,8 @@ def export_line(*, seq: int, change: str, recorded_at: datetime, payload: Mappin
         "seq": seq,
         "change": change,
         "recorded_at": portal_time(recorded_at),
-        "HoSo": payload["HoSo"],
-        "MotCua": payload["MotCua"],
+        "HoSo": _ordered_hoso(payload["HoSo"]),
+        "MotCua": {key: payload["MotCua"].get(key) for key in MOTCUA_KEYS},
     }
 
 

@@ -30,7 +30,7 @@ from motcua.core.querysets import AppendOnlyError
 from motcua.dossiers.choices import Channel, DossierAction, DossierStatus
 from motcua.dossiers.models import Document, Dossier, DossierEvent, PortalDelivery, PortalRecord
 from motcua.dossiers.portal_senders import FilePortalSender, MemoryPortalSender
-from motcua.dossiers.portal_sync import HOSO_KEYS, LINE_KEYS, parse_portal_time, portal_time
+from motcua.dossiers.portal_sync import HOSO_KEYS, LINE_KEYS, MOTCUA_KEYS, NESTED_KEYS, parse_portal_time, portal_time
 from motcua.dossiers.services import ActionInput, DocumentInput, dossier_act, dossier_receive
 from motcua.dossiers.services.portal import portal_records_send
 from motcua.dossiers.tests.factories import PDF, PERSONAL_ID, PNG, commune_agencies, intake, procedure, staff
@@ -334,6 +334,14 @@ def test_a_failing_record_write_rolls_the_change_back(actors: Actors, monkeypatc
     assert DossierEvent.objects.filter(dossier=dossier).count() == 1
 
 
+def test_an_idempotent_replay_of_an_intake_writes_no_second_record(actors: Actors) -> None:
+    first = dossier_receive(actor=actors.officer, intake=intake(idempotency_key="k-1"), now=at("2026-03-02"))
+    again = dossier_receive(actor=actors.officer, intake=intake(idempotency_key="k-1"), now=at("2026-03-02", "10:01"))
+
+    assert (first.created, again.created, again.dossier.pk) == (True, False, first.dossier.pk)
+    assert list(PortalRecord.objects.values_list("seq", "change")) == [(1, "receive")]
+
+
 def test_records_are_append_only(actors: Actors) -> None:
     _counter(actors)
     record = PortalRecord.objects.get()
@@ -527,6 +535,9 @@ def test_export_lines_are_json_with_the_documented_keys(actors: Actors) -> None:
     for line in lines:
         assert tuple(line) == LINE_KEYS
         assert tuple(line["HoSo"]) == HOSO_KEYS
+        assert tuple(line["MotCua"]) == MOTCUA_KEYS
+        for key, keys in NESTED_KEYS.items():
+            assert all(tuple(item) == keys for item in line["HoSo"][key]), key
         assert line["v"] == 1
         assert TIME_RE.match(line["recorded_at"])
         for key in ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra"):
