@@ -28,16 +28,29 @@ from pathlib import Path
 import _setup
 from bench_intake import OFFICER, _intake
 
+MODES = ("without", "with", "with+task")
+
 
 @contextmanager
-def _outbox(on: bool) -> Iterator[None]:
+def _outbox(mode: str) -> Iterator[None]:
+    """``without``: the intake before the outbox; ``with``: the shipped intake as the tests and
+    benchmarks run it; ``with+task``: also enqueueing the worker's sending task on commit into the
+    database task backend, as ``motcua serve`` does (no worker runs here: only the enqueue is timed)."""
+    from django.test import override_settings
+
     from motcua.dossiers.services import intake as intake_module
 
     original = intake_module.portal_record_write
-    if not on:
+    if mode == "without":
         intake_module.portal_record_write = lambda **kwargs: None  # type: ignore[assignment]  # the intake before the outbox
+    overrides = (
+        override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, MOTCUA_PORTAL_SEND_ON_COMMIT=True)
+        if mode == "with+task"
+        else override_settings()
+    )
     try:
-        yield
+        with overrides:
+            yield
     finally:
         intake_module.portal_record_write = original  # type: ignore[assignment]
 
@@ -58,24 +71,26 @@ def _round(count: int, prefix: str) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=400, help="intakes per side (default 400)")
+    parser.add_argument("--count", type=int, default=300, help="intakes per side (default 300)")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (default 4)")
     args = parser.parse_args()
 
     _setup.django_setup(name="portal")
     vendor = _setup.vendor()
     print(_setup.machine())
-    with _outbox(True):
-        _round(10, f"warm-{time.time_ns()}")
+    for mode in MODES:
+        with _outbox(mode):
+            _round(5, f"warm-{mode}-{time.time_ns()}")
     _setup.analyze()
 
     per_round = max(1, args.count // args.rounds)
-    with_outbox: list[float] = []
-    without: list[float] = []
+    timings: dict[str, list[float]] = {mode: [] for mode in MODES}
     for r in range(args.rounds):
-        for on in (True, False) if r % 2 == 0 else (False, True):
-            with _outbox(on):
-                (with_outbox if on else without).extend(_round(per_round, f"r{r}-{int(on)}-{time.time_ns()}"))
+        order = MODES[r % len(MODES) :] + MODES[: r % len(MODES)]  # each mode goes first in turn
+        for mode in order:
+            with _outbox(mode):
+                timings[mode].extend(_round(per_round, f"r{r}-{mode}-{time.time_ns()}"))
+    with_outbox, without, with_task = timings["with"], timings["without"], timings["with+task"]
 
     from motcua.dossiers.models import PortalRecord
     from motcua.dossiers.portal_senders import FilePortalSender
@@ -98,7 +113,7 @@ def main() -> None:
     floor_seconds = time.perf_counter() - started
 
     mean_with, mean_without = statistics.fmean(with_outbox), statistics.fmean(without)
-    sides = f"{len(with_outbox)} intakes with, {len(without)} without, {args.rounds} alternating rounds"
+    sides = f"{len(with_outbox)} intakes a side ({', '.join(MODES)}), {args.rounds} alternating rounds"
     print(f"\nPortal outbox on {vendor}: {sides}")
     print(f"  intake without the outbox   {1000 / mean_without:7.0f} dossiers/s   {_setup.summary_ms(without)}")
     print(f"  intake with the outbox      {1000 / mean_with:7.0f} dossiers/s   {_setup.summary_ms(with_outbox)}")
@@ -107,6 +122,10 @@ def main() -> None:
         f"  median: {statistics.median(with_outbox):.2f} ms with, {statistics.median(without):.2f} ms without, "
         f"ratio {statistics.median(with_outbox) / statistics.median(without):.3f}"
     )
+    mean_task = statistics.fmean(with_task)
+    print(f"  with the outbox + task      {1000 / mean_task:7.0f} dossiers/s   {_setup.summary_ms(with_task)}")
+    extra = mean_task - mean_without
+    print(f"  ratio with+task / without (mean time): {mean_task / mean_without:.3f}  (+{extra:.2f} ms an intake)")
     print(f"  send to the file sender: {report.sent} records in {send_seconds:.2f} s ({report.sent / send_seconds:,.0f}/s)")
     print(
         f"  export as JSON lines: {exported} records in {export_seconds:.2f} s ({exported / export_seconds:,.0f}/s); "

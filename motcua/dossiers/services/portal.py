@@ -83,11 +83,32 @@ def _event_row(event: DossierEvent) -> dict[str, Any]:
     }
 
 
+# Sending tasks are deferred by this many seconds, and one waiting task serves every change
+# committed before it starts: a process enqueues at most one task per window, with no query.
+SEND_DELAY_SECONDS = 5.0
+_deferred_until: dict[str, datetime] = {}
+
+
 def _enqueue_send() -> None:
+    """Enqueue the worker's sending task to run ``SEND_DELAY_SECONDS`` from now, unless this
+    process's last one cannot have started yet (its ``run_after`` is still ahead, with a second
+    to spare): that task reads the pending records when it runs, after this change committed.
+    A backend that cannot defer (the immediate one) gets a task per change."""
+    from django_tasks import task_backends
+
     from motcua.dossiers.tasks import portal_sync_send_task
 
     try:
-        portal_sync_send_task.enqueue()
+        now = timezone.now()
+        if not task_backends[portal_sync_send_task.backend].supports_defer:
+            portal_sync_send_task.enqueue()
+            return
+        pending = _deferred_until.get("run_after")
+        if pending is not None and now < pending - timedelta(seconds=1):
+            return
+        run_after = now + timedelta(seconds=SEND_DELAY_SECONDS)
+        portal_sync_send_task.using(run_after=run_after).enqueue()
+        _deferred_until["run_after"] = run_after
     except Exception:  # the record is committed; `motcua portal_sync send` or the next change sends it
         log.exception("could not enqueue the portal sending task")
 

@@ -32,6 +32,7 @@ from motcua.dossiers.models import Document, Dossier, DossierEvent, PortalDelive
 from motcua.dossiers.portal_senders import FilePortalSender, MemoryPortalSender
 from motcua.dossiers.portal_sync import HOSO_KEYS, LINE_KEYS, MOTCUA_KEYS, NESTED_KEYS, parse_portal_time, portal_time
 from motcua.dossiers.services import ActionInput, DocumentInput, dossier_act, dossier_receive
+from motcua.dossiers.services import portal as portal_service
 from motcua.dossiers.services.portal import portal_records_send
 from motcua.dossiers.tests.factories import PDF, PERSONAL_ID, PNG, commune_agencies, intake, procedure, staff
 
@@ -494,6 +495,32 @@ def test_the_worker_task_sends_after_a_commit_when_enabled(
 
     assert [line["seq"] for line in MemoryPortalSender.sent] == [1]
     assert PortalDelivery.objects.get().sent_at is not None
+
+
+def test_changes_within_the_delay_share_one_deferred_sending_task(
+    actors: Actors, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.MOTCUA_PORTAL_SEND_ON_COMMIT = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(portal_service, "_deferred_until", {})
+    clock = [dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)]
+    monkeypatch.setattr(portal_service.timezone, "now", lambda: clock[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _counter(actors)
+    clock[0] += dt.timedelta(seconds=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        _counter(actors)
+    clock[0] += dt.timedelta(seconds=3)  # past the first task's start: a new one
+    with django_capture_on_commit_callbacks(execute=True):
+        _counter(actors)
+
+    run_after = sorted(DBTaskResult.objects.values_list("run_after", flat=True))
+    start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
+    assert run_after == [start + dt.timedelta(seconds=5), start + dt.timedelta(seconds=11)]
+    assert MemoryPortalSender.sent == []  # nothing runs before a worker takes the tasks
 
 
 def test_send_command_reports_and_fails_on_a_failing_sender(actors: Actors, settings: Any) -> None:
