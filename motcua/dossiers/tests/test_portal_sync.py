@@ -506,7 +506,7 @@ def test_changes_within_the_delay_share_one_deferred_sending_task(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     monkeypatch.setattr(portal_service, "_deferred_until", {})
     clock = [dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)]
-    monkeypatch.setattr(portal_service.timezone, "now", lambda: clock[0])
+    monkeypatch.setattr("motcua.dossiers.services.portal.timezone.now", lambda: clock[0])
 
     with django_capture_on_commit_callbacks(execute=True):
         _counter(actors)
