@@ -11,6 +11,7 @@ gap-free and in commit order (every change already serialises on the audit chain
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -19,12 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from motcua.core.audit import audit_record
-from motcua.dossiers.models import Document, Dossier, DossierEvent, PortalDelivery, PortalRecord
+from motcua.dossiers.models import Counter, Document, Dossier, DossierEvent, PortalDelivery, PortalRecord
 from motcua.dossiers.portal_senders import PortalSender, get_sender
 from motcua.dossiers.portal_sync import DOCUMENT_FIELDS, EVENT_FIELDS, dossier_portal_payload, export_line
 from motcua.dossiers.services.common import next_serial
@@ -60,12 +61,38 @@ def portal_record_write(
         else list(DossierEvent.objects.filter(dossier_id=dossier.pk).order_by("seq").values(*EVENT_FIELDS))
     )
     payload = dossier_portal_payload(dossier, documents=document_rows, events=event_rows)
-    record = PortalRecord.objects.create(
-        seq=next_serial(SEQ_KEY), dossier=dossier, event=event, change=event.action, created_at=event.at, payload=payload
-    )
+    record = PortalRecord(dossier=dossier, event=event, change=event.action, created_at=event.at, payload=payload)
+    if connection.vendor == "postgresql":
+        _insert_numbered(record)
+    else:
+        record.seq = next_serial(SEQ_KEY)
+        record.save()
     if getattr(settings, "MOTCUA_PORTAL_SEND_ON_COMMIT", False):
         transaction.on_commit(_enqueue_send)
     return record
+
+
+def _insert_numbered(record: PortalRecord) -> None:
+    """PostgreSQL: take the next ``seq`` and insert the record in one statement (one round trip
+    instead of two); the counter row is the one ``next_serial`` keeps, locked until commit."""
+    quote = connection.ops.quote_name
+    counter, table = quote(Counter._meta.db_table), quote(PortalRecord._meta.db_table)
+    key, value = quote("key"), quote("value")
+    sql = (
+        f"WITH s AS (INSERT INTO {counter} ({key}, {value}) VALUES (%s, 1) "  # noqa: S608  names from the models
+        f"ON CONFLICT ({key}) DO UPDATE SET {value} = {counter}.{value} + 1 RETURNING {value}) "
+        f"INSERT INTO {table} (seq, dossier_id, event_id, change, created_at, payload) "
+        f"SELECT s.{value}, %s, %s, %s, %s, %s::jsonb FROM s RETURNING id, seq"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [SEQ_KEY, record.dossier_id, record.event_id, record.change, record.created_at, json.dumps(record.payload)],
+        )
+        row = cursor.fetchone()
+    record.pk, record.seq = int(row[0]), int(row[1])
+    record._state.adding = False
+    record._state.db = connection.alias
 
 
 def _document_row(document: Document) -> dict[str, Any]:
