@@ -523,6 +523,23 @@ def test_changes_within_the_delay_share_one_deferred_sending_task(
     assert MemoryPortalSender.sent == []  # nothing runs before a worker takes the tasks
 
 
+def test_the_worker_task_sends_batch_after_batch_until_nothing_is_pending(
+    actors: Actors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+
+    from motcua.dossiers import tasks
+
+    for _ in range(3):
+        _counter(actors)
+    monkeypatch.setattr(tasks, "portal_records_send", functools.partial(portal_records_send, limit=1))
+
+    result = tasks.portal_sync_send_task.enqueue()
+
+    assert result.return_value == 3
+    assert [line["seq"] for line in MemoryPortalSender.sent] == [1, 2, 3]
+
+
 def test_send_command_reports_and_fails_on_a_failing_sender(actors: Actors, settings: Any) -> None:
     _counter(actors)
     out = io.StringIO()
