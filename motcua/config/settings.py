@@ -288,6 +288,15 @@ MOTCUA_NOTIFICATION_BACKEND = os.environ.get("MOTCUA_NOTIFICATION_BACKEND", "mot
 MOTCUA_NOTIFICATION_FILE = Path(os.environ.get("MOTCUA_NOTIFICATION_FILE", VAR_DIR / "notifications.log"))
 MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "")
 
+# --- National-portal synchronisation (dossiers.portal_sync, docs/portal-sync.md) --------------
+# The sender of the outbox (dotted path): the demo writes JSON lines to MOTCUA_PORTAL_FILE.
+MOTCUA_PORTAL_SENDER = os.environ.get("MOTCUA_PORTAL_SENDER", "motcua.dossiers.portal_senders.FilePortalSender")
+MOTCUA_PORTAL_FILE = Path(os.environ.get("MOTCUA_PORTAL_FILE", VAR_DIR / "portal-sync.jsonl"))
+# After a failed run, the next try of a record waits this long, doubling per attempt (max 1 h).
+MOTCUA_PORTAL_RETRY_SECONDS = int(os.environ.get("MOTCUA_PORTAL_RETRY_SECONDS", "60"))
+# Enqueue a sending task (run by `motcua worker`) after each change commits.
+MOTCUA_PORTAL_SEND_ON_COMMIT = env_bool("MOTCUA_PORTAL_SEND_ON_COMMIT", True)
+
 # --- Citizen identification (motcua.identity) -------------------------------------------------
 # Face templates are encrypted at rest (AES-GCM) with this key: 32 random bytes, URL-safe base64
 # (`python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`).

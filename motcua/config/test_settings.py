@@ -15,6 +15,9 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # silences WhiteNoise; var/ is git-ignored
 MOTCUA_NOTIFICATION_BACKEND = "motcua.core.notifications.MemoryBackend"
+MOTCUA_PORTAL_SENDER = "motcua.dossiers.portal_senders.MemoryPortalSender"
+# Tests send the portal outbox explicitly (portal_records_send), never from a commit hook.
+MOTCUA_PORTAL_SEND_ON_COMMIT = False
 # Tests add and roll back overrides freely: read them on every call (the cache has its own tests).
 MOTCUA_CALENDAR_CACHE_SECONDS = int(os.environ.get("MOTCUA_TEST_CALENDAR_CACHE_SECONDS", "0"))
 # The demo CA signs every slip in tests; conftest.py points MOTCUA_PKI_DIR at a temporary folder.

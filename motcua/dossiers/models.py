@@ -405,3 +405,48 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class PortalRecord(AppendOnlyModel):
+    """One change of a dossier as the national portal will receive it (docs/portal-sync.md):
+    the outbox of the synchronisation, written by the service that made the change, in its
+    transaction. ``seq`` is gap-free and in commit order (a counter row locked until commit);
+    ``payload`` holds the portal's fields at that moment. Immutable: the sending state lives
+    in ``PortalDelivery``."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="portal_records")
+    # The dossier event this record follows (the action that changed the dossier).
+    event = models.ForeignKey(DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    change = models.CharField(max_length=24, choices=DossierAction.choices)
+    created_at = models.DateTimeField(db_index=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["dossier", "seq"], name="dossiers_portal_dossier_seq")]
+
+    def __str__(self) -> str:
+        return f"portal #{self.seq} {self.change}"
+
+
+class PortalDelivery(models.Model):
+    """The sending state of one outbox record: attempts, last error, when to try again, when it
+    was accepted. Created at the first attempt; the record itself never changes."""
+
+    record = models.OneToOneField(PortalRecord, on_delete=models.PROTECT, related_name="delivery")
+    seq = models.PositiveBigIntegerField(unique=True)  # the record's, for the "sent up to" cursor
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seq__gt=0), name="dossiers_portal_delivery_seq_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"portal #{self.seq} {'sent' if self.sent_at else 'pending'}"

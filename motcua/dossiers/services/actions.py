@@ -41,6 +41,7 @@ from motcua.dossiers.services.handlers import (
 )
 from motcua.dossiers.services.inputs import ActionInput
 from motcua.dossiers.services.permissions import dossier_permission_for
+from motcua.dossiers.services.portal import portal_record_write
 from motcua.dossiers.services.preconditions import CONFIRM_REQUIRED, precondition_error
 from motcua.dossiers.services.steps import _on_complete_step, _on_transfer
 from motcua.dossiers.validation import action_check
@@ -126,6 +127,8 @@ def dossier_act(
             object_id=dossier.code,
             data={"from": status.value, "to": target.value, **{k: v for k, v in payload.items() if k != "documents"}},
         )
+        # Last write of the change: the outbox record commits or rolls back with it.
+        portal_record_write(dossier=dossier, event=event)
         if target == DossierStatus.RETURNED:
             publish("dossier.returned", dossier_id=dossier.pk)
         elif target in RATABLE_STATUSES:  # refused or stopped: the applicant may rate too

@@ -56,18 +56,25 @@ def _checked_documents(documents: list[DocumentInput]) -> list[tuple[DocumentInp
 
 
 def _attach_documents(
-    *, dossier: Dossier, documents: list[tuple[DocumentInput, str | None]], start: int | None = None, result: bool = False
+    *,
+    dossier: Dossier,
+    documents: list[tuple[DocumentInput, str | None]],
+    start: int | None = None,
+    result: bool = False,
+    stored: list[Document] | None = None,
 ) -> int:
     """Store checked documents after the dossier's last one (intake, supplement, result files).
 
     ``start``: how many documents the dossier already has, when the caller knows (a dossier
     created in this transaction has none: no query to count them). ``result``: the decision's
-    files. Returns how many were stored.
+    files. ``stored``: a list the new rows are appended to. Returns how many were stored.
     """
     if start is None:
         start = dossier.documents.count()
     for offset, (document, content_type) in enumerate(documents, start=1):
-        _add_document(dossier=dossier, document=document, content_type=content_type, position=start + offset, result=result)
+        row = _add_document(dossier=dossier, document=document, content_type=content_type, position=start + offset, result=result)
+        if stored is not None:
+            stored.append(row)
     return len(documents)
 
 

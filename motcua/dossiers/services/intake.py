@@ -28,11 +28,12 @@ from motcua.dossiers.choices import (
     ResultDelivery,
 )
 from motcua.dossiers.exceptions import DossierErrorCode
-from motcua.dossiers.models import CounterVisit, Dossier
+from motcua.dossiers.models import CounterVisit, Document, Dossier
 from motcua.dossiers.services.common import _event, _province_path, _save_clock_changes, submission_ref
 from motcua.dossiers.services.documents import _attach_documents, _read_documents
 from motcua.dossiers.services.inputs import ApplicantInput, DocumentInput, IntakeInput, IntakeResult, OfficerTimeLimit
 from motcua.dossiers.services.issuing import _signer_name
+from motcua.dossiers.services.portal import portal_record_write
 from motcua.dossiers.services.receipt import _issue_receipt, _officer_limit_payload, _start_clock
 from motcua.dossiers.validation import idempotency_key, intake_fingerprint, intake_problems, key_reused
 from motcua.dossiers.workflow import (
@@ -257,7 +258,8 @@ def _create_dossier(
         validate_constraints=False,
     )
     dossier.save()
-    _attach_documents(dossier=dossier, documents=checked.documents, start=0)
+    stored: list[Document] = []
+    _attach_documents(dossier=dossier, documents=checked.documents, start=0, stored=stored)
     action = DossierAction.SUBMIT_ONLINE if online else DossierAction.RECEIVE
     limit_payload = {"time_limit": _officer_limit_payload(officer_limit)} if officer_limit else {}
     event = _event(
@@ -288,6 +290,9 @@ def _create_dossier(
         # The catalogue gap is reported: the audit log names every officer-set limit.
         data={"procedure": checked.procedure.code, "applicant_id": checked.number, **limit_payload},
     )
+    # Last write of the intake: the outbox record commits or rolls back with the dossier. The
+    # dossier is new: its documents and its one event are those above (no query to read them).
+    portal_record_write(dossier=dossier, event=event, documents=stored, events=[event])
     return dossier
 
 

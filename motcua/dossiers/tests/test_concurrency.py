@@ -109,6 +109,18 @@ def _rows(path: Path | None) -> list[tuple[str, str]]:
     return rows
 
 
+def _outbox(path: Path | None) -> list[tuple[int, int]]:
+    """(seq, dossier id) of every national-portal outbox record the workers wrote."""
+    if path is None:
+        from motcua.dossiers.models import PortalRecord
+
+        return list(PortalRecord.objects.values_list("seq", "dossier_id"))
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT seq, dossier_id FROM dossiers_portalrecord").fetchall()
+    db.close()
+    return rows
+
+
 # 15 s on SQLite and 19 s on PostgreSQL on the 2 shared cores (22 s and 28 s before bf689f0 made
 # intake lighter): under the ~20 s that would make it `slow`.
 @pytest.mark.django_db(transaction=True)
@@ -147,3 +159,7 @@ def test_concurrent_intakes_from_separate_processes_get_distinct_codes_and_one_d
     assert len(set(codes)) == len(codes)
     # One agency, one day: the serials are exactly 1..201, in the code format of the service.
     assert sorted(codes) == [f"000.18.20.H12-260310-{n:04d}" for n in range(1, len(codes) + 1)]
+    # The portal outbox (docs/portal-sync.md): one record per dossier, seq gap-free 1..201.
+    outbox = _outbox(sqlite_file)
+    assert sorted(seq for seq, _dossier in outbox) == list(range(1, len(codes) + 1))
+    assert len({dossier for _seq, dossier in outbox}) == len(codes)
