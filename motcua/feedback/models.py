@@ -46,6 +46,7 @@ class Petition(models.Model):
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))
     content_folded = models.TextField(editable=False, default="")  # title + content without diacritics (similarity)
+    similarity_key = models.TextField(editable=False, default="")  # its words, sorted (similarity.similarity_key)
     petitioner_name = models.CharField(_("name"), max_length=150, blank=True)
     petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
     petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -138,3 +139,20 @@ class PetitionEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id}#{self.seq} {self.action}"
+
+
+class PetitionVoice(AppendOnlyModel):
+    """A citizen who said "I have this problem too" (+1) instead of filing a new petition: counted
+    in ``Petition.voices`` once per phone. Name and phone are personal data, never shown publicly."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="voice_rows")
+    name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=20)  # digits only
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["petition", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["petition", "phone"], name="feedback_voice_once_per_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} +1"

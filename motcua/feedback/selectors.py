@@ -3,12 +3,14 @@ the public reads (published answers, the petitioner's look-up) carry no personal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.audit import audit_record
 from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import NotFound
-from motcua.core.models import Agency
+from motcua.catalog.models import Procedure
+from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.scoping import user_unit_code
 from motcua.feedback.choices import OPEN_STATUSES, PetitionStatus
 from motcua.feedback.exceptions import PetitionErrorCode
 from motcua.feedback.models import Petition, PetitionEvent
+from motcua.feedback.similarity import Candidate, Query, rank, similarity_key
 from motcua.feedback.workflow import staff_actions
 
 S = PetitionStatus
@@ -220,3 +224,128 @@ def petition_lookup(*, code: str, check: str) -> PublicPetition:
     if petition is None or not petition.check_digits or digits != petition.check_digits:
         raise NotFound(PetitionErrorCode.NOT_FOUND, _("No petition matches this code and these digits."))
     return _public(petition)
+
+
+# --- Similar petitions (issue 11: duplicates and +1) ----------------------------------------
+
+RECENT_DAYS = 90  # answered, forwarded or closed petitions stay proposable this long
+SCAN_LIMIT = 3000  # newest candidates of the window that are scored (docs/feedback.md "Duplicates")
+EXCERPT_LENGTH = 160
+# Statuses that take a "+1" (``services.petition_add_voice``): open, answered, forwarded.
+TAKING_VOICES = frozenset(OPEN_STATUSES | {S.PUBLISHED, S.FORWARDED})
+_ENDED = (S.PUBLISHED, S.FORWARDED, S.CLOSED)
+_REASON_LABELS = {
+    "text": _("similar text"),
+    "procedure": _("same procedure"),
+    "place": _("same place"),
+    "officer": _("same officer"),
+}
+_LONG_NUMBER = re.compile(r"\d[\d .]{4,}\d")
+_EMAIL = re.compile(r"\S+@\S+")
+
+
+@dataclass(frozen=True)
+class SimilarPetition:
+    """A proposed duplicate: what the public may see of it (never the petitioner), its score
+    and why it was proposed."""
+
+    code: str
+    title: str
+    excerpt: str
+    status: str
+    status_label: str
+    voices: int
+    received_at: datetime
+    takes_voices: bool
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(_REASON_LABELS[r]) for r in self.reasons]
+
+
+def _window(now: datetime, *, taking_voices: bool) -> Q:
+    since = now - timedelta(days=RECENT_DAYS)
+    recent = Q(received_at__gte=since) | Q(published_at__gte=since) | Q(closed_at__gte=since)
+    ended = [s for s in _ENDED if not taking_voices or s in TAKING_VOICES]
+    return Q(status__in=OPEN_STATUSES) | (Q(status__in=ended) & recent)
+
+
+def _excerpt(petition: Petition) -> str:
+    """The content's start without the petitioner's own name, phone, address or e-mail, and
+    without long numbers (phones, ID numbers) or e-mail addresses written in the text."""
+    text = " ".join(petition.content.split())
+    for secret in (petition.petitioner_name, petition.petitioner_address, petition.petitioner_email, petition.petitioner_phone):
+        if secret and len(secret) >= 3:
+            text = re.sub(re.escape(secret), "…", text, flags=re.IGNORECASE)
+    text = _EMAIL.sub("…", _LONG_NUMBER.sub("…", text))
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def receiving_unit(code: str) -> AdministrativeUnit | None:
+    """The current commune with this code (reference data)."""
+    if not code:
+        return None
+    return AdministrativeUnit.objects.filter(code=code[:10], valid_to__isnull=True).order_by("-valid_from").first()
+
+
+def similar_petitions(
+    *,
+    unit: AdministrativeUnit,
+    title: str,
+    content: str,
+    procedure: Procedure | None = None,
+    place: str = "",
+    officer_named: str = "",
+    exclude: Petition | None = None,
+    limit: int = 3,
+    taking_voices: bool = False,
+    now: datetime | None = None,
+) -> list[SimilarPetition]:
+    """The petitions of ``unit`` most like this text, best first: among its open petitions and
+    those answered, forwarded or closed in the last ``RECENT_DAYS`` days (the newest
+    ``SCAN_LIMIT`` of them), never refused or merged ones, never another unit's. Scored by
+    ``similarity.rank`` (accent-free text, same procedure, place, officer).
+
+    ``taking_voices`` keeps only petitions that still take a "+1" (the public form). Two
+    queries; no personal data leaves this function (the excerpt is cleaned by ``_excerpt``)."""
+    now = now or timezone.now()
+    text = f"{title} {content}".strip()
+    if not similarity_key(text):
+        return []
+    rows = Petition.objects.unrestricted("similar petitions of one unit; personal data is not returned").filter(
+        _window(now, taking_voices=taking_voices), unit=unit
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    scanned = (
+        rows.order_by("-received_at", "-id")
+        .annotate(head=Substr("content_folded", 1, 2000))
+        .values_list("pk", "similarity_key", "head", "procedure_id", "place", "officer_named")[:SCAN_LIMIT]
+    )
+    candidates = [Candidate(pk, key, head, proc, where, who) for pk, key, head, proc, where, who in scanned]
+    query = Query(text, procedure.pk if procedure is not None else None, place, officer_named)
+    matches = rank(query, candidates, limit=limit)
+    if not matches:
+        return []
+    found = {
+        p.pk: p
+        for p in Petition.objects.unrestricted("the matches found above").filter(pk__in=[m.pk for m in matches])
+    }
+    return [
+        SimilarPetition(
+            code=found[m.pk].code,
+            title=found[m.pk].title,
+            excerpt=_excerpt(found[m.pk]),
+            status=str(found[m.pk].status),
+            status_label=str(found[m.pk].get_status_display()),
+            voices=found[m.pk].voices,
+            received_at=found[m.pk].received_at,
+            takes_voices=found[m.pk].status in TAKING_VOICES,
+            score=m.score,
+            reasons=m.reasons,
+        )
+        for m in matches
+        if m.pk in found
+    ]

@@ -36,8 +36,9 @@ from motcua.feedback.choices import (
     Verdict,
 )
 from motcua.feedback.exceptions import PetitionErrorCode
-from motcua.feedback.models import Petition, PetitionEvent
+from motcua.feedback.models import Petition, PetitionEvent, PetitionVoice
 from motcua.feedback.selectors import preferred_desk
+from motcua.feedback.similarity import similarity_key
 from motcua.feedback.workflow import PERM_RECEIVE, PETITIONER, REASON_REQUIRED, transition
 
 A = PetitionAction
@@ -303,6 +304,7 @@ def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, 
                 title=data.title.strip(),
                 content=data.content.strip(),
                 content_folded=fold(f"{data.title} {data.content}"),
+                similarity_key=similarity_key(f"{data.title} {data.content}"),
                 petitioner_name=data.petitioner_name.strip(),
                 petitioner_address=data.petitioner_address.strip(),
                 petitioner_phone=phone,
@@ -496,16 +498,48 @@ def _merge(petition: Petition, data: ActInput, actor: User | AnonymousUser, now:
     )
 
 
-def petition_add_voice(*, code: str, at: datetime | None = None) -> Petition:
-    """A citizen adds their voice ("+1") to an open or answered petition instead of filing a
-    new one. Anonymous and counted, never identifying (the voice carries no personal data)."""
+@dataclass(frozen=True)
+class VoiceResult:
+    petition: Petition
+    added: bool  # False: this phone was already counted (the petitioner's, or an earlier +1)
+
+
+# A voice goes to the petition that is still open: a merged one passes it on to its target.
+_NO_VOICES = frozenset({S.REFUSED, S.CLOSED})
+
+
+def petition_add_voice(*, code: str, name: str, phone: str, at: datetime | None = None) -> VoiceResult:
+    """A citizen adds their voice ("+1") to an open or answered petition instead of filing a new
+    one (issue 11). Counted once per phone: the petitioner's own phone and a repeated +1 change
+    nothing. The name and phone are kept (``PetitionVoice``) but never shown publicly, and the
+    event and the audit row carry only the count. A merged petition passes the voice on to the
+    petition it was merged into."""
+    digits = _phone_digits(phone)
+    errors: dict[str, str] = {}
+    for field_name, value in (("petitioner_name", name), ("petitioner_phone", phone)):
+        problem = text_problem(value)
+        if problem:
+            errors[field_name] = str(problem)
+    if not name.strip():
+        errors.setdefault("petitioner_name", _("Write your full name (Decree 20/2008, Art. 7)."))
+    elif len(name.strip()) > max_length(PetitionVoice, "name"):
+        errors.setdefault("petitioner_name", _("At most %(n)s characters.") % {"n": max_length(PetitionVoice, "name")})
+    if not 9 <= len(digits) <= 12:
+        errors.setdefault("petitioner_phone", _("A phone number has 10 digits (e.g. 0912345678)."))
+    if errors:
+        raise DomainError(PetitionErrorCode.INVALID_PETITION, _("Please correct the marked fields."), fields=errors)
     now = at or timezone.now()
     with transaction.atomic():
-        petition = _get_for_update(None, code)
-        if petition.status in (S.MERGED, S.REFUSED, S.CLOSED):
+        petition = _get_for_update(None, "".join(code.split()).upper())
+        if petition.status == S.MERGED and petition.merged_into_id is not None:
+            petition = _get_for_update(None, Petition.objects.unrestricted("the merge target").get(pk=petition.merged_into_id).code)
+        if petition.status in _NO_VOICES or petition.status == S.MERGED:
             raise DomainError(
                 PetitionErrorCode.ACTION_NOT_ALLOWED, _("This petition no longer takes new voices."), status_code=409
             )
+        if digits == petition.petitioner_phone or PetitionVoice.objects.filter(petition=petition, phone=digits).exists():
+            return VoiceResult(petition, added=False)
+        PetitionVoice.objects.create(petition=petition, name=name.strip(), phone=digits, at=now)
         petition.voices += 1
         petition.save(update_fields=["voices"])
         _event(
@@ -517,7 +551,7 @@ def petition_add_voice(*, code: str, at: datetime | None = None) -> Petition:
             payload={"voices": petition.voices},
             actor_label=CITIZEN_LABEL,
         )
-    return petition
+    return VoiceResult(petition, added=True)
 
 
 def petition_judge(*, code: str, check: str, verdict: Verdict, reason: str = "", at: datetime | None = None) -> Petition:
