@@ -19,3 +19,4 @@ class PetitionErrorCode(StrEnum):
     REOPEN_USED = "petition_reopen_used"
     ANSWER_REQUIRED = "petition_answer_required"
     UNIT_NOT_FOUND = "petition_unit_not_found"
+    TOO_MANY_VOICES = "petition_too_many_voices"

@@ -92,3 +92,18 @@ class PublicPetitionOut(Schema):
     published_at: datetime | None
     voices: int
     unit_name: str
+
+
+class SimilarPetitionOut(Schema):
+    """A petition like the text asked about (no personal data: the excerpt is cleaned)."""
+
+    code: str
+    title: str
+    excerpt: str
+    status: str
+    status_label: str
+    voices: int
+    received_at: datetime
+    takes_voices: bool = Field(..., description="Whether a citizen can still add a voice (+1) to it")
+    score: float = Field(..., description="0–100 text score plus the bonuses, at least 50")
+    reasons: list[str] = Field(..., description="text, procedure, place, officer")

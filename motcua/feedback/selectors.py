@@ -283,6 +283,18 @@ def _excerpt(petition: Petition) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
+def submission_seen(*, unit_code: str, idempotency_key: str) -> bool:
+    """Whether this web form was already sent (its idempotency key filed a petition of the
+    commune): a reload is answered with the first petition, not with suggestions."""
+    if not idempotency_key:
+        return False
+    return (
+        Petition.objects.unrestricted("idempotent replay of the public form")
+        .filter(unit__code=unit_code[:10], idempotency_key=idempotency_key[:80])
+        .exists()
+    )
+
+
 def receiving_unit(code: str) -> AdministrativeUnit | None:
     """The current commune with this code (reference data)."""
     if not code:
