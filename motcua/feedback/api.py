@@ -12,13 +12,13 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from motcua.catalog.models import Procedure
 from motcua.core.apikeys import ApiKeyAuth
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.schemas import ErrorOut
 from motcua.feedback.choices import PetitionAction, PetitionChannel
 from motcua.feedback.exceptions import PetitionErrorCode
 from motcua.feedback.models import Petition
-from motcua.catalog.models import Procedure
 from motcua.feedback.schemas import (
     PetitionActIn,
     PetitionIn,

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.models import Procedure
 from motcua.core.audit import audit_record
 from motcua.core.choices import AgencyKind
 from motcua.core.exceptions import NotFound
-from motcua.catalog.models import Procedure
 from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.scoping import user_unit_code
 from motcua.feedback.choices import OPEN_STATUSES, PetitionStatus
@@ -341,10 +341,7 @@ def similar_petitions(
     matches = rank(query, candidates, limit=limit)
     if not matches:
         return []
-    found = {
-        p.pk: p
-        for p in Petition.objects.unrestricted("the matches found above").filter(pk__in=[m.pk for m in matches])
-    }
+    found = {p.pk: p for p in Petition.objects.unrestricted("the matches found above").filter(pk__in=[m.pk for m in matches])}
     return [
         SimilarPetition(
             code=found[m.pk].code,

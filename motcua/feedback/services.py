@@ -532,7 +532,9 @@ def petition_add_voice(*, code: str, name: str, phone: str, at: datetime | None 
     with transaction.atomic():
         petition = _get_for_update(None, "".join(code.split()).upper())
         if petition.status == S.MERGED and petition.merged_into_id is not None:
-            petition = _get_for_update(None, Petition.objects.unrestricted("the merge target").get(pk=petition.merged_into_id).code)
+            petition = _get_for_update(
+                None, Petition.objects.unrestricted("the merge target").get(pk=petition.merged_into_id).code
+            )
         if petition.status in _NO_VOICES or petition.status == S.MERGED:
             raise DomainError(
                 PetitionErrorCode.ACTION_NOT_ALLOWED, _("This petition no longer takes new voices."), status_code=409

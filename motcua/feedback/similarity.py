@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -32,8 +33,60 @@ _NOT_WORD = re.compile(r"[^\w]+")
 # onto a meaningful word are kept: "den" (đến / đèn), "cho" (cho / chợ / chó), "do" (đó / đỏ),
 # "tu" (từ / Tư), "hon" (hơn / hôn nhân), "moi" (mỗi / mới).
 FILLER = frozenset(
-    "a anh ban bi cac chung co con cua da dan de di duoc gi hay khi khong la lai lam len ma minh mot "
-    "nay nao nhieu nhung nhu o phai qua ra rat roi sau se tai the thi toi tren trong va van vao ve vi voi xa xin".split()
+    [
+        "a",
+        "anh",
+        "ban",
+        "bi",
+        "cac",
+        "chung",
+        "co",
+        "con",
+        "cua",
+        "da",
+        "dan",
+        "de",
+        "di",
+        "duoc",
+        "gi",
+        "hay",
+        "khi",
+        "khong",
+        "la",
+        "lai",
+        "lam",
+        "len",
+        "ma",
+        "minh",
+        "mot",
+        "nay",
+        "nao",
+        "nhieu",
+        "nhung",
+        "nhu",
+        "o",
+        "phai",
+        "qua",
+        "ra",
+        "rat",
+        "roi",
+        "sau",
+        "se",
+        "tai",
+        "the",
+        "thi",
+        "toi",
+        "tren",
+        "trong",
+        "va",
+        "van",
+        "vao",
+        "ve",
+        "vi",
+        "voi",
+        "xa",
+        "xin",
+    ]
 )
 KEY_LENGTH = 1000  # characters kept of a key (a long petition's words beyond it change little)
 RESCORE = 40  # candidates re-scored in full after the pre-score
@@ -57,7 +110,7 @@ def similarity_key(text: str) -> str:
 
 
 def _shingles(tokens: Sequence[str]) -> set[str]:
-    pairs = {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    pairs = {f"{a} {b}" for a, b in pairwise(tokens)}
     return pairs | {w for w in tokens if len(w) > 3}
 
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.catalog.models import Procedure
 from motcua.core import throttle
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.dossiers.public import lookup_throttle
-from motcua.catalog.models import Procedure
 from motcua.feedback.choices import PetitionAction, PetitionChannel, PetitionKind, Verdict
 from motcua.feedback.exceptions import PetitionErrorCode
 from motcua.feedback.forms import ClassifyForm, LookupForm, PetitionForm, VerdictForm
@@ -175,7 +175,7 @@ VOICE_LIMIT = 20  # "+1"s per client address per 10 minutes
 
 @require_POST
 def voice(request: HttpRequest) -> HttpResponse:
-    """"Tôi cũng gặp vấn đề này (+1)": the citizen's name and phone from the form, added as a voice
+    """The "+1" button ("Tôi cũng gặp vấn đề này"): the citizen's name and phone from the form, added as a voice
     to the petition chosen instead of filing a new one (once per phone)."""
     units = [(a.unit.code, a.unit.name) for a in reception_desks()]
     form = PetitionForm(request.POST, units=units)

@@ -6,6 +6,8 @@ a role without the permission, changing nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -18,7 +20,7 @@ from motcua.feedback.tests.factories import officer, petition
 
 pytestmark = pytest.mark.django_db
 A, S = PetitionAction, PetitionStatus
-LIGHTS = {
+LIGHTS: dict[str, Any] = {
     "title": "Đèn đường ấp Cái Đôi hư nhiều tuần",
     "content": "Hệ thống đèn chiếu sáng trên tuyến đường chính ấp Cái Đôi hư gần hết, tối đen, người đi đường bị té.",
 }
@@ -114,7 +116,9 @@ def test_plus_one_counts_the_voice_once_per_phone_and_shows_no_personal_data() -
 def test_plus_one_needs_a_name_and_a_phone_and_changes_nothing_without_them() -> None:
     first = petition(**LIGHTS)
 
-    response = Client().post("/phan-anh/gui/cung-van-de/", {**FORM, "voice_for": first.code, "petitioner_phone": "", "petitioner_name": ""})
+    response = Client().post(
+        "/phan-anh/gui/cung-van-de/", {**FORM, "voice_for": first.code, "petitioner_phone": "", "petitioner_name": ""}
+    )
 
     body = response.content.decode()
     assert response.status_code == 400
@@ -186,7 +190,18 @@ def test_the_api_answers_similar_petitions_publicly_without_personal_data() -> N
     rows = response.json()
     assert [r["code"] for r in rows] == [first.code]
     assert rows[0]["reasons"] == ["text"] and rows[0]["voices"] == 1 and rows[0]["takes_voices"] is True
-    assert set(rows[0]) == {"code", "title", "excerpt", "status", "status_label", "voices", "received_at", "takes_voices", "score", "reasons"}
+    assert set(rows[0]) == {
+        "code",
+        "title",
+        "excerpt",
+        "status",
+        "status_label",
+        "voices",
+        "received_at",
+        "takes_voices",
+        "score",
+        "reasons",
+    }
     for secret in SECRETS:
         assert secret not in response.content.decode()
     assert missing.status_code == 404 and missing.json()["code"] == "petition_unit_not_found"

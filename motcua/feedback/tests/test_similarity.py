@@ -5,11 +5,13 @@ or merged), and precision@3 / recall@3 on the labelled set (tests/data/duplicate
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, Sector
+from motcua.core.models import AdministrativeUnit
 from motcua.feedback.choices import PetitionAction, PetitionStatus
 from motcua.feedback.selectors import receiving_unit, similar_petitions
 from motcua.feedback.services import ActInput, petition_act
@@ -23,13 +25,13 @@ A, S = PetitionAction, PetitionStatus
 PRECISION_FLOOR = 0.75
 RECALL_FLOOR = 0.85
 
-LIGHTS = {
+LIGHTS: dict[str, Any] = {
     "title": "Đèn đường ấp Cái Đôi hư nhiều tuần",
     "content": "Hệ thống đèn chiếu sáng trên tuyến đường chính ấp Cái Đôi hư gần hết, tối đen, người đi đường bị té.",
 }
 
 
-def _unit(code: str = "32218"):  # type: ignore[no-untyped-def]
+def _unit(code: str = "32218") -> AdministrativeUnit:
     unit = receiving_unit(code)
     assert unit is not None
     return unit
@@ -43,7 +45,9 @@ def test_the_key_is_accent_free_sorted_and_without_filler() -> None:
 def test_a_paraphrase_without_diacritics_is_proposed_with_the_text_reason() -> None:
     item = petition(**LIGHTS)
 
-    found = similar_petitions(unit=_unit(), title="Den duong ap Cai Doi bi hu", content="Den chieu sang duong chinh ap Cai Doi hu het, toi thui.")
+    found = similar_petitions(
+        unit=_unit(), title="Den duong ap Cai Doi bi hu", content="Den chieu sang duong chinh ap Cai Doi hu het, toi thui."
+    )
 
     assert [s.code for s in found] == [item.code]
     assert found[0].reasons == ("text",) and found[0].voices == 1 and found[0].takes_voices
@@ -53,7 +57,7 @@ def test_the_same_procedure_place_and_officer_are_reasons_that_raise_the_score()
     sector, _ = Sector.objects.get_or_create(slug="dup-test", defaults={"name": "Thử nghiệm"})
     proc, _ = Procedure.objects.get_or_create(code="DUP-1.001193", defaults={"name": "Khai sinh (thử)", "sector": sector})
     item = petition(procedure_code=proc.code, place="bộ phận một cửa", officer_named="Trần Văn Bình")
-    text = {"title": "Chậm trả kết quả khai sinh", "content": "Hồ sơ khai sinh của con tôi quá hẹn chưa có kết quả."}
+    text: dict[str, Any] = {"title": "Chậm trả kết quả khai sinh", "content": "Hồ sơ khai sinh của con tôi quá hẹn chưa có kết quả."}
 
     bare = similar_petitions(unit=_unit(), **text)
     full = similar_petitions(unit=_unit(), **text, procedure=proc, place="Bo phan mot cua", officer_named="anh Tran Van Binh")
