@@ -57,7 +57,10 @@ def test_the_same_procedure_place_and_officer_are_reasons_that_raise_the_score()
     sector, _ = Sector.objects.get_or_create(slug="dup-test", defaults={"name": "Thử nghiệm"})
     proc, _ = Procedure.objects.get_or_create(code="DUP-1.001193", defaults={"name": "Khai sinh (thử)", "sector": sector})
     item = petition(procedure_code=proc.code, place="bộ phận một cửa", officer_named="Trần Văn Bình")
-    text: dict[str, Any] = {"title": "Chậm trả kết quả khai sinh", "content": "Hồ sơ khai sinh của con tôi quá hẹn chưa có kết quả."}
+    text: dict[str, Any] = {
+        "title": "Chậm trả kết quả khai sinh",
+        "content": "Hồ sơ khai sinh của con tôi quá hẹn chưa có kết quả.",
+    }
 
     bare = similar_petitions(unit=_unit(), **text)
     full = similar_petitions(unit=_unit(), **text, procedure=proc, place="Bo phan mot cua", officer_named="anh Tran Van Binh")
