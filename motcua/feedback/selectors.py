@@ -302,6 +302,25 @@ def receiving_unit(code: str) -> AdministrativeUnit | None:
     return AdministrativeUnit.objects.filter(code=code[:10], valid_to__isnull=True).order_by("-valid_from").first()
 
 
+def similar_candidates(
+    *, unit: AdministrativeUnit, now: datetime, taking_voices: bool = False, exclude: Petition | None = None
+) -> list[Candidate]:
+    """The rows ``similar_petitions`` scores: the unit's window, newest first, at most
+    ``SCAN_LIMIT``, only the columns the scoring reads (one query on the ``(unit, received_at)``
+    index)."""
+    rows = Petition.objects.unrestricted("similar petitions of one unit; personal data is not returned").filter(
+        _window(now, taking_voices=taking_voices), unit=unit
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    scanned = (
+        rows.order_by("-received_at", "-id")
+        .annotate(head=Substr("content_folded", 1, 2000))
+        .values_list("pk", "similarity_key", "head", "procedure_id", "place", "officer_named")[:SCAN_LIMIT]
+    )
+    return [Candidate(pk, key, head, proc, where, who) for pk, key, head, proc, where, who in scanned]
+
+
 def similar_petitions(
     *,
     unit: AdministrativeUnit,
@@ -326,17 +345,7 @@ def similar_petitions(
     text = f"{title} {content}".strip()
     if not similarity_key(text):
         return []
-    rows = Petition.objects.unrestricted("similar petitions of one unit; personal data is not returned").filter(
-        _window(now, taking_voices=taking_voices), unit=unit
-    )
-    if exclude is not None:
-        rows = rows.exclude(pk=exclude.pk)
-    scanned = (
-        rows.order_by("-received_at", "-id")
-        .annotate(head=Substr("content_folded", 1, 2000))
-        .values_list("pk", "similarity_key", "head", "procedure_id", "place", "officer_named")[:SCAN_LIMIT]
-    )
-    candidates = [Candidate(pk, key, head, proc, where, who) for pk, key, head, proc, where, who in scanned]
+    candidates = similar_candidates(unit=unit, now=now, taking_voices=taking_voices, exclude=exclude)
     query = Query(text, procedure.pk if procedure is not None else None, place, officer_named)
     matches = rank(query, candidates, limit=limit)
     if not matches:
