@@ -156,3 +156,22 @@ class PetitionVoice(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.petition_id} +1"
+
+
+class PetitionTerm(models.Model):
+    """The shingle index of similar petitions (``similarity.index_terms``): one row per term of a
+    petition, with the time until which the petition may be proposed (``live_until``: far in the
+    future while it is open; 90 days after it was answered, forwarded or closed; its refusal or
+    merge otherwise). Derived data, rewritten by the services; the index holds only the live rows
+    of a term in one range (``selectors.similar_candidates``)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    term = models.BigIntegerField()
+    live_until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "term", "live_until", "petition"], name="feedback_term_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}:{self.term}"

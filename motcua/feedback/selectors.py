@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -23,8 +24,8 @@ from motcua.core.models import AdministrativeUnit, Agency
 from motcua.core.scoping import user_unit_code
 from motcua.feedback.choices import OPEN_STATUSES, PetitionStatus
 from motcua.feedback.exceptions import PetitionErrorCode
-from motcua.feedback.models import Petition, PetitionEvent
-from motcua.feedback.similarity import Candidate, Query, rank, similarity_key
+from motcua.feedback.models import Petition, PetitionEvent, PetitionTerm
+from motcua.feedback.similarity import Candidate, Query, index_terms, rank, similarity_key
 from motcua.feedback.workflow import staff_actions
 
 S = PetitionStatus
@@ -228,12 +229,11 @@ def petition_lookup(*, code: str, check: str) -> PublicPetition:
 
 # --- Similar petitions (issue 11: duplicates and +1) ----------------------------------------
 
-RECENT_DAYS = 90  # answered, forwarded or closed petitions stay proposable this long
-SCAN_LIMIT = 3000  # newest candidates of the window that are scored (docs/feedback.md "Duplicates")
+POSTINGS_PER_TERM = 400  # newest live petitions counted per index term (docs/feedback.md "Duplicates")
+CANDIDATES = 150  # petitions sharing the most terms that are scored
 EXCERPT_LENGTH = 160
 # Statuses that take a "+1" (``services.petition_add_voice``): open, answered, forwarded.
 TAKING_VOICES = frozenset(OPEN_STATUSES | {S.PUBLISHED, S.FORWARDED})
-_ENDED = (S.PUBLISHED, S.FORWARDED, S.CLOSED)
 _REASON_LABELS = {
     "text": _("similar text"),
     "procedure": _("same procedure"),
@@ -263,13 +263,6 @@ class SimilarPetition:
     @property
     def reason_labels(self) -> list[str]:
         return [str(_REASON_LABELS[r]) for r in self.reasons]
-
-
-def _window(now: datetime, *, taking_voices: bool) -> Q:
-    since = now - timedelta(days=RECENT_DAYS)
-    recent = Q(received_at__gte=since) | Q(published_at__gte=since) | Q(closed_at__gte=since)
-    ended = [s for s in _ENDED if not taking_voices or s in TAKING_VOICES]
-    return Q(status__in=OPEN_STATUSES) | (Q(status__in=ended) & recent)
 
 
 def _excerpt(petition: Petition) -> str:
@@ -302,21 +295,53 @@ def receiving_unit(code: str) -> AdministrativeUnit | None:
     return AdministrativeUnit.objects.filter(code=code[:10], valid_to__isnull=True).order_by("-valid_from").first()
 
 
-def similar_candidates(
-    *, unit: AdministrativeUnit, now: datetime, taking_voices: bool = False, exclude: Petition | None = None
-) -> list[Candidate]:
-    """The rows ``similar_petitions`` scores: the unit's window, newest first, at most
-    ``SCAN_LIMIT``, only the columns the scoring reads (one query on the ``(unit, received_at)``
-    index)."""
-    rows = Petition.objects.unrestricted("similar petitions of one unit; personal data is not returned").filter(
-        _window(now, taking_voices=taking_voices), unit=unit
+def _sharing_terms(unit: AdministrativeUnit, terms: list[int], now: datetime, exclude: Petition | None) -> list[int]:
+    """The ids of the live petitions of ``unit`` that share the most of ``terms``, at most
+    ``CANDIDATES``: one statement over the ``feedback_term_lookup`` index, each term taking its
+    newest ``POSTINGS_PER_TERM`` live rows (a common term cannot flood the count).
+
+    Raw SQL: the ORM cannot group over a union of limited subqueries. Portable (SQLite and
+    PostgreSQL); every value is a parameter."""
+    table = connection.ops.quote_name(PetitionTerm._meta.db_table)
+    part = (
+        f"SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE unit_id = %s AND term = %s AND live_until > %s "
+        f"ORDER BY live_until DESC, petition_id DESC LIMIT {POSTINGS_PER_TERM}) AS t{{n}}"
     )
+    union = " UNION ALL ".join(part.format(n=n) for n in range(len(terms)))
+    sql = (
+        f"SELECT petition_id FROM ({union}) AS hits"
+        + (" WHERE petition_id <> %s" if exclude is not None else "")
+        + f" GROUP BY petition_id ORDER BY COUNT(*) DESC, petition_id DESC LIMIT {CANDIDATES}"
+    )
+    params: list[object] = []
+    for term in terms:
+        params += [unit.pk, term, now]
     if exclude is not None:
-        rows = rows.exclude(pk=exclude.pk)
+        params.append(exclude.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def similar_candidates(
+    *, unit: AdministrativeUnit, text: str, now: datetime, taking_voices: bool = False, exclude: Petition | None = None
+) -> list[Candidate]:
+    """The rows ``similar_petitions`` scores: the live petitions of ``unit`` (open, or ended less
+    than ``similarity.RECENT_DAYS`` ago: ``PetitionTerm.live_until``) that share the most index terms with
+    ``text``, newest first, only the columns the scoring reads. Two queries."""
+    terms = index_terms(text)
+    if not terms:
+        return []
+    ids = _sharing_terms(unit, terms, now, exclude)
+    if not ids:
+        return []
+    statuses = TAKING_VOICES if taking_voices else TAKING_VOICES | {S.CLOSED}
     scanned = (
-        rows.order_by("-received_at", "-id")
-        .annotate(head=Substr("content_folded", 1, 2000))
-        .values_list("pk", "similarity_key", "head", "procedure_id", "place", "officer_named")[:SCAN_LIMIT]
+        Petition.objects.unrestricted("similar petitions of one unit; personal data is not returned")
+        .filter(pk__in=ids, unit=unit, status__in=statuses)
+        .order_by("-received_at", "-id")
+        .annotate(head=Substr("content_folded", 1, 1000))
+        .values_list("pk", "similarity_key", "head", "procedure_id", "place", "officer_named")
     )
     return [Candidate(pk, key, head, proc, where, who) for pk, key, head, proc, where, who in scanned]
 
@@ -335,17 +360,18 @@ def similar_petitions(
     now: datetime | None = None,
 ) -> list[SimilarPetition]:
     """The petitions of ``unit`` most like this text, best first: among its open petitions and
-    those answered, forwarded or closed in the last ``RECENT_DAYS`` days (the newest
-    ``SCAN_LIMIT`` of them), never refused or merged ones, never another unit's. Scored by
+    those answered, forwarded or closed in the last ``similarity.RECENT_DAYS`` days (found
+    through the shingle index, ``similar_candidates``), never refused or merged ones, never
+    another unit's. Scored by
     ``similarity.rank`` (accent-free text, same procedure, place, officer).
 
-    ``taking_voices`` keeps only petitions that still take a "+1" (the public form). Two
+    ``taking_voices`` keeps only petitions that still take a "+1" (the public form). Three
     queries; no personal data leaves this function (the excerpt is cleaned by ``_excerpt``)."""
     now = now or timezone.now()
     text = f"{title} {content}".strip()
     if not similarity_key(text):
         return []
-    candidates = similar_candidates(unit=unit, now=now, taking_voices=taking_voices, exclude=exclude)
+    candidates = similar_candidates(unit=unit, text=text, now=now, taking_voices=taking_voices, exclude=exclude)
     query = Query(text, procedure.pk if procedure is not None else None, place, officer_named)
     matches = rank(query, candidates, limit=limit)
     if not matches:

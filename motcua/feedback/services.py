@@ -36,9 +36,9 @@ from motcua.feedback.choices import (
     Verdict,
 )
 from motcua.feedback.exceptions import PetitionErrorCode
-from motcua.feedback.models import Petition, PetitionEvent, PetitionVoice
+from motcua.feedback.models import Petition, PetitionEvent, PetitionTerm, PetitionVoice
 from motcua.feedback.selectors import preferred_desk
-from motcua.feedback.similarity import similarity_key
+from motcua.feedback.similarity import index_terms, live_until, similarity_key
 from motcua.feedback.workflow import PERM_RECEIVE, PETITIONER, REASON_REQUIRED, transition
 
 A = PetitionAction
@@ -260,6 +260,19 @@ def _refresh_due(petition: Petition, calendar: WorkingCalendar) -> None:
     petition.answer_due_at = dl.deadlines(calendar, clock_start=petition.clock_started_at).answer
 
 
+def _reindex(petition: Petition, at: datetime, *, new: bool = False) -> None:
+    """Keep the petition's shingle index (``PetitionTerm``) in step with its status: the terms
+    are written once, at receipt; each status change moves their ``live_until``."""
+    until = live_until(petition.status, published_at=petition.published_at, closed_at=petition.closed_at, at=at)
+    if new:
+        terms = index_terms(f"{petition.title} {petition.content}")
+        PetitionTerm.objects.bulk_create(
+            [PetitionTerm(petition=petition, unit_id=petition.unit_id, term=t, live_until=until) for t in terms]
+        )
+    else:
+        PetitionTerm.objects.filter(petition=petition).update(live_until=until)
+
+
 def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, at: datetime | None = None) -> SubmitResult:
     """Receive a petition and log it in the reception book (Art. 9 steps 2–3).
 
@@ -333,6 +346,7 @@ def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, 
                 payload={"channel": str(data.channel), "dossier": dossier.code if dossier else ""},
                 actor_label="" if staff else PETITIONER_LABEL,
             )
+            _reindex(petition, now, new=True)
             if anonymous:
                 petition.classification = Classification.NOT_ACCEPTED
                 petition.status = S.CLASSIFIED
@@ -424,6 +438,8 @@ def petition_act(
         _refresh_due(petition, calendar)
         petition.full_clean(exclude=_FK_FIELDS, validate_unique=False, validate_constraints=False)
         petition.save()
+        if petition.status != from_status:
+            _reindex(petition, now)
         _event(petition, action=action, from_status=from_status, actor=actor, at=now, reason=reason, payload=payload)
     return petition
 
@@ -594,6 +610,7 @@ def petition_judge(*, code: str, check: str, verdict: Verdict, reason: str = "",
             petition.published_at = None
             _refresh_due(petition, _calendar(petition))
             petition.save()
+            _reindex(petition, now)
             _event(
                 petition,
                 action=A.REOPEN,

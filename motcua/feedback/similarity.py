@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from hashlib import blake2b
 from dataclasses import dataclass
 from itertools import pairwise
+
+from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz, process
 
 from motcua.core.text import fold
+from motcua.feedback.choices import OPEN_STATUSES, PetitionStatus
 
 _NOT_WORD = re.compile(r"[^\w]+")
 # Filler syllables left out of the key (folded): they occur in most petitions and say nothing of
@@ -109,17 +113,78 @@ def similarity_key(text: str) -> str:
     return " ".join(sorted({w for w in words(text) if w not in FILLER}))[:KEY_LENGTH]
 
 
+MAX_TERMS = 48  # index terms kept per petition (and per query), in order of appearance
+
+
+def term_hash(term: str) -> int:
+    """A signed 64-bit number for an index term (``PetitionTerm.term``): compact and fast to
+    compare; two terms sharing one is harmless (the candidates are scored again in full)."""
+    return int.from_bytes(blake2b(term.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def index_terms(text: str) -> list[int]:
+    """The terms a petition is found by (``PetitionTerm``): its distinct pairs of adjacent folded
+    words, leaving out pairs of two filler words, at most ``MAX_TERMS``, hashed."""
+    tokens = words(text)
+    seen: dict[int, None] = {}
+    for a, b in pairwise(tokens):
+        if a in FILLER and b in FILLER:
+            continue
+        seen.setdefault(term_hash(f"{a} {b}"), None)
+        if len(seen) >= MAX_TERMS:
+            break
+    if not seen and tokens:  # a one-word text
+        seen[term_hash(tokens[0])] = None
+    return list(seen)
+
+
+RECENT_DAYS = 90  # an answered, forwarded or closed petition stays proposable this long
+OPEN_ENDED = datetime(9999, 12, 31, tzinfo=UTC)  # ``live_until`` of an open petition
+
+
+def live_until(status: str, *, published_at: datetime | None, closed_at: datetime | None, at: datetime) -> datetime:
+    """Until when a petition in ``status`` may be proposed as a duplicate (``PetitionTerm``):
+    always while open; ``RECENT_DAYS`` after it was answered (published), forwarded or closed
+    (``at``: the time of the change, for the forward, which stores none); never once refused
+    or merged (``at``)."""
+    if status in OPEN_STATUSES:
+        return OPEN_ENDED
+    recent = timedelta(days=RECENT_DAYS)
+    if status == PetitionStatus.PUBLISHED:
+        return (published_at or at) + recent
+    if status == PetitionStatus.CLOSED:
+        return (closed_at or at) + recent
+    if status == PetitionStatus.FORWARDED:
+        return at + recent
+    return at  # refused, merged
+
+
 def _shingles(tokens: Sequence[str]) -> set[str]:
     pairs = {f"{a} {b}" for a, b in pairwise(tokens)}
     return pairs | {w for w in tokens if len(w) > 3}
 
 
+@dataclass(frozen=True)
+class _Text:
+    """A text ready for stage 2: its words joined and its shingles."""
+
+    joined: str
+    shingles: frozenset[str]
+
+
+def _prepared(text: str, *, folded: bool = False) -> _Text:
+    tokens = (_NOT_WORD.sub(" ", text) if folded else _NOT_WORD.sub(" ", fold(text))).split()
+    return _Text(" ".join(tokens), frozenset(_shingles(tokens)))
+
+
+def _score(a: _Text, b: _Text) -> float:
+    dice = 200.0 * len(a.shingles & b.shingles) / ((len(a.shingles) + len(b.shingles)) or 1)
+    return 0.5 * dice + 0.5 * float(fuzz.token_set_ratio(a.joined, b.joined))
+
+
 def text_score(a: str, b: str) -> float:
-    """0–100: how alike two folded texts are (stage 2)."""
-    wa, wb = words(a), words(b)
-    sa, sb = _shingles(wa), _shingles(wb)
-    dice = 200.0 * len(sa & sb) / ((len(sa) + len(sb)) or 1)
-    return 0.5 * dice + 0.5 * float(fuzz.token_set_ratio(" ".join(wa), " ".join(wb)))
+    """0–100: how alike two texts are (stage 2), accent-free."""
+    return _score(_prepared(a), _prepared(b))
 
 
 def same_name(a: str, b: str) -> bool:
@@ -171,12 +236,12 @@ def rank(query: Query, candidates: Sequence[Candidate], *, limit: int = 3, thres
     query_key = similarity_key(query.text)
     if not query_key:
         return []
-    query_text = fold(query.text)
+    query_text = _prepared(query.text)
     pre = process.extract(query_key, [c.key for c in candidates], scorer=fuzz.ratio, limit=RESCORE)
     matches: list[tuple[float, int, Match]] = []
     for _key, _pre_score, index in pre:
         candidate = candidates[index]
-        score = text_score(query_text, candidate.text)
+        score = _score(query_text, _prepared(candidate.text, folded=True))
         reasons = [Reason.TEXT] if score >= TEXT_THRESHOLD else []
         total = score
         if query.procedure_id is not None and query.procedure_id == candidate.procedure_id:

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure, Sector
 from motcua.core.models import AdministrativeUnit
-from motcua.feedback.choices import PetitionAction, PetitionStatus
+from motcua.feedback.choices import PetitionAction, PetitionStatus, Verdict
 from motcua.feedback.selectors import receiving_unit, similar_petitions
-from motcua.feedback.services import ActInput, petition_act
+from motcua.feedback.services import ActInput, petition_act, petition_judge
 from motcua.feedback.similarity import similarity_key, text_score
 from motcua.feedback.tests import labelled
-from motcua.feedback.tests.factories import officer, petition
+from motcua.feedback.tests.factories import leader, officer, petition
 
 pytestmark = pytest.mark.django_db
 A, S = PetitionAction, PetitionStatus
@@ -101,21 +101,42 @@ def test_refused_and_merged_petitions_are_not_proposed_and_closed_ones_only_for_
 
 def test_a_closed_petition_is_proposed_to_staff_for_90_days_but_never_takes_voices() -> None:
     item = petition(**LIGHTS)
-    user = officer()
-    petition_act(actor=user, code=item.code, action=A.MERGE, data=ActInput(merge_into=petition(**LIGHTS).code))
-    target = similar_petitions(unit=_unit(), **LIGHTS)[0]
-    from motcua.feedback.models import Petition
+    user, boss = officer(), leader()
+    classified = ActInput(classification="within", category="obstacle", report_class="regulation")
+    for action, data in ((A.CLASSIFY, classified), (A.START, ActInput()), (A.DRAFT_ANSWER, ActInput(answer="Đã sửa đèn."))):
+        petition_act(actor=user, code=item.code, action=action, data=data)
+    petition_act(actor=boss, code=item.code, action=A.APPROVE)
+    petition_act(actor=user, code=item.code, action=A.PUBLISH)
+    closed = petition_act(actor=user, code=item.code, action=A.CLOSE)
+    assert closed.closed_at is not None
+    now = closed.closed_at
 
-    closed = Petition.objects.unrestricted("test").get(code=target.code)
-    Petition.objects.unrestricted("test").filter(pk=closed.pk).update(status=S.CLOSED, closed_at=timezone.now())
-    now = timezone.now()
-
-    staff_view = similar_petitions(unit=_unit(), **LIGHTS, now=now)
+    staff_view = similar_petitions(unit=_unit(), **LIGHTS, now=now + timedelta(days=89))
     public_view = similar_petitions(unit=_unit(), **LIGHTS, now=now, taking_voices=True)
     too_old = similar_petitions(unit=_unit(), **LIGHTS, now=now + timedelta(days=91))
 
-    assert [s.code for s in staff_view] == [closed.code] and not staff_view[0].takes_voices
+    assert [s.code for s in staff_view] == [item.code] and not staff_view[0].takes_voices
     assert public_view == [] and too_old == []
+
+
+def test_a_published_answer_takes_voices_for_90_days_and_a_reopened_petition_again_for_good() -> None:
+    item = petition(**LIGHTS)
+    user, boss = officer(), leader()
+    classified = ActInput(classification="within", category="obstacle", report_class="regulation")
+    for action, data in ((A.CLASSIFY, classified), (A.START, ActInput()), (A.DRAFT_ANSWER, ActInput(answer="Đã sửa đèn."))):
+        petition_act(actor=user, code=item.code, action=action, data=data)
+    petition_act(actor=boss, code=item.code, action=A.APPROVE)
+    published = petition_act(actor=user, code=item.code, action=A.PUBLISH)
+    assert published.published_at is not None
+    later = published.published_at + timedelta(days=91)
+
+    soon = similar_petitions(unit=_unit(), **LIGHTS, now=published.published_at, taking_voices=True)
+    gone = similar_petitions(unit=_unit(), **LIGHTS, now=later)
+    petition_judge(code=item.code, check="6789", verdict=Verdict.NOT_SATISFIED, reason="Đèn vẫn hư")
+    reopened = similar_petitions(unit=_unit(), **LIGHTS, now=later)
+
+    assert [s.code for s in soon] == [item.code] and gone == []
+    assert [s.code for s in reopened] == [item.code]
 
 
 def test_the_excerpt_never_shows_the_petitioners_personal_data() -> None:
