@@ -302,14 +302,15 @@ def _sharing_terms(unit: AdministrativeUnit, terms: list[int], now: datetime, ex
 
     Raw SQL: the ORM cannot group over a union of limited subqueries. Portable (SQLite and
     PostgreSQL); every value is a parameter."""
+    # Only the table name, constants and a counter are interpolated; every value is a parameter.
     table = connection.ops.quote_name(PetitionTerm._meta.db_table)
     part = (
-        f"SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE unit_id = %s AND term = %s AND live_until > %s "
+        f"SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE unit_id = %s AND term = %s AND live_until > %s "  # noqa: S608
         f"ORDER BY live_until DESC, petition_id DESC LIMIT {POSTINGS_PER_TERM}) AS t{{n}}"
     )
     union = " UNION ALL ".join(part.format(n=n) for n in range(len(terms)))
     sql = (
-        f"SELECT petition_id FROM ({union}) AS hits"
+        f"SELECT petition_id FROM ({union}) AS hits"  # noqa: S608  (see above)
         + (" WHERE petition_id <> %s" if exclude is not None else "")
         + f" GROUP BY petition_id ORDER BY COUNT(*) DESC, petition_id DESC LIMIT {CANDIDATES}"
     )

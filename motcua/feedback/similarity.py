@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from hashlib import blake2b
 from dataclasses import dataclass
-from itertools import pairwise
-
 from datetime import UTC, datetime, timedelta
+from hashlib import blake2b
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
