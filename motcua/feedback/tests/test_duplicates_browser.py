@@ -36,8 +36,13 @@ def test_the_form_shows_similar_petitions_as_the_citizen_types(page: Page, live_
     page.fill("#id_content", "Den chieu sang duong chinh ap Cai Doi hu gan het, toi thui.")
     page.wait_for_selector(f"#similar button[value='{first.code}']")
     typed = page_check(page)
+    page.click("main form > button[type=submit]")  # "Send": the suggestions come first
+    page.wait_for_selector("button[name=confirm_new]")
+    before_filing = page_check(page)
     _login(page, base, "pakn")
     staff_page = _checked(page, f"{base}/phan-anh/so/{second.code}/")
 
-    assert empty == CLEAN and typed == CLEAN and staff_page == CLEAN
+    assert {"empty": empty, "typed": typed, "before filing": before_filing, "staff": staff_page} == dict.fromkeys(
+        ["empty", "typed", "before filing", "staff"], CLEAN
+    )
     assert page.locator(f"input[name=merge_into][value='{first.code}']").count() == 1
