@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
@@ -300,23 +301,31 @@ def _sharing_terms(unit: AdministrativeUnit, terms: list[int], now: datetime, ex
     ``CANDIDATES``: one statement over the ``feedback_term_lookup`` index, each term taking its
     newest ``POSTINGS_PER_TERM`` live rows (a common term cannot flood the count).
 
-    Raw SQL: the ORM cannot group over a union of limited subqueries. Portable (SQLite and
-    PostgreSQL); every value is a parameter."""
-    # Only the table name, constants and a counter are interpolated; every value is a parameter.
+    Raw SQL: the ORM cannot group over limited subqueries per term. PostgreSQL runs one
+    ``LATERAL`` subquery over the array of terms (a union of 48 subqueries took 13 ms to plan);
+    SQLite, which has no ``LATERAL``, a ``UNION ALL``. Only the table name, constants and a
+    counter are interpolated; every value is a parameter."""
     table = connection.ops.quote_name(PetitionTerm._meta.db_table)
-    part = (
-        f"SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE unit_id = %s AND term = %s AND live_until > %s "  # noqa: S608
-        f"ORDER BY live_until DESC, petition_id DESC LIMIT {POSTINGS_PER_TERM}) AS t{{n}}"
-    )
-    union = " UNION ALL ".join(part.format(n=n) for n in range(len(terms)))
-    sql = (
-        f"SELECT petition_id FROM ({union}) AS hits"  # noqa: S608  (see above)
-        + (" WHERE petition_id <> %s" if exclude is not None else "")
-        + f" GROUP BY petition_id ORDER BY COUNT(*) DESC, petition_id DESC LIMIT {CANDIDATES}"
-    )
-    params: list[object] = []
-    for term in terms:
-        params += [unit.pk, term, now]
+    skip = " WHERE petition_id <> %s" if exclude is not None else ""
+    tail = f" GROUP BY petition_id ORDER BY COUNT(*) DESC, petition_id DESC LIMIT {CANDIDATES}"
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT petition_id FROM unnest(%s::bigint[]) AS q(term) CROSS JOIN LATERAL ("  # noqa: S608
+            f"SELECT petition_id FROM {table} WHERE unit_id = %s AND term = q.term AND live_until > %s "
+            f"ORDER BY live_until DESC, petition_id DESC LIMIT {POSTINGS_PER_TERM}) AS hits{skip}{tail}"
+        )
+        params = [terms, unit.pk, now]
+    else:
+        part = (
+            f"SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE unit_id = %s AND term = %s "  # noqa: S608
+            f"AND live_until > %s ORDER BY live_until DESC, petition_id DESC LIMIT {POSTINGS_PER_TERM}) AS t{{n}}"
+        )
+        union = " UNION ALL ".join(part.format(n=n) for n in range(len(terms)))
+        sql = f"SELECT petition_id FROM ({union}) AS hits{skip}{tail}"  # noqa: S608  (see above)
+        params = []
+        for term in terms:
+            params += [unit.pk, term, now]
     if exclude is not None:
         params.append(exclude.pk)
     with connection.cursor() as cursor:
