@@ -1,7 +1,8 @@
 """Text similarity of petitions (issue 11, "duplicates and +1"): pure, no database.
 
 Texts are compared accent-free (``core.text.fold``: đ→d, marks dropped, casefold), as words.
-Scoring runs in two stages over the candidates a selector fetched (``selectors.similar_petitions``):
+The candidates come from the shingle index (``index_terms``, stored as ``PetitionTerm`` rows
+with ``live_until``; read by ``selectors.similar_candidates``); scoring then runs in two stages:
 
 1. a cheap pre-score, ``rapidfuzz.fuzz.ratio`` over each petition's stored ``similarity_key``
    (its folded words, de-duplicated and sorted, filler words left out: word order and repeats
