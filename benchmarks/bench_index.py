@@ -60,10 +60,10 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
+    from motcua.indices.periods import parse_period
 
     from motcua.core.selectors import unit_get
     from motcua.dossiers.models import Dossier
-    from motcua.indices.periods import parse_period
     from motcua.indices.selectors import service_index, service_ranking
 
     print(_setup.machine())

@@ -12,8 +12,9 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from motcua.catalog.models import Procedure
 from motcua.core.apikeys import ApiKeyAuth
-from motcua.core.exceptions import DomainError, PermissionDenied
+from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.schemas import ErrorOut
 from motcua.feedback.choices import PetitionAction, PetitionChannel
 from motcua.feedback.exceptions import PetitionErrorCode
@@ -25,16 +26,20 @@ from motcua.feedback.schemas import (
     PetitionOut,
     PetitionRowOut,
     PublicPetitionOut,
+    SimilarPetitionOut,
 )
 from motcua.feedback.selectors import (
     QUEUES,
     PublicPetition,
+    SimilarPetition,
     answer_template_render,
     answer_templates_for,
     petition_actions,
     petition_get,
     petition_queue,
     published_petitions,
+    receiving_unit,
+    similar_petitions,
 )
 from motcua.feedback.services import ActInput, PetitionInput, petition_act, petition_submit
 from motcua.feedback.workflow import PERM_PROCESS, PERM_VIEW
@@ -95,6 +100,40 @@ def list_published(
     request: HttpRequest, unit_code: Annotated[str, Query(max_length=10)] = "", q: Annotated[str, Query(max_length=200)] = ""
 ) -> list[PublicPetition]:
     return published_petitions(unit_code=unit_code, q=q)
+
+
+@router.get(
+    "/similar",
+    auth=None,
+    response={200: list[SimilarPetitionOut], 404: ErrorOut, 422: ErrorOut},
+    summary="Petitions like this text (duplicates and +1), public",
+)
+def list_similar(
+    request: HttpRequest,
+    unit_code: Annotated[str, Query(max_length=10)],
+    title: Annotated[str, Query(max_length=200)] = "",
+    content: Annotated[str, Query(max_length=5000)] = "",
+    procedure_code: Annotated[str, Query(max_length=40)] = "",
+    place: Annotated[str, Query(max_length=200)] = "",
+    officer_named: Annotated[str, Query(max_length=150)] = "",
+    taking_voices: bool = True,
+) -> list[SimilarPetition]:
+    """Up to 3 petitions of the commune like this text: open ones, and those answered, forwarded
+    or closed in the last 90 days (``taking_voices`` keeps those that still take a "+1"). No
+    personal data. 404 when no current commune has ``unit_code``."""
+    unit = receiving_unit(unit_code)
+    if unit is None:
+        raise NotFound(PetitionErrorCode.UNIT_NOT_FOUND, _("No commune has the code %(code)s.") % {"code": unit_code})
+    procedure = Procedure.objects.filter(code=procedure_code).first() if procedure_code else None
+    return similar_petitions(
+        unit=unit,
+        title=title,
+        content=content,
+        procedure=procedure,
+        place=place,
+        officer_named=officer_named,
+        taking_voices=taking_voices,
+    )
 
 
 @router.get("/{code}", response={200: PetitionOut, **ERRORS}, summary="A petition with the petitioner (an audited read)")

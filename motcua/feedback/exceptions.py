@@ -22,3 +22,4 @@ class PetitionErrorCode(StrEnum):
     TEMPLATE_INVALID = "answer_template_invalid"
     TEMPLATE_NOT_FOUND = "answer_template_not_found"
     MAIL_IMPORT_REFUSED = "petition_mail_import_refused"
+    TOO_MANY_VOICES = "petition_too_many_voices"

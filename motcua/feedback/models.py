@@ -48,6 +48,7 @@ class Petition(models.Model):
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))
     content_folded = models.TextField(editable=False, default="")  # title + content without diacritics (similarity)
+    similarity_key = models.TextField(editable=False, default="")  # its words, sorted (similarity.similarity_key)
     petitioner_name = models.CharField(_("name"), max_length=150, blank=True)
     petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
     petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -229,6 +230,42 @@ class PetitionNotice(AppendOnlyModel):
         return f"{self.petition_id} {self.kind} {self.channel}"
 
 
+class PetitionVoice(AppendOnlyModel):
+    """A citizen who said "I have this problem too" (+1) instead of filing a new petition: counted
+    in ``Petition.voices`` once per phone. Name and phone are personal data, never shown publicly."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="voice_rows")
+    name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=20)  # digits only
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["petition", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["petition", "phone"], name="feedback_voice_once_per_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} +1"
+
+
+class PetitionTerm(models.Model):
+    """The shingle index of similar petitions (``similarity.index_terms``): one row per term of a
+    petition, with the time until which the petition may be proposed (``live_until``: far in the
+    future while it is open; 90 days after it was answered, forwarded or closed; its refusal or
+    merge otherwise). Derived data, rewritten by the services; the index holds only the live rows
+    of a term in one range (``selectors.similar_candidates``)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    term = models.BigIntegerField()
+    live_until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "term", "live_until", "petition"], name="feedback_term_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}:{self.term}"
+
+
 # Dialogues (RULES.md §1.9) live in their own module; imported here so the app registers them.
 from motcua.feedback.dialogues.models import Commitment, Dialogue, DialogueEvent, DialogueQuestion  # noqa: E402
 
@@ -241,4 +278,6 @@ __all__ = [
     "Petition",
     "PetitionEvent",
     "PetitionNotice",
+    "PetitionTerm",
+    "PetitionVoice",
 ]

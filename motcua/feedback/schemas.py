@@ -105,3 +105,18 @@ class AnswerTemplateOut(Schema):
     body: str = Field(..., description="The template as written, with its placeholders")
     text: str | None = Field(None, description="The body filled in for this petition")
     problem: str = ""
+
+
+class SimilarPetitionOut(Schema):
+    """A petition like the text asked about (no personal data: the excerpt is cleaned)."""
+
+    code: str
+    title: str
+    excerpt: str
+    status: str
+    status_label: str
+    voices: int
+    received_at: datetime
+    takes_voices: bool = Field(..., description="Whether a citizen can still add a voice (+1) to it")
+    score: float = Field(..., description="0–100 text score plus the bonuses, at least 50")
+    reasons: list[str] = Field(..., description="text, procedure, place, officer")

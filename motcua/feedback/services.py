@@ -36,9 +36,10 @@ from motcua.feedback.choices import (
     Verdict,
 )
 from motcua.feedback.exceptions import PetitionErrorCode
-from motcua.feedback.models import Petition, PetitionEvent
+from motcua.feedback.models import Petition, PetitionEvent, PetitionTerm, PetitionVoice
 from motcua.feedback.notices import petition_notify
 from motcua.feedback.selectors import preferred_desk
+from motcua.feedback.similarity import index_terms, live_until, similarity_key
 from motcua.feedback.workflow import PERM_RECEIVE, PETITIONER, REASON_REQUIRED, transition
 
 A = PetitionAction
@@ -262,6 +263,19 @@ def _refresh_due(petition: Petition, calendar: WorkingCalendar) -> None:
     petition.answer_due_at = dl.deadlines(calendar, clock_start=petition.clock_started_at).answer
 
 
+def _reindex(petition: Petition, at: datetime, *, new: bool = False) -> None:
+    """Keep the petition's shingle index (``PetitionTerm``) in step with its status: the terms
+    are written once, at receipt; each status change moves their ``live_until``."""
+    until = live_until(petition.status, published_at=petition.published_at, closed_at=petition.closed_at, at=at)
+    if new:
+        terms = index_terms(f"{petition.title} {petition.content}")
+        PetitionTerm.objects.bulk_create(
+            [PetitionTerm(petition=petition, unit_id=petition.unit_id, term=t, live_until=until) for t in terms]
+        )
+    else:
+        PetitionTerm.objects.filter(petition=petition).update(live_until=until)
+
+
 def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, at: datetime | None = None) -> SubmitResult:
     """Receive a petition and log it in the reception book (Art. 9 steps 2–3).
 
@@ -306,6 +320,7 @@ def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, 
                 title=data.title.strip(),
                 content=data.content.strip(),
                 content_folded=fold(f"{data.title} {data.content}"),
+                similarity_key=similarity_key(f"{data.title} {data.content}"),
                 petitioner_name=data.petitioner_name.strip(),
                 petitioner_address=data.petitioner_address.strip(),
                 petitioner_phone=phone,
@@ -338,6 +353,7 @@ def petition_submit(*, actor: User | AnonymousUser | None, data: PetitionInput, 
                 },
                 actor_label="" if staff else PETITIONER_LABEL,
             )
+            _reindex(petition, now, new=True)
             if anonymous:
                 petition.classification = Classification.NOT_ACCEPTED
                 petition.status = S.CLASSIFIED
@@ -429,6 +445,8 @@ def petition_act(
         _refresh_due(petition, calendar)
         petition.full_clean(exclude=_FK_FIELDS, validate_unique=False, validate_constraints=False)
         petition.save()
+        if petition.status != from_status:
+            _reindex(petition, now)
         event = _event(petition, action=action, from_status=from_status, actor=actor, at=now, reason=reason, payload=payload)
         petition_notify(petition=petition, event=event)  # published, refused, forwarded, info asked: sent on commit
     return petition
@@ -504,16 +522,50 @@ def _merge(petition: Petition, data: ActInput, actor: User | AnonymousUser, now:
     )
 
 
-def petition_add_voice(*, code: str, at: datetime | None = None) -> Petition:
-    """A citizen adds their voice ("+1") to an open or answered petition instead of filing a
-    new one. Anonymous and counted, never identifying (the voice carries no personal data)."""
+@dataclass(frozen=True)
+class VoiceResult:
+    petition: Petition
+    added: bool  # False: this phone was already counted (the petitioner's, or an earlier +1)
+
+
+# A voice goes to the petition that is still open: a merged one passes it on to its target.
+_NO_VOICES = frozenset({S.REFUSED, S.CLOSED})
+
+
+def petition_add_voice(*, code: str, name: str, phone: str, at: datetime | None = None) -> VoiceResult:
+    """A citizen adds their voice ("+1") to an open or answered petition instead of filing a new
+    one (issue 11). Counted once per phone: the petitioner's own phone and a repeated +1 change
+    nothing. The name and phone are kept (``PetitionVoice``) but never shown publicly, and the
+    event and the audit row carry only the count. A merged petition passes the voice on to the
+    petition it was merged into."""
+    digits = _phone_digits(phone)
+    errors: dict[str, str] = {}
+    for field_name, value in (("petitioner_name", name), ("petitioner_phone", phone)):
+        problem = text_problem(value)
+        if problem:
+            errors[field_name] = str(problem)
+    if not name.strip():
+        errors.setdefault("petitioner_name", _("Write your full name (Decree 20/2008, Art. 7)."))
+    elif len(name.strip()) > max_length(PetitionVoice, "name"):
+        errors.setdefault("petitioner_name", _("At most %(n)s characters.") % {"n": max_length(PetitionVoice, "name")})
+    if not 9 <= len(digits) <= 12:
+        errors.setdefault("petitioner_phone", _("A phone number has 10 digits (e.g. 0912345678)."))
+    if errors:
+        raise DomainError(PetitionErrorCode.INVALID_PETITION, _("Please correct the marked fields."), fields=errors)
     now = at or timezone.now()
     with transaction.atomic():
-        petition = _get_for_update(None, code)
-        if petition.status in (S.MERGED, S.REFUSED, S.CLOSED):
+        petition = _get_for_update(None, "".join(code.split()).upper())
+        if petition.status == S.MERGED and petition.merged_into_id is not None:
+            petition = _get_for_update(
+                None, Petition.objects.unrestricted("the merge target").get(pk=petition.merged_into_id).code
+            )
+        if petition.status in _NO_VOICES or petition.status == S.MERGED:
             raise DomainError(
                 PetitionErrorCode.ACTION_NOT_ALLOWED, _("This petition no longer takes new voices."), status_code=409
             )
+        if digits == petition.petitioner_phone or PetitionVoice.objects.filter(petition=petition, phone=digits).exists():
+            return VoiceResult(petition, added=False)
+        PetitionVoice.objects.create(petition=petition, name=name.strip(), phone=digits, at=now)
         petition.voices += 1
         petition.save(update_fields=["voices"])
         _event(
@@ -525,7 +577,7 @@ def petition_add_voice(*, code: str, at: datetime | None = None) -> Petition:
             payload={"voices": petition.voices},
             actor_label=CITIZEN_LABEL,
         )
-    return petition
+    return VoiceResult(petition, added=True)
 
 
 def petition_judge(*, code: str, check: str, verdict: Verdict, reason: str = "", at: datetime | None = None) -> Petition:
@@ -566,6 +618,7 @@ def petition_judge(*, code: str, check: str, verdict: Verdict, reason: str = "",
             petition.published_at = None
             _refresh_due(petition, _calendar(petition))
             petition.save()
+            _reindex(petition, now)
             _event(
                 petition,
                 action=A.REOPEN,

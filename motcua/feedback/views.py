@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.catalog.models import Procedure
+from motcua.core import throttle
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
 from motcua.core.permissions import ANSWER_TEMPLATE_MANAGE
 from motcua.core.scoping import ALL, scope_allows, scope_root_path, user_unit
@@ -28,6 +30,7 @@ from motcua.dossiers.public import lookup_throttle
 from motcua.feedback.answer_services import TemplateInput, answer_template_save
 from motcua.feedback.answer_templates import PLACEHOLDERS
 from motcua.feedback.choices import PetitionAction, PetitionChannel, PetitionKind, Verdict
+from motcua.feedback.exceptions import PetitionErrorCode
 from motcua.feedback.forms import AnswerTemplateForm, ClassifyForm, LookupForm, PetitionForm, VerdictForm
 from motcua.feedback.models import AnswerTemplate, Petition
 from motcua.feedback.selectors import (
@@ -44,9 +47,19 @@ from motcua.feedback.selectors import (
     petition_queue,
     petition_queue_counts,
     published_petitions,
+    receiving_unit,
     reception_desks,
+    similar_petitions,
+    submission_seen,
 )
-from motcua.feedback.services import ActInput, PetitionInput, petition_act, petition_judge, petition_submit
+from motcua.feedback.services import (
+    ActInput,
+    PetitionInput,
+    petition_act,
+    petition_add_voice,
+    petition_judge,
+    petition_submit,
+)
 from motcua.feedback.workflow import PERM_RECEIVE, PERM_VIEW
 
 A = PetitionAction
@@ -112,23 +125,89 @@ def channels(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/channels.html", {"desks": reception_desks(), "site": request.build_absolute_uri("/")})
 
 
+def _suggestions(params: Any) -> list[Any]:
+    """Up to 3 similar petitions that still take a "+1", for what the citizen has typed so far
+    (``params``: the form's data)."""
+    unit = receiving_unit(str(params.get("unit_code", ""))[:10])
+    title, content = str(params.get("title", ""))[:200], str(params.get("content", ""))[:20000]
+    if unit is None or len((title + content).strip()) < 10:
+        return []
+    code = str(params.get("procedure_code", "")).strip()[:40]
+    return similar_petitions(
+        unit=unit,
+        title=title,
+        content=content,
+        procedure=Procedure.objects.filter(code=code).first() if code else None,
+        place=str(params.get("place", ""))[:200],
+        officer_named=str(params.get("officer_named", ""))[:150],
+        taking_voices=True,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
+    """The web form. Before a petition is filed, similar ones that still take voices are shown
+    (as the citizen types, through htmx, and at the latest here on sending): the citizen adds a
+    "+1" to one of them, or sends the petition anyway ("confirm_new")."""
     units = [(a.unit.code, a.unit.name) for a in reception_desks()]
     if request.method == "POST":
         form = PetitionForm(request.POST, units=units)
         if form.is_valid():
+            cleaned = form.cleaned_data
+            suggestions = []
+            if not request.POST.get("confirm_new") and not submission_seen(
+                unit_code=cleaned["unit_code"], idempotency_key=cleaned["idempotency_key"]
+            ):
+                suggestions = _suggestions(cleaned)
+            if suggestions:
+                return render(request, "feedback/submit.html", {"form": form, "similar": suggestions, "before_filing": True})
             try:
-                result = petition_submit(actor=None, data=_input(form.cleaned_data, PetitionChannel.WEB))
+                result = petition_submit(actor=None, data=_input(cleaned, PetitionChannel.WEB))
             except DomainError as exc:
                 _form_errors(form, exc)
             else:
                 return render(
                     request, "feedback/thanks.html", {"petition": result.petition}, status=201 if result.created else 200
                 )
-        return render(request, "feedback/submit.html", {"form": form}, status=400)
+        return render(request, "feedback/submit.html", {"form": form, "similar": _suggestions(request.POST)}, status=400)
     initial = {"idempotency_key": uuid.uuid4().hex, "unit_code": request.GET.get("xa", "")}
     return render(request, "feedback/submit.html", {"form": PetitionForm(initial=initial, units=units)})
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """The htmx partial of the web form: similar petitions for what has been typed."""
+    return render(request, "feedback/partials/_similar.html", {"similar": _suggestions(request.GET)})
+
+
+VOICE_LIMIT = 20  # "+1"s per client address per 10 minutes
+
+
+@require_POST
+def voice(request: HttpRequest) -> HttpResponse:
+    """The "+1" button ("Tôi cũng gặp vấn đề này"): the citizen's name and phone from the form, added as a voice
+    to the petition chosen instead of filing a new one (once per phone)."""
+    units = [(a.unit.code, a.unit.name) for a in reception_desks()]
+    form = PetitionForm(request.POST, units=units)
+    form.is_valid()  # for re-displaying what was typed; the service checks the name and phone
+    code = request.POST.get("voice_for", "")[:40]
+    try:
+        if throttle.count_hit("petition-voice", request.META.get("REMOTE_ADDR", ""), window_seconds=600) > VOICE_LIMIT:
+            raise DomainError(
+                PetitionErrorCode.TOO_MANY_VOICES,
+                _("Too many requests from this address. Try again in a few minutes."),
+                status_code=429,
+            )
+        result = petition_add_voice(
+            code=code, name=request.POST.get("petitioner_name", "")[:150], phone=request.POST.get("petitioner_phone", "")[:20]
+        )
+    except DomainError as exc:
+        form = PetitionForm(request.POST, units=units)
+        form.is_valid()
+        _form_errors(form, exc)
+        context = {"form": form, "similar": _suggestions(request.POST), "before_filing": True}
+        return render(request, "feedback/submit.html", context, status=exc.status_code)
+    return render(request, "feedback/voiced.html", {"petition": result.petition, "added": result.added})
 
 
 @require_GET
@@ -251,9 +330,20 @@ def _detail_context(user: User, code: str, *, chosen_template: str = "") -> dict
     ordered = [a for a in MAIN_ACTION_ORDER if a in allowed] + [a for a in allowed if a not in MAIN_ACTION_ORDER]
     actions = [{"action": a, "label": A(a).label, "fields": ACTION_FIELDS.get(A(a), ())} for a in ordered]
     picker = _answer_picker(petition, chosen_template) if A.DRAFT_ANSWER in allowed else {}
+    duplicates = similar_petitions(
+        unit=petition.unit,
+        title=petition.title,
+        content=petition.content,
+        procedure=petition.procedure,
+        place=petition.place,
+        officer_named=petition.officer_named,
+        exclude=petition,
+    )
     return {
         **picker,
         "petition": petition,
+        "duplicates": duplicates,
+        "can_merge": str(A.MERGE) in allowed,
         "events": petition_events(petition=petition),
         "actions": actions,
         "classify_form": ClassifyForm(

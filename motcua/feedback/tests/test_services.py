@@ -218,8 +218,8 @@ def test_voices_and_merging_add_up() -> None:
     first, second = petition(), petition(title="Trễ hẹn khai sinh")
     user = officer()
 
-    petition_add_voice(code=first.code)
-    petition_add_voice(code=second.code)
+    petition_add_voice(code=first.code, name="Trần Văn Nam", phone="0987 000 111")
+    petition_add_voice(code=second.code, name="Trần Văn Nam", phone="0987000111")
     merged = petition_act(actor=user, code=second.code, action=A.MERGE, data=ActInput(merge_into=first.code))
 
     target = Petition.objects.unrestricted("test").get(pk=first.pk)
