@@ -68,6 +68,12 @@ _PETITION_HANDLING = {PETITION_VIEW, PETITION_RECEIVE, PETITION_PROCESS}
 # The periodic reports (motcua.reports): the centre's officers prepare them, the leader signs
 # them, the unit administrator and the province reviewer read them.
 REPORT_VIEW = "reports.view_report"
+# Digitised registries (motcua.registries: vessels, OCOP, household businesses): the centre's
+# officers read and keep them, the leader reads them, the unit administrator imports spreadsheets.
+REGISTRY_VIEW = "registries_common.view_registry"
+REGISTRY_EDIT = "registries_common.change_registry"
+REGISTRY_IMPORT = "registries_common.import_registry"
+_REGISTRY_KEEPING = {REGISTRY_VIEW, REGISTRY_EDIT}
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -88,11 +94,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {SURVEY_VIEW, SURVEY_RECORD}
         | _PETITION_HANDLING
         | {REPORT_VIEW}
+        | _REGISTRY_KEEPING
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
         | {RATING_AGGREGATE_VIEW}
         | {PETITION_VIEW, PETITION_PROCESS}
+        | _REGISTRY_KEEPING
     ),
     Role.LEADER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
@@ -103,6 +111,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _PETITION_HANDLING
         | {PETITION_APPROVE}
         | {REPORT_VIEW}
+        | {REGISTRY_VIEW}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -116,6 +125,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {SURVEY_VIEW, SURVEY_MANAGE}
         | _QUESTIONNAIRE_EDITING
         | {REPORT_VIEW}
+        | {REGISTRY_VIEW, REGISTRY_IMPORT}
     ),
     Role.PROVINCE_REVIEWER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}
