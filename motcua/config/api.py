@@ -20,6 +20,7 @@ from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import visits_router as counter_visits_router
 from motcua.feedback.api import router as petitions_router
 from motcua.identity.api import router as identity_router
+from motcua.registries.vessels.api import router as registries_router
 from motcua.satisfaction.survey_api import router as surveys_router
 
 # Every operation may answer with the JSON error body (core.schemas.ErrorOut): bad input (400, 422),
@@ -68,6 +69,7 @@ api.add_router("/counter-visits", counter_visits_router)
 api.add_router("/lookup", lookup_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/petitions", petitions_router)
+api.add_router("/registries", registries_router)
 
 
 @api.exception_handler(DomainError)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("phan-anh/", include("motcua.feedback.urls")),
     path("open311/v2/", include("motcua.feedback.open311_urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("so-dang-ky/tau-ca/", include("motcua.registries.vessels.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.core.urls")),
 ]

@@ -67,19 +67,29 @@ def record_save(
     creating = record.pk is None
     if user is not None and not scope_allows(user, record, permission):
         raise PermissionDenied(RegistryErrorCode.FORBIDDEN, _("You do not have permission to do this."))
+    manager: Any = type(record)._default_manager  # the RestrictedManager of every concrete record
     with transaction.atomic():
         before: dict[str, str] = {}
         if not creating:
-            manager: Any = type(record)._default_manager  # the RestrictedManager of every concrete record
             stored = manager.unrestricted("record_save re-reads the row it locks").select_for_update().get(pk=record.pk)
             before = _snapshot(stored)
         for name, value in changes.items():
             setattr(record, name, value)
         record.refresh_derived()
         try:
-            record.full_clean()
+            # Constraints are checked by the database and the natural key below: Django's own
+            # constraint validation reads through the default (scoped) manager.
+            record.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             raise _validation_error(exc) from exc
+        twin = manager.unrestricted("the natural key is unique per unit").filter(
+            unit_id=record.unit_id, natural_key=record.natural_key
+        )
+        if twin.exclude(pk=record.pk).exists() if record.pk else twin.exists():
+            raise DomainError(
+                RegistryErrorCode.INVALID_RECORD,
+                _("A record with the key %(key)s is already in the registry.") % {"key": record.natural_key},
+            )
         after = _snapshot(record)
         diff = {k: (before.get(k, ""), v) for k, v in after.items() if before.get(k, "") != v}
         if not creating and not diff:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.audit import audit_record
 from motcua.core.exceptions import NotFound
 from motcua.registries.common.exceptions import RegistryErrorCode
 from motcua.registries.common.models import RecordChange
@@ -33,6 +34,21 @@ def vessel_get(*, user: Actor, pk: int, action: str = "view") -> Vessel:
     vessel = Vessel.objects.restrict(user, action).select_related("unit", "owner_citizen").filter(pk=pk).first()
     if vessel is None:
         raise NotFound(RegistryErrorCode.NOT_FOUND, _("No such vessel in your unit."))
+    return vessel
+
+
+def vessel_read(*, user: Actor, pk: int, audit: bool = True) -> Vessel:
+    """One vessel with its owner's personal data: the read is audited."""
+    vessel = vessel_get(user=user, pk=pk)
+    if audit:
+        audit_record(
+            action="registry.read",
+            actor=user,
+            unit_code=vessel.unit.code,
+            object_type=Vessel.record_type(),
+            object_id=vessel.pk,
+            data={"owner_personal_id": bool(vessel.owner_personal_id)},
+        )
     return vessel
 
 

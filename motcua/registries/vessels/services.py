@@ -3,6 +3,7 @@ the review campaign (open, assign, check, close). Every write is audited."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -145,7 +146,7 @@ def campaign_assign(*, actor: Any, campaign_id: int, officer_id: int, hamlet: st
     return count
 
 
-def item_check(*, actor: Any, item_id: int, results: dict[str, str], note: str = "") -> ReviewItem:
+def item_check(*, actor: Any, item_id: int, results: Mapping[str, str], note: str = "") -> ReviewItem:
     """Record one vessel's checklist; every check must be answered."""
     user = _editor(actor)
     item = item_get(user=user, pk=item_id, action="edit")
