@@ -12,7 +12,7 @@ class ImportStatus(models.TextChoices):
     REFUSED = "refused", _("Refused: rows with errors")
     WRITING = "writing", _("Writing the records")
     DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Import failed")
 
 
 class ChangeAction(models.TextChoices):

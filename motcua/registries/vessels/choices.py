@@ -72,7 +72,7 @@ class Flag(models.TextChoices):
 
 
 class CampaignStatus(models.TextChoices):
-    OPEN = "open", _("Running")
+    OPEN = "open", _("Under way")
     CLOSED = "closed", _("Closed")
 
 

@@ -19,7 +19,7 @@ def _cell(vessel: Vessel, field: str) -> Any:
     if display is not None and value:
         return str(display())
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return _("Yes") if value else _("No")
     return value
 
 
@@ -61,7 +61,7 @@ def campaign_xlsx(items: Iterable[ReviewItem]) -> bytes:
                 officer,
                 item.get_state_display(),
                 *checks,
-                _("yes") if item.three_nos else "",
+                _("Yes") if item.three_nos else "",
                 item.note,
                 item.checked_at,
             ]

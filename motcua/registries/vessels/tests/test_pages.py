@@ -208,7 +208,8 @@ def test_the_campaign_checklist_is_saved_and_a_3_khong_vessel_is_listed() -> Non
     item.refresh_from_db()
     assert partial.status_code == 400 and saved.status_code == 302
     assert item.state == ItemState.DONE and item.three_nos
-    assert "Ấp Cái Đôi" in page and "1 / 1" not in page  # progress by hamlet is a table row
+    assert ">Ấp Cái Đôi</a></td><td>1</td><td>1</td><td>100</td>" in page  # progress by hamlet: 1 of 1, 100 %
+    assert 'value="100"' in page and "(theo phiếu rà soát)" in page  # listed as "3 không" from the checklist
     assert export.status_code == 200 and export.content[:2] == b"PK"
 
 
