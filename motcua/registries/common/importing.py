@@ -24,10 +24,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from motcua.core.text import fold, nfc
@@ -218,6 +220,16 @@ def parse_decimal(value: Any) -> Decimal:
     return number
 
 
+@lru_cache(maxsize=256)
+def _choice_options(column: Column, language: str) -> dict[str, str]:
+    """Folded value, label (in ``language``) and alias → value; built once per column and language."""
+    assert column.choices is not None
+    options = {fold(str(v)): str(v) for v in column.choices.values} | {
+        fold(str(lbl)): str(v) for v, lbl in column.choices.choices
+    }
+    return options | {fold(alias): value for alias, value in column.choice_aliases}
+
+
 def parse_cell(column: Column, value: Any) -> Any:
     """One cell's cleaned value (None when blank and optional), or :class:`CellError`."""
     if _blank(value):
@@ -247,8 +259,7 @@ def parse_cell(column: Column, value: Any) -> Any:
     elif column.kind == CHOICE:
         assert column.choices is not None
         folded = fold(parse_text(value))
-        options = {fold(str(v)): v for v in column.choices.values} | {fold(str(lbl)): v for v, lbl in column.choices.choices}
-        options |= {fold(alias): value for alias, value in column.choice_aliases}
+        options = _choice_options(column, get_language() or "")
         if folded not in options:
             allowed = ", ".join(str(lbl) for _v, lbl in column.choices.choices)
             raise CellError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": parse_text(value), "allowed": allowed})
