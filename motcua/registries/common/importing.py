@@ -149,13 +149,15 @@ def read_table(content: bytes, filename: str) -> Table:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = book.get_sheet_by_index(0)
-        start = sheet.start[0] if sheet.start else 0
+        first_column = sheet.start[1] if sheet.start else 0
         merged = _merged_cells(sheet)
         total = sheet.height
-        rows = sheet.to_python(skip_empty_area=False)
+        # Row by row (the sheet stays in calamine's compact memory); iter_rows starts at row 1 but
+        # at the first used column, so pad each row back to column A.
+        pad = [""] * first_column
+        rows = (pad + row for row in sheet.iter_rows()) if first_column else sheet.iter_rows()
     except Exception as exc:  # calamine raises its own errors on a damaged file
         raise CellError(_("The file cannot be read as a spreadsheet.")) from exc
-    del start
     return Table(rows=iter(enumerate(rows, start=1)), merged=merged, total=total)
 
 

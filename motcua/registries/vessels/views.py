@@ -364,6 +364,10 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
             "needs": vessel.needs,
             "flags": [Flag(f) for f in vessel.flags(timezone.localdate(now), now)],
             "form": form,
+            "answers": [
+                (form.fields[name].label, getattr(item, f"get_{name}_display")() if getattr(item, name) else "")
+                for name in CHECKS
+            ],
             "can_edit": user.has_perm(REGISTRY_EDIT) and item.campaign.status == CampaignStatus.OPEN,
         },
         status=status,

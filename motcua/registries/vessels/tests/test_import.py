@@ -212,3 +212,19 @@ def test_bac_lieu_numbers_are_accepted_and_marked_and_government_numbers_too() -
     kinds = {v.registration_number: v.number_kind for v in _vessels()}
     assert job.status == ImportStatus.DONE, job.errors
     assert kinds == {"BL-91234-TS": "legacy_bl", "KN-123-VN": "government", "CM-00003-TS": "standard"}
+
+
+def test_a_table_that_starts_below_and_right_of_a1_reads_with_the_right_row_numbers() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for r, values in enumerate([HEADER, row(1), row(2, registered="sai")], start=3):
+        for c, value in enumerate(values, start=2):  # from B3
+            sheet.cell(row=r, column=c, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    job = _import(buffer.getvalue())
+
+    assert job.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in job.errors] == [(5, "Ngày đăng ký")]

@@ -222,3 +222,16 @@ def test_the_officer_assigns_a_hamlets_checklists() -> None:
 
     item.refresh_from_db()
     assert response.status_code == 302 and item.assigned_to == me
+
+
+def test_the_leader_reads_a_checklist_with_its_answers_in_words() -> None:
+    _boat, _review, item = _campaign()
+    from motcua.registries.vessels.services import item_check
+
+    item_check(actor=officer(), item_id=item.pk, results=dict.fromkeys(
+        ["check_registration", "check_inspection", "check_licence", "check_vms", "check_owner_identity",
+         "check_residence", "check_gear_zone", "check_catch_logs"], "ok"))  # fmt: skip
+
+    body = _client(staff_user("lanhdao", Role.LEADER)).get(f"/so-dang-ky/tau-ca/ra-soat/muc/{item.pk}/").content.decode()
+
+    assert "<dd>Đạt</dd>" in body and 'type="radio"' not in body
