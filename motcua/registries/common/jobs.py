@@ -246,7 +246,7 @@ def _write_chunk(job: ImportJob, definition: RegistryDefinition, chunk: list[Par
 
 
 def import_get(*, user: User, job_id: int) -> ImportJob:
-    job = ImportJob.objects.restrict(user, "view").filter(pk=job_id).first()
+    job = ImportJob.objects.restrict(user, "view").filter(pk=job_id).defer("content").first()  # polled every second
     if job is None:
         raise NotFound(RegistryErrorCode.IMPORT_NOT_FOUND, _("No such import in your unit."))
     return job
