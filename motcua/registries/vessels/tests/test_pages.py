@@ -235,3 +235,24 @@ def test_the_leader_reads_a_checklist_with_its_answers_in_words() -> None:
     body = _client(staff_user("lanhdao", Role.LEADER)).get(f"/so-dang-ky/tau-ca/ra-soat/muc/{item.pk}/").content.decode()
 
     assert "<dd>Đạt</dd>" in body and 'type="radio"' not in body
+
+
+def test_the_owner_is_linked_to_the_citizen_registry_and_the_read_is_in_the_access_log() -> None:
+    """Issue 13 item 2: the owner is a citizen of the identity registry when known (reuse, not
+    retyping); the look-up is a purposeful read the citizen can see."""
+    from motcua.identity.models import DataAccess
+    from motcua.identity.tests.factories import CitizenFactory
+
+    citizen = CitizenFactory.create(personal_id="096085004217", full_name="Lâm Văn Nhựt")
+    boat = vessel(owner_name="Lam Van Nhut", owner_personal_id="096085004217")
+    stranger = vessel(registration_number="CM-00009-TS", owner_personal_id="096085009999")
+    client = _client(officer())
+
+    linked = client.post(f"/so-dang-ky/tau-ca/{boat.pk}/chu-tau/")
+    unknown = client.post(f"/so-dang-ky/tau-ca/{stranger.pk}/chu-tau/")
+
+    boat.refresh_from_db()
+    stranger.refresh_from_db()
+    assert linked.status_code == 302 and boat.owner_citizen == citizen and boat.owner_name == "Lâm Văn Nhựt"
+    assert unknown.status_code == 404 and stranger.owner_citizen is None
+    assert DataAccess.objects.filter(citizen=citizen, purpose="registry_record").count() == 1
