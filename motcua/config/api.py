@@ -22,6 +22,7 @@ from motcua.feedback.api import router as petitions_router
 from motcua.feedback.dialogues.api import router as dialogues_router
 from motcua.identity.api import router as identity_router
 from motcua.indices.api import router as indices_router
+from motcua.registries.vessels.api import router as registries_router
 from motcua.satisfaction.survey_api import router as surveys_router
 
 # Every operation may answer with the JSON error body (core.schemas.ErrorOut): bad input (400, 422),
@@ -72,6 +73,7 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/petitions", petitions_router)
 api.add_router("/dialogues", dialogues_router)
 api.add_router("/indices", indices_router)
+api.add_router("/registries", registries_router)
 
 
 @api.exception_handler(DomainError)

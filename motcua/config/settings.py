@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.identity",
     "motcua.dossiers",
+    "motcua.registries.common",
+    "motcua.registries.vessels",
     "motcua.satisfaction",
     "motcua.feedback",
     "motcua.reports",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("open311/v2/", include("motcua.feedback.open311_urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("doi-thoai/", include("motcua.feedback.dialogues.urls")),
+    path("so-dang-ky/tau-ca/", include("motcua.registries.vessels.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.core.urls")),
 ]

@@ -83,6 +83,12 @@ _DIALOGUE_HANDLING = {DIALOGUE_VIEW, DIALOGUE_MANAGE, DIALOGUE_REPORT}
 # The service-quality index (motcua.indices, RULES.md §2): the index is public; the dossiers and
 # petitions behind each number are for staff of the unit and of its province.
 INDEX_ITEMS_VIEW = "indices.view_indicator_items"
+# Digitised registries (motcua.registries: vessels, OCOP, household businesses): the centre's
+# officers read and keep them, the leader reads them, the unit administrator imports spreadsheets.
+REGISTRY_VIEW = "registries_common.view_registry"
+REGISTRY_EDIT = "registries_common.change_registry"
+REGISTRY_IMPORT = "registries_common.import_registry"
+_REGISTRY_KEEPING = {REGISTRY_VIEW, REGISTRY_EDIT}
 _STAFF_EDITING = {
     "core.view_staffprofile",
     "core.change_staffprofile",
@@ -105,6 +111,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {REPORT_VIEW}
         | _DIALOGUE_HANDLING
         | {INDEX_ITEMS_VIEW}
+        | _REGISTRY_KEEPING
     ),
     Role.SPECIALIST: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, IDENTITY_VIEW, DOSSIER_VIEW, DOSSIER_PROCESS}
@@ -112,6 +119,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {PETITION_VIEW, PETITION_PROCESS}
         | {DIALOGUE_VIEW, DIALOGUE_REPORT}
         | {INDEX_ITEMS_VIEW}
+        | _REGISTRY_KEEPING
     ),
     Role.LEADER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW}
@@ -125,6 +133,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _DIALOGUE_HANDLING
         | {DIALOGUE_APPROVE}
         | {INDEX_ITEMS_VIEW}
+        | {REGISTRY_VIEW}
     ),
     # Law 91/2025: erasure is the data-protection role's alone (with a reason, in its own unit).
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -140,6 +149,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {REPORT_VIEW}
         | {ANSWER_TEMPLATE_MANAGE}
         | _ANSWER_TEMPLATE_EDITING
+        | {REGISTRY_VIEW, REGISTRY_IMPORT}
     ),
     Role.PROVINCE_REVIEWER: frozenset(
         {CATALOG_VIEW, UNITS_VIEW, AGENCY_VIEW, CALENDAR_VIEW, STAFF_VIEW, AUDIT_VIEW, DOSSIER_VIEW, RATING_AGGREGATE_VIEW}

@@ -23,6 +23,7 @@ class AccessPurpose(models.TextChoices):
     DATA_CORRECTION = "data_correction", _("Correcting the citizen's record")
     CITIZEN_REQUEST = "citizen_request", _("The citizen's own request (copy or erasure of their data)")
     RECORD_MERGE = "record_merge", _("Merging duplicate records")
+    REGISTRY_RECORD = "registry_record", _("Keeping a registry record (a vessel's owner, a producer, a business owner)")
 
 
 class FaceScope(models.TextChoices):

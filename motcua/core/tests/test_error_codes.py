@@ -12,6 +12,7 @@ import pytest
 from motcua.catalog.exceptions import CatalogErrorCode
 from motcua.core.exceptions import CoreErrorCode
 from motcua.dossiers.exceptions import DossierErrorCode
+from motcua.registries.common.exceptions import RegistryErrorCode
 from motcua.satisfaction.exceptions import SatisfactionErrorCode
 
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -30,6 +31,7 @@ def _sources(app: str) -> list[Path]:
         ("catalog", CatalogErrorCode),
         ("core", CoreErrorCode),
         ("satisfaction", SatisfactionErrorCode),
+        ("registries", RegistryErrorCode),
     ],
 )
 def test_every_error_code_an_app_raises_is_a_member_of_its_enum(app: str, enum: type[StrEnum]) -> None:

@@ -143,6 +143,23 @@ ROUTES: dict[str, tuple[str, str]] = {
     "doi-thoai/quan-ly/<str:code>/<str:action>/": (STAFF, "feedback/tests/test_dialogue_pages.py"),
     "doi-thoai/<str:code>/": (PUBLIC, "feedback/tests/test_dialogue_pages.py"),
     "doi-thoai/<str:code>/bien-ban/": (PUBLIC, "feedback/tests/test_dialogue_pages.py"),
+    # Digitised registries (issue 13): the vessel registry and its review campaigns.
+    "so-dang-ky/tau-ca/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/xuat.xlsx": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/nhap/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/nhap/<int:job_id>/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/ra-soat/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/ra-soat/<int:pk>/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/ra-soat/<int:pk>/phan-cong/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/ra-soat/<int:pk>/ket-qua.xlsx": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/ra-soat/muc/<int:item_id>/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/<int:pk>/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/<int:pk>/chu-tau/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "so-dang-ky/tau-ca/<int:pk>/<str:action>/": (STAFF, "registries/vessels/tests/test_pages.py"),
+    "api/v1/registries/vessels": (STAFF, "registries/vessels/tests/test_api.py"),
+    "api/v1/registries/vessels/<vessel_id>": (STAFF, "registries/vessels/tests/test_api.py"),
+    "api/v1/registries/vessels/<vessel_id>/history": (STAFF, "registries/vessels/tests/test_api.py"),
+    "api/v1/registries/imports/<job_id>": (STAFF, "registries/vessels/tests/test_api.py"),
 }
 # Identity routes are classified by the identity app's own matrix test (public: the citizen's
 # own access-log pages, which need the one-time code; everything else staff).

@@ -16,6 +16,9 @@ DEMO_DOSSIERS = 3000  # a few thousand over the last six months for the three de
 DEMO_PETITIONS = 240  # a few hundred petitions in every state (issue 11 item 6)
 
 
+DEMO_VESSELS = 300  # synthetic (no public vessel data set exists)
+
+
 class Command(BaseCommand):
     help = "Set up the demo: migrate, import units and the catalogue, create demo agencies and users. Safe to re-run."
 
@@ -48,6 +51,9 @@ class Command(BaseCommand):
             call_command("seed_petitions", petitions=DEMO_PETITIONS, stdout=self.stdout)
         if not apps.get_model("feedback", "Dialogue").objects.unrestricted("the demo counts what it seeded").exists():
             call_command("seed_dialogues", dialogues=1, stdout=self.stdout)  # one held dialogue (RULES.md §1.9)
+        # A few hundred synthetic fishing vessels of Xã Phú Tân in a running review campaign (issue 13).
+        if not apps.get_model("registries_vessels", "Vessel").objects.unrestricted("the demo counts what it seeded").exists():
+            call_command("seed_registries", vessels=DEMO_VESSELS, stdout=self.stdout)
         self.stdout.write("")
         with translation.override("vi"):
             self.stdout.write(f"Tài khoản demo (mật khẩu chung / password for all: {password})")
