@@ -184,7 +184,7 @@ def _dossiers(user: User | None, unit: AdministrativeUnit, period: Period) -> Qu
     # its ways), so the rows are read without the generic scope's OR over the steps (which cost
     # five times the whole count at 100,000 dossiers, docs/performance.md).
     if user is not None and not _in_scope(user, unit):
-        return Dossier.objects.none()
+        return Dossier.objects.unrestricted("report: a unit outside the reader's scope reads nothing").none()
     reason = "report: dossiers received under a unit that report_unit checked against the user's scope"
     return Dossier.objects.unrestricted(reason).filter(
         Q(finished_at__isnull=True) | Q(finished_at__gte=period.start),
@@ -295,8 +295,12 @@ _PETITION_ENDED = (
 
 
 def _petitions(user: User | None, unit: AdministrativeUnit, period: Period) -> PetitionSummary:
-    manager = Petition.objects
-    qs = manager.restrict(user, "view") if user is not None else manager.unrestricted("motcua report: the operator's command")
+    # Counts only, of a unit that ``report_unit`` checked against the reader's scope: a province
+    # reviewer or a unit administrator reads them without the petition-handling permission (a
+    # scoped read would have given them 0 petitions).
+    if user is not None and not _in_scope(user, unit):
+        return PetitionSummary()
+    qs = Petition.objects.unrestricted("report: counts of petitions of a unit in the reader's scope")
     qs = qs.filter(unit_id__in=_unit_ids(unit))
     received = Q(received_at__gte=period.start, received_at__lt=period.end)
     answered = Q(approved_at__gte=period.start, approved_at__lt=period.end)
@@ -321,10 +325,9 @@ def _petitions(user: User | None, unit: AdministrativeUnit, period: Period) -> P
 
 
 def _ratings(user: User | None, unit: AdministrativeUnit, period: Period) -> RatingSummary:
-    manager = Rating.objects
-    qs = (
-        manager.restrict(user, "aggregate") if user is not None else manager.unrestricted("motcua report: the operator's command")
-    )
+    if user is not None and not _in_scope(user, unit):
+        return RatingSummary()
+    qs = Rating.objects.unrestricted("report: counts of ratings of a unit in the reader's scope (levels only)")
     codes = AdministrativeUnit.objects.filter(path__startswith=unit.path).values("code")
     rows = (
         qs.filter(unit_code__in=codes, month__gte=period.first.replace(day=1), month__lte=period.last)

@@ -37,6 +37,10 @@ def test_the_records_of_units_are_registered_as_strict() -> None:
         "identity.Consent",
         "identity.DataAccess",
         "identity.FaceTemplate",
+        "registries_common.ImportJob",
+        "registries_vessels.ReviewCampaign",
+        "registries_vessels.ReviewItem",
+        "registries_vessels.Vessel",
         "satisfaction.Rating",
         "satisfaction.SurveyCampaign",
         "satisfaction.SurveyMember",
@@ -52,6 +56,8 @@ def test_every_model_with_a_unit_is_scoped_or_listed_as_reached_through_its_pare
         # The similar-petitions index: its unit column is a copy of the petition's, read only by
         # ``feedback.selectors.similar_candidates`` for the unit it was asked about.
         "feedback.PetitionTerm",
+        # A registry record's change history, read through the record (``restrict`` on it).
+        "registries_common.RecordChange",
         "dossiers.DossierStep",
         "dossiers.Slip",
         "identity.Address",

@@ -101,3 +101,11 @@ def test_the_report_page_is_accessible_and_fits_a_phone(
 
     _login(page, live_server.url, "bc-leader")
     assert visit_and_check(page, live_server.url + "/bao-cao/?ky=2026-Q1") == CLEAN
+
+
+def test_a_province_reviewer_sees_the_petitions_counts_without_handling_petitions(client: Client, quarter: Quarter) -> None:
+    """The report's counts are the unit's, whoever of its scope reads them: the province
+    reviewer has no petition permission, and the scoped read had given them 0 petitions."""
+    client.force_login(staff("bc-reviewer-2", Role.PROVINCE_REVIEWER, code="32214"))
+    html = client.get("/bao-cao/?ky=2026-Q1&don_vi=32218").content.decode()
+    assert "<dt>Tiếp nhận trong kỳ</dt><dd>1 (" in html
