@@ -210,3 +210,15 @@ class RoleBackend(BaseBackend):
         if Role.SYSTEM_ADMINISTRATOR in roles:
             return True
         return any(p.startswith(app_label + ".") for p in role_permissions(roles))
+
+
+def staff_with_permission(request: Any, permission: str) -> User:
+    """The request's user when they are staff holding ``permission``; otherwise Django's 403.
+    The one check behind the staff views' ``_staff`` (dossiers, petitions, dialogues, registries,
+    reports); ``login_required`` runs first, so anonymous visitors go to the login page."""
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+    user = request.user
+    if not isinstance(user, User) or not user.has_perm(permission):
+        raise DjangoPermissionDenied
+    return user

@@ -29,7 +29,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import procedure_list
 from motcua.core.calendar import calendar_for
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
-from motcua.core.permissions import IDENTITY_VIEW
+from motcua.core.permissions import IDENTITY_VIEW, staff_with_permission
 from motcua.core.scoping import user_unit
 from motcua.core.text import search_terms
 from motcua.dossiers.action_forms import action_forms
@@ -104,10 +104,7 @@ MOST_USED_LIMIT = 8  # the procedures the picker offers before anything is typed
 
 
 def _staff(request: HttpRequest, perm: str = PERM_VIEW) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(perm):
-        raise DjangoPermissionDenied
-    return user
+    return staff_with_permission(request, perm)
 
 
 class QueuePaginator(Paginator):  # type: ignore[type-arg]

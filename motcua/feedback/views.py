@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.catalog.models import Procedure
 from motcua.core import throttle
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
-from motcua.core.permissions import ANSWER_TEMPLATE_MANAGE
+from motcua.core.permissions import ANSWER_TEMPLATE_MANAGE, staff_with_permission
 from motcua.core.scoping import ALL, scope_allows, scope_root_path, user_unit
 from motcua.dossiers.public import lookup_throttle
 from motcua.feedback.answer_services import TemplateInput, answer_template_save
@@ -83,10 +83,7 @@ MAIN_ACTION_ORDER = (A.CLASSIFY, A.START, A.DRAFT_ANSWER, A.APPROVE, A.PUBLISH, 
 
 
 def _staff(request: HttpRequest, perm: str = PERM_VIEW) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(perm):
-        raise DjangoPermissionDenied
-    return user
+    return staff_with_permission(request, perm)
 
 
 def _form_errors(form: Any, exc: DomainError) -> None:

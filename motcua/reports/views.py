@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET
 from motcua.core.exceptions import DomainError, NotFound
 from motcua.core.models import AdministrativeUnit
 from motcua.core.periods import Period, PeriodKind, current_period, parse_period
-from motcua.core.permissions import REPORT_VIEW
+from motcua.core.permissions import REPORT_VIEW, staff_with_permission
 from motcua.reports.charts import settled_by_month_svg
 from motcua.reports.render import render_report_pdf, render_report_xlsx
 from motcua.reports.selectors import one_stop_report, report_dossier_rows, report_unit
@@ -24,10 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _staff(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(REPORT_VIEW):
-        raise DjangoPermissionDenied
-    return user
+    return staff_with_permission(request, REPORT_VIEW)
 
 
 def _request(request: HttpRequest) -> tuple[User, AdministrativeUnit, Period, str]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
+from motcua.core.permissions import staff_with_permission
 from motcua.feedback.dialogues.choices import CommitmentAction, DialogueAction
 from motcua.feedback.dialogues.forms import AnswerForm, CommitmentActForm, CommitmentForm, PlanForm, QuestionForm
 from motcua.feedback.dialogues.selectors import (
@@ -69,10 +70,7 @@ def _seq(seq: int) -> int:
 
 
 def _staff(request: HttpRequest, perm: str = PERM_VIEW) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(perm):
-        raise DjangoPermissionDenied
-    return user
+    return staff_with_permission(request, perm)
 
 
 def _form_errors(form: Any, exc: DomainError) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.exceptions import DomainError, NotFound, PermissionDenied
-from motcua.core.permissions import REGISTRY_EDIT, REGISTRY_IMPORT, REGISTRY_VIEW
+from motcua.core.permissions import REGISTRY_EDIT, REGISTRY_IMPORT, REGISTRY_VIEW, staff_with_permission
 from motcua.core.scoping import user_unit
 from motcua.registries.common.jobs import import_get, import_start
 from motcua.registries.common.models import ImportJob
@@ -47,10 +47,7 @@ PER_PAGE = 50
 
 
 def _staff(request: HttpRequest, perm: str = REGISTRY_VIEW) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(perm):
-        raise DjangoPermissionDenied
-    return user
+    return staff_with_permission(request, perm)
 
 
 def _flag_choices() -> list[tuple[str, str]]:
